@@ -1,0 +1,20 @@
+/** POST /webhooks/applications/{id}/commitment-url — a fresh upload URL for the signed commitment (附件1). */
+import middy from '@middy/core';
+import { issueCommitmentUrl } from '#cases/applications';
+import { caseContext } from '#cases/context';
+import { parseBody, validate } from '#http/body';
+import { httpErrors, withLogger } from '#http/middleware';
+import { type HttpEvent, json, rawBody } from '#http/responses';
+import { verifyWebhook } from '#http/webhook-auth';
+import { applicationId } from '#schemas/common';
+import { commitmentUrlRequest } from '#schemas/webhooks';
+
+const issue = async (event: HttpEvent) => {
+  const webhook = await verifyWebhook(event);
+  const body = parseBody(event, commitmentUrlRequest);
+  const id = validate(applicationId, event.pathParameters?.id);
+  const answer = await issueCommitmentUrl(await caseContext(), webhook, id, body.requestId, rawBody(event));
+  return json(answer.status, answer.body);
+};
+
+export const handler = middy(issue).use(withLogger()).use(httpErrors());

@@ -1,0 +1,18 @@
+/** POST /webhooks/objections — an objection lodged during publicity (公示异议). */
+import middy from '@middy/core';
+import { lodgeObjection } from '#cases/applications';
+import { caseContext } from '#cases/context';
+import { parseBody } from '#http/body';
+import { httpErrors, withLogger } from '#http/middleware';
+import { type HttpEvent, json, rawBody } from '#http/responses';
+import { verifyWebhook } from '#http/webhook-auth';
+import { objectionRequest } from '#schemas/webhooks';
+
+const lodge = async (event: HttpEvent) => {
+  const webhook = await verifyWebhook(event);
+  const body = parseBody(event, objectionRequest);
+  const answer = await lodgeObjection(await caseContext(), webhook, body, rawBody(event));
+  return json(answer.status, answer.body);
+};
+
+export const handler = middy(lodge).use(withLogger()).use(httpErrors());

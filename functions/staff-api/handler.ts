@@ -1,0 +1,47 @@
+/**
+ * Staff API: `GET /applications/{id}` and `GET /villages/{code}/applications?stage=`. The caller is the
+ * person in the token's claims (Cognito on AWS, the local login locally); a person reads only the
+ * villages their roles cover.
+ */
+import middy from '@middy/core';
+import { caseContext } from '#cases/context';
+import { applicationView } from '#cases/views';
+import { scopeCovers, STAGES } from '#domain/stages';
+import { validate } from '#http/body';
+import { HttpError } from '#http/errors';
+import { httpErrors, withLogger } from '#http/middleware';
+import { type HttpEvent, json } from '#http/responses';
+import { applicationId, villageCode } from '#schemas/common';
+import { z } from 'zod';
+
+function callerId(event: HttpEvent): string {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
+  const personId = claims?.['custom:personId'] ?? claims?.personId;
+  if (typeof personId !== 'string') throw new HttpError('UNAUTHORIZED', '需要登录');
+  return personId;
+}
+
+const stageQuery = z.object({ stage: z.enum(STAGES, { error: '未知的阶段' }).optional() });
+
+const staff = async (event: HttpEvent) => {
+  const ctx = await caseContext();
+  const personId = callerId(event);
+  const directory = await ctx.store.getDirectory();
+  const person = directory.people.find((p) => p.personId === personId);
+  if (!person) throw new HttpError('FORBIDDEN', '无权访问');
+  const covers = (village: string) => person.roles.some((r) => scopeCovers(r.scope, village));
+  if (event.routeKey.startsWith('GET /applications/')) {
+    const id = validate(applicationId, event.pathParameters?.id);
+    const app = await ctx.store.getApplication(id);
+    if (!app) throw new HttpError('NOT_FOUND', '申请不存在');
+    if (!covers(app.village)) throw new HttpError('FORBIDDEN', '无权查看此村的申请');
+    return json(200, applicationView(app));
+  }
+  const code = validate(villageCode, event.pathParameters?.code);
+  const { stage } = validate(stageQuery, event.queryStringParameters ?? {});
+  if (!covers(code)) throw new HttpError('FORBIDDEN', '无权查看此村的申请');
+  const items = await ctx.store.listApplications(code, stage);
+  return json(200, { items: items.map(applicationView) });
+};
+
+export const handler = middy(staff).use(withLogger()).use(httpErrors());

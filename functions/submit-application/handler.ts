@@ -1,0 +1,21 @@
+/**
+ * POST /webhooks/applications — a household applies to become a monitoring object (纳入监测申请),
+ * through the 12317 hotline or the mini-program.
+ */
+import middy from '@middy/core';
+import { submitApplication } from '#cases/applications';
+import { caseContext } from '#cases/context';
+import { parseBody } from '#http/body';
+import { httpErrors, withLogger } from '#http/middleware';
+import { type HttpEvent, json, rawBody } from '#http/responses';
+import { verifyWebhook } from '#http/webhook-auth';
+import { applicationRequest } from '#schemas/webhooks';
+
+const submit = async (event: HttpEvent) => {
+  const webhook = await verifyWebhook(event);
+  const body = parseBody(event, applicationRequest);
+  const answer = await submitApplication(await caseContext(), webhook, body, rawBody(event));
+  return json(answer.status, answer.body);
+};
+
+export const handler = middy(submit).use(withLogger()).use(httpErrors());

@@ -1,0 +1,196 @@
+/**
+ * Fangfan on AWS: one table, one bucket, the HTTP API, a function per handler, the monitoring
+ * application state machine, alarms and secrets. Nothing names a partition, so the same app deploys
+ * to aws and aws-cn.
+ */
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CorsHttpMethod, HttpApi, type HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { AccountRecovery, UserPool } from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { monitoringApplicationDefinition } from '#workflows/monitoring-application';
+import { FangfanFunction } from './fangfan-function.ts';
+
+/** Every HTTP route, with the function that serves it; the local gateway serves the same table. */
+export const ROUTES = [
+  { method: 'POST', path: '/webhooks/applications', fn: 'submit-application', auth: 'webhook' },
+  { method: 'POST', path: '/webhooks/applications/{id}/commitment-url', fn: 'issue-commitment-url', auth: 'webhook' },
+  { method: 'POST', path: '/webhooks/objections', fn: 'lodge-objection', auth: 'webhook' },
+  { method: 'GET', path: '/approvals/{id}', fn: 'approval-link', auth: 'link' },
+  { method: 'POST', path: '/approvals/{id}', fn: 'approval-link', auth: 'link' },
+  { method: 'GET', path: '/applications/{id}', fn: 'staff-api', auth: 'staff' },
+  { method: 'GET', path: '/villages/{code}/applications', fn: 'staff-api', auth: 'staff' },
+  { method: 'GET', path: '/openapi.json', fn: 'openapi', auth: 'none' },
+] as const;
+
+export interface FangfanStackProps extends StackProps {
+  /** 村民小组评议 per district, e.g. `{"default": {"groupReview": true}}` */
+  chainConfig?: Record<string, { groupReview: boolean }>;
+}
+
+export class FangfanStack extends Stack {
+  readonly functions: Record<string, FangfanFunction> = {};
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: FangfanStackProps = {}) {
+    super(scope, id, props);
+
+    const table = new Table(this, 'Table', {
+      partitionKey: { name: 'PK', type: AttributeType.STRING },
+      sortKey: { name: 'SK', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'ttl',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    table.addGlobalSecondaryIndex({
+      indexName: 'GSI1',
+      partitionKey: { name: 'GSI1PK', type: AttributeType.STRING },
+      sortKey: { name: 'GSI1SK', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const bucket = new Bucket(this, 'Documents', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'documents/',
+      lifecycleRules: [{ prefix: 'quarantine/', expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const secret = new Secret(this, 'Keys', {
+      description: 'Fangfan webhook secrets per channel, approval-link key, ID-number HMAC key',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: 'linkKey',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+    });
+
+    const userPool = new UserPool(this, 'Staff', {
+      selfSignUpEnabled: false,
+      signInAliases: { username: true },
+      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      accountRecovery: AccountRecovery.NONE,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const client = userPool.addClient('StaffConsole');
+
+    const api = new HttpApi(this, 'Api', {
+      corsPreflight: { allowOrigins: ['*'], allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST], allowHeaders: ['*'] },
+      createDefaultStage: false,
+    });
+    const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: { destination: new LogGroupLogDestination(apiLogs) },
+    });
+
+    const common = {
+      BUCKET_NAME: bucket.bucketName,
+      SECRETS_ARN: secret.secretArn,
+      PUBLIC_BASE_URL: api.apiEndpoint,
+      CHAIN_CONFIG: JSON.stringify(props.chainConfig ?? { default: { groupReview: true } }),
+    };
+    const fn = (name: string, extra: Record<string, string> = {}) => {
+      const f = new FangfanFunction(this, name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()), {
+        name,
+        environment: { ...common, ...extra },
+      });
+      secret.grantRead(f);
+      this.functions[name] = f;
+      return f;
+    };
+
+    const submit = fn('submit-application').bindTable(table, 'readWrite');
+    const commitmentUrl = fn('issue-commitment-url').bindTable(table, 'readWrite');
+    const objections = fn('lodge-objection').bindTable(table, 'readWrite');
+    const uploaded = fn('commitment-uploaded').bindTable(table, 'readWrite');
+    const approvals = fn('approval-link').bindTable(table, 'readWrite');
+    const staff = fn('staff-api').bindTable(table, 'read');
+    fn('openapi');
+    const humanSteps = fn('human-steps').bindTable(table, 'readWrite');
+    const workflowSteps = fn('workflow-steps', { CALENDAR_DATA: '{}' }).bindTable(table, 'readWrite');
+    for (const f of [submit, commitmentUrl]) bucket.grantPut(f, 'commitments/*');
+    bucket.grantRead(uploaded, 'commitments/*');
+    bucket.grantDelete(uploaded, 'commitments/*');
+    bucket.grantPut(uploaded, 'quarantine/*');
+    bucket.grantRead(approvals, 'commitments/*');
+    bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(uploaded), { prefix: 'commitments/' });
+
+    const logs = new LogGroup(this, 'WorkflowLogs', { retention: RetentionDays.SIX_MONTHS });
+    const stateMachineName = `${this.stackName}-MonitoringApplication`;
+    this.stateMachine = new StateMachine(this, 'MonitoringApplication', {
+      stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(monitoringApplicationDefinition(this, { humanSteps, workflowSteps })),
+      tracingEnabled: true,
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+    });
+    this.stateMachine.grantStartExecution(submit);
+    this.stateMachine.grantTaskResponse(approvals);
+    this.stateMachine.grantTaskResponse(uploaded);
+    // The steps' own function answers its task token when a decision was already recorded; naming the
+    // ARN (rather than referencing the machine) avoids a cycle between the machine and its function.
+    humanSteps.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        resources: [this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
+    for (const f of [submit, uploaded, approvals]) f.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+
+    const authorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', userPool, { userPoolClients: [client] });
+    for (const route of ROUTES) {
+      api.addRoutes({
+        path: route.path,
+        methods: [route.method as HttpMethod],
+        integration: new HttpLambdaIntegration(`${route.method}${route.path}`, this.functions[route.fn]!),
+        ...(route.auth === 'staff' ? { authorizer } : {}),
+      });
+    }
+
+    for (const [name, metric] of [
+      ['ExecutionsFailed', this.stateMachine.metricFailed()],
+      ['ExecutionsTimedOut', this.stateMachine.metricTimedOut()],
+      ['ExecutionsAborted', this.stateMachine.metricAborted()],
+    ] as const) {
+      new Alarm(this, name, {
+        metric: metric.with({ period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'SecretsArn', { value: secret.secretArn });
+    new CfnOutput(this, 'StaffUserPoolId', { value: userPool.userPoolId });
+  }
+}
+

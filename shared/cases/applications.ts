@@ -1,0 +1,270 @@
+/**
+ * Applications from the hotline and the mini-program: intake, a fresh commitment upload URL,
+ * objections during publicity, and the signed commitment arriving in S3.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { perCapitaNetIncome } from '#domain/income';
+import { maskText } from '#domain/masking';
+import { firstReviewStage } from '#domain/stages';
+import { HttpError, validationFailed } from '#http/errors';
+import type { VerifiedWebhook } from '#http/webhook-auth';
+import { s3 } from '#runtime/clients';
+import { nowIso } from '#runtime/clock';
+import { config } from '#runtime/config';
+import { logger } from '#runtime/logger';
+import type { ApplicationRequest, ObjectionRequest } from '#schemas/webhooks';
+import { hashIdNumber } from '#store/identity';
+import type { Application } from '#store/model';
+import { ConflictError } from '#store/store';
+import type { CaseContext } from './context.ts';
+import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import { completeTask, startCase } from './sfn-tasks.ts';
+
+export const MAX_COMMITMENT_BYTES = 10 * 1024 * 1024;
+const UPLOAD_URL_SECONDS = 24 * 3600;
+
+const newApplicationId = (village: string): string =>
+  `${village}-${Date.now().toString(36).toUpperCase()}${randomBytes(6).toString('hex').toUpperCase()}`;
+
+async function uploadInstructions(app: Pick<Application, 'village' | 'applicationId'>) {
+  const key = `commitments/${app.village}/${app.applicationId}/${randomUUID()}`;
+  const uploadUrl = await getSignedUrl(s3(), new PutObjectCommand({ Bucket: config.bucketName, Key: key }), {
+    expiresIn: UPLOAD_URL_SECONDS,
+  });
+  return {
+    key,
+    instructions: {
+      uploadUrl,
+      method: 'PUT' as const,
+      headers: {},
+      expiresAt: new Date(Date.now() + UPLOAD_URL_SECONDS * 1000).toISOString(),
+    },
+  };
+}
+
+export async function submitApplication(
+  ctx: CaseContext,
+  webhook: VerifiedWebhook,
+  body: ApplicationRequest,
+  rawBody: string,
+): Promise<WebhookAnswer> {
+  const directory = await ctx.store.getDirectory();
+  const village = directory.villages.find((v) => v.code === body.village);
+  if (!village) throw validationFailed([{ path: 'village', message: '村代码不在本系统辖区内' }]);
+  if (!village.groups.includes(body.group)) {
+    throw validationFailed([{ path: 'group', message: `村民小组不属于${village.name}` }]);
+  }
+  const answer = await oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
+    const idHash = hashIdNumber(body.applicant.idNumber, ctx.secrets.idHmacKey);
+    const household = await ctx.store.getRegistryHousehold(body.village, idHash);
+    const at = nowIso();
+    const applicationId = newApplicationId(body.village);
+    const upload = await uploadInstructions({ village: body.village, applicationId });
+    const chain = config.chainFor(body.village);
+    const application: Application = {
+      applicationId,
+      village: body.village,
+      villageName: village.name,
+      group: body.group,
+      channel: webhook.channel,
+      callId: body.callId,
+      applicant: { ...body.applicant, idHash },
+      reason: body.reason,
+      riskTypes: body.riskTypes,
+      declaredAnnualIncome: body.declaredAnnualIncome,
+      householdSize: body.householdSize,
+      perCapitaIncome: perCapitaNetIncome(body.declaredAnnualIncome, body.householdSize),
+      householdType: household?.householdType ?? 'ORDINARY',
+      stage: 'AWAITING_COMMITMENT',
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      groupReview: chain.groupReview,
+      commitment: { key: upload.key, status: 'PENDING' },
+      history: [{ stage: 'SUBMITTED', decision: 'submitted', by: webhook.channel === 'hotline' ? '12317热线' : '小程序', at }],
+    };
+    const response = { status: 202, body: { applicationId, stage: 'AWAITING_COMMITMENT', commitment: upload.instructions } };
+    try {
+      await ctx.store.createApplication(application, receipt(response), {
+        action: 'APPLICATION_SUBMITTED',
+        by: webhook.channel,
+        at,
+        detail: { callId: body.callId, riskTypes: body.riskTypes },
+      });
+    } catch (error) {
+      if (error instanceof ConflictError && error.reason === 'OPEN_CASE') {
+        throw new HttpError('CONFLICT', `该户已有在办申请或已是监测对象：${error.existingApplicationId ?? ''}`, undefined, {
+          applicationId: error.existingApplicationId,
+        });
+      }
+      throw error;
+    }
+    await ctx.notifier.send({
+      to: { name: body.applicant.name, phone: body.applicant.phone },
+      text: `您的纳入监测申请已受理，编号${applicationId}。请按提示上传签字按手印的《农户承诺和授权查询书》。`,
+    });
+    return response;
+  });
+  const applicationId = (answer.body as { applicationId?: string }).applicationId;
+  if (applicationId) {
+    // Also on a repeat: a start that failed after the write is retried by the caller's retry.
+    await startCase(applicationId, {
+      applicationId,
+      village: body.village,
+      groupReview: config.chainFor(body.village).groupReview,
+      step: { escalation: 0 },
+    });
+  }
+  return answer;
+}
+
+export async function issueCommitmentUrl(
+  ctx: CaseContext,
+  webhook: VerifiedWebhook,
+  applicationId: string,
+  requestId: string,
+  rawBody: string,
+): Promise<WebhookAnswer> {
+  const app = await ctx.store.getApplication(applicationId);
+  if (!app) throw new HttpError('NOT_FOUND', '申请不存在');
+  if (app.stage !== 'AWAITING_COMMITMENT') {
+    throw new HttpError('CONFLICT', '该申请当前不需要上传承诺书');
+  }
+  return oncePerRequest(ctx.store, webhook, requestId, rawBody, async (receipt) => {
+    const upload = await uploadInstructions(app);
+    const response = { status: 200, body: { applicationId, commitment: upload.instructions } };
+    await ctx.store.recordRequest(app, receipt(response), {
+      action: 'COMMITMENT_URL_ISSUED',
+      by: webhook.channel,
+      at: nowIso(),
+      detail: { key: upload.key },
+    });
+    return response;
+  });
+}
+
+export async function lodgeObjection(
+  ctx: CaseContext,
+  webhook: VerifiedWebhook,
+  body: ObjectionRequest,
+  rawBody: string,
+): Promise<WebhookAnswer> {
+  const app = await ctx.store.getApplication(body.applicationId);
+  if (!app) throw new HttpError('NOT_FOUND', '申请不存在');
+  return oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
+    const at = nowIso();
+    if (app.stage !== 'PUBLICITY' || !app.publicity || app.publicity.endsAt <= at) {
+      throw new HttpError('NOT_IN_PUBLICITY', '该申请不在公示期内');
+    }
+    const objectionId = randomUUID();
+    const response = { status: 202, body: { objectionId } };
+    try {
+      await ctx.store.addObjection(
+        app,
+        { objectionId, name: body.objector.name, phone: body.objector.phone, content: body.content, at },
+        receipt(response),
+        { action: 'OBJECTION_LODGED', by: webhook.channel, at, detail: { objectionId, content: maskText(body.content) } },
+      );
+    } catch (error) {
+      if (error instanceof ConflictError && error.reason === 'NOT_IN_PUBLICITY') {
+        throw new HttpError('NOT_IN_PUBLICITY', '该申请不在公示期内');
+      }
+      throw error;
+    }
+    return response;
+  });
+}
+
+/** Magic bytes of what a commitment scan may be, checked on content rather than name. */
+export function sniffContentType(head: Uint8Array): 'application/pdf' | 'image/jpeg' | 'image/png' | undefined {
+  const starts = (bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  if (starts([0x25, 0x50, 0x44, 0x46, 0x2d])) return 'application/pdf';
+  if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+  return undefined;
+}
+
+export async function receiveCommitment(ctx: CaseContext, key: string, size: number): Promise<void> {
+  const match = /^commitments\/(\d{12})\/([^/]+)\/[^/]+$/.exec(key);
+  if (!match) return;
+  const applicationId = match[2]!;
+  const app = await ctx.store.getApplication(applicationId);
+  if (!app) {
+    logger.warn('commitment for an unknown application', { key });
+    return;
+  }
+  let verdict: { ok: true; sha256: string; contentType: string } | { ok: false; reason: string };
+  if (size > MAX_COMMITMENT_BYTES) verdict = { ok: false, reason: '文件超过10 MiB' };
+  else {
+    const object = await s3().send(new GetObjectCommand({ Bucket: config.bucketName, Key: key }));
+    const bytes = await object.Body!.transformToByteArray();
+    const contentType = sniffContentType(bytes);
+    verdict = bytes.length === 0
+      ? { ok: false, reason: '文件为空' }
+      : contentType
+        ? { ok: true, sha256: createHash('sha256').update(bytes).digest('hex'), contentType }
+        : { ok: false, reason: '文件不是PDF、JPEG或PNG' };
+  }
+  if (!verdict.ok) {
+    await quarantine(key);
+    await updateWithRetry(ctx, applicationId, (current) => ({
+      ...current,
+      commitment: { ...current.commitment, status: current.commitment.status === 'ACCEPTED' ? 'ACCEPTED' : 'QUARANTINED', reason: verdict.reason },
+    }), { action: 'COMMITMENT_QUARANTINED', detail: { key, reason: verdict.reason } });
+    await ctx.notifier.send({
+      to: { name: app.applicant.name, phone: app.applicant.phone },
+      text: `您上传的承诺书未通过检查（${verdict.reason}），请重新上传签字按手印的PDF、JPEG或PNG文件（不超过10 MiB）。`,
+    });
+    return;
+  }
+  const updated = await updateWithRetry(
+    ctx,
+    applicationId,
+    (current) =>
+      current.stage !== 'AWAITING_COMMITMENT' || current.commitment.key !== key && current.commitment.status === 'ACCEPTED'
+        ? undefined
+        : {
+            ...current,
+            commitment: { key, status: 'ACCEPTED', sha256: verdict.sha256, size, contentType: verdict.contentType, receivedAt: nowIso() },
+            history: [...current.history, { stage: 'AWAITING_COMMITMENT', decision: 'commitment', by: current.applicant.name, at: nowIso() }],
+          },
+    { action: 'COMMITMENT_ACCEPTED', detail: { key, sha256: verdict.sha256, size } },
+  );
+  if (updated?.commitmentTaskToken) await completeTask(updated.commitmentTaskToken, { escalation: 0, commitment: 'ACCEPTED' });
+}
+
+async function quarantine(key: string): Promise<void> {
+  const target = key.replace(/^commitments\//, 'quarantine/');
+  await s3().send(new CopyObjectCommand({ Bucket: config.bucketName, Key: target, CopySource: `${config.bucketName}/${key}` }));
+  await s3().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: key }));
+}
+
+/**
+ * Read, change, write on the version read; on a concurrent change read again. `change` returns
+ * undefined when there is nothing to do.
+ */
+export async function updateWithRetry(
+  ctx: CaseContext,
+  applicationId: string,
+  change: (current: Application) => Application | undefined,
+  audit: { action: string; by?: string; detail?: Record<string, unknown> },
+): Promise<Application | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await ctx.store.getApplication(applicationId);
+    if (!current) throw new Error(`application ${applicationId} not found`);
+    const next = change(current);
+    if (!next) return current;
+    const at = nowIso();
+    const written = { ...next, version: current.version + 1, updatedAt: at };
+    try {
+      await ctx.store.updateApplication(current, { next: written, audit: { action: audit.action, by: audit.by ?? 'system', at, detail: audit.detail } });
+      return written;
+    } catch (error) {
+      if (error instanceof ConflictError && error.reason === 'VERSION' && attempt < 8) continue;
+      throw error;
+    }
+  }
+}
+

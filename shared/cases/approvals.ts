@@ -1,0 +1,125 @@
+/**
+ * Approval links (CONTRACT.md): reading an approval never changes anything; a decision is recorded
+ * once (PENDING → DECIDED with the application's history in one transaction), then handed to the
+ * waiting workflow step.
+ */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { maskText } from '#domain/masking';
+import { APPROVAL_LEVELS, type ApprovalStage, STAGE_LABELS, stageAfterDecision } from '#domain/stages';
+import { HttpError } from '#http/errors';
+import { verifyApprovalToken } from '#links/approval-links';
+import { s3 } from '#runtime/clients';
+import { now, nowIso } from '#runtime/clock';
+import { config } from '#runtime/config';
+import type { DecisionRequest } from '#schemas/approvals';
+import type { Application, Approval, Person } from '#store/model';
+import { ConflictError } from '#store/store';
+import type { CaseContext } from './context.ts';
+import { completeTask } from './sfn-tasks.ts';
+import { historyView, householdView } from './views.ts';
+
+export interface ApprovalAccess {
+  approval: Approval;
+  application: Application;
+  approver: Person;
+}
+
+/** Checks the link: 403 forged or foreign, 410 expired or the step has moved on. */
+export async function openApprovalLink(ctx: CaseContext, approvalId: string, token: string | undefined): Promise<ApprovalAccess> {
+  const personId = verifyApprovalToken(token, approvalId, ctx.secrets.linkKey, now());
+  const approval = await ctx.store.getApproval(approvalId);
+  if (!approval) throw new HttpError('BAD_LINK', '审批链接无效或不属于此审批');
+  if (!approval.approvers.includes(personId)) throw new HttpError('BAD_LINK', '此链接不属于本审批的审批人');
+  const application = await ctx.store.getApplication(approval.applicationId);
+  if (!application) throw new HttpError('NOT_FOUND', '申请不存在');
+  const directory = await ctx.store.getDirectory();
+  const approver = directory.people.find((p) => p.personId === personId);
+  if (!approver) throw new HttpError('FORBIDDEN', '审批人不在名录中');
+  return { approval, application, approver };
+}
+
+export function approvalStatus(access: ApprovalAccess): Approval['status'] {
+  const { approval, application } = access;
+  if (approval.status === 'DECIDED') return 'DECIDED';
+  if (approval.status === 'EXPIRED' || application.pendingApproval !== approval.approvalId || application.stage !== approval.stage) {
+    return 'EXPIRED';
+  }
+  return Date.parse(approval.expiresAt) < now().getTime() ? 'EXPIRED' : 'PENDING';
+}
+
+export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
+  const { approval, application } = access;
+  const commitmentUrl =
+    application.commitment.status === 'ACCEPTED'
+      ? await getSignedUrl(s3(), new GetObjectCommand({ Bucket: config.bucketName, Key: application.commitment.key }), {
+          expiresIn: 900,
+        })
+      : undefined;
+  return {
+    approvalId: approval.approvalId,
+    applicationId: application.applicationId,
+    stage: approval.stage,
+    stageLabel: STAGE_LABELS[approval.stage],
+    status: approvalStatus(access),
+    recordsMeeting: APPROVAL_LEVELS[approval.stage].recordsMeeting,
+    approver: { name: access.approver.name },
+    household: householdView(application),
+    reason: maskText(application.reason),
+    riskTypes: application.riskTypes,
+    history: historyView(application),
+    publicity: application.publicity ?? null,
+    comparison: application.comparison ?? null,
+    commitmentUrl,
+  };
+}
+
+export async function decide(ctx: CaseContext, access: ApprovalAccess, body: DecisionRequest): Promise<{ status: 'recorded'; stage: string }> {
+  const { approval, application, approver } = access;
+  const status = approvalStatus(access);
+  if (status === 'DECIDED') throw new HttpError('ALREADY_DECIDED', '此审批已作出决定');
+  if (status === 'EXPIRED') throw new HttpError('LINK_EXPIRED', '此审批环节已结束或链接已过期');
+  const stage = approval.stage as ApprovalStage;
+  if (APPROVAL_LEVELS[stage].recordsMeeting && body.decision === 'approve' && !body.meeting) {
+    throw new HttpError('VALIDATION_FAILED', '村级评议须记录参会人员和表决结果', [
+      { path: 'meeting', message: '请填写参会人员（村两委、驻村工作队、村监委会、村民代表）和表决票数' },
+    ]);
+  }
+  const at = nowIso();
+  const after = stageAfterDecision(stage, body.decision, { groupReview: application.groupReview });
+  const decision = { decision: body.decision, by: approver.name, byPersonId: approver.personId, at, ...(body.comment ? { comment: body.comment } : {}) };
+  const next: Application = {
+    ...application,
+    version: application.version + 1,
+    updatedAt: at,
+    stage: after === 'ACTIVE' ? application.stage : after,
+    ...(after === 'AWAITING_COMMITMENT'
+      ? { commitment: { ...application.commitment, status: 'PENDING' as const } }
+      : {}),
+    ...(body.decision === 'reject' ? { outcome: { ...application.outcome, reason: body.comment } } : {}),
+    history: [
+      ...application.history,
+      {
+        stage,
+        ...decision,
+        ...(APPROVAL_LEVELS[stage].recordsMeeting && body.meeting ? { meeting: body.meeting } : {}),
+      },
+    ],
+  };
+  try {
+    await ctx.store.decideApproval(approval, { ...approval, status: 'DECIDED', decision }, application, {
+      next,
+      audit: { action: 'APPROVAL_DECIDED', by: approver.personId, at, detail: { approvalId: approval.approvalId, stage, decision: body.decision } },
+    });
+  } catch (error) {
+    if (error instanceof ConflictError) {
+      const fresh = await ctx.store.getApproval(approval.approvalId);
+      if (fresh?.status === 'DECIDED') throw new HttpError('ALREADY_DECIDED', '此审批已作出决定');
+      throw new HttpError('CONFLICT', '申请状态已变化，请刷新后重试');
+    }
+    throw error;
+  }
+  // If the step timed out meanwhile, the next visit of this step finds the decision and replays it.
+  await completeTask(approval.taskToken, { ...decision, escalation: 0 });
+  return { status: 'recorded', stage: after };
+}

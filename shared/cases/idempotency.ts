@@ -1,0 +1,60 @@
+/**
+ * Webhook idempotency on `requestId` (CONTRACT.md): the same request again returns the first answer
+ * and creates nothing; a different body under the same id is `409 IDEMPOTENCY_MISMATCH`. The request
+ * record and the nonce are written in the same transaction as the change they accept.
+ */
+import { HttpError } from '#http/errors';
+import type { VerifiedWebhook } from '#http/webhook-auth';
+import { hashBody } from '#store/identity';
+import type { StoredRequest, WebhookReceipt } from '#store/model';
+import { ConflictError, type Store } from '#store/store';
+
+export interface WebhookAnswer {
+  status: number;
+  body: unknown;
+}
+
+async function repeat(store: Store, webhook: VerifiedWebhook, stored: StoredRequest, bodyHash: string): Promise<WebhookAnswer> {
+  if (stored.bodyHash !== bodyHash) {
+    throw new HttpError('IDEMPOTENCY_MISMATCH', '相同 requestId 的请求内容不一致');
+  }
+  await claim(store, webhook);
+  return stored.response;
+}
+
+async function claim(store: Store, webhook: VerifiedWebhook): Promise<void> {
+  try {
+    await store.claimNonce(webhook.channel, webhook.nonce);
+  } catch (error) {
+    if (error instanceof ConflictError) throw new HttpError('REPLAYED_NONCE', 'nonce 已使用，请求被视为重放');
+    throw error;
+  }
+}
+
+/**
+ * Runs `accept` once per requestId. `accept` gets a receipt builder: it must write the receipt in the
+ * same transaction as its change.
+ */
+export async function oncePerRequest(
+  store: Store,
+  webhook: VerifiedWebhook,
+  requestId: string,
+  rawBody: string,
+  accept: (receipt: (answer: WebhookAnswer) => WebhookReceipt) => Promise<WebhookAnswer>,
+): Promise<WebhookAnswer> {
+  const bodyHash = hashBody(rawBody);
+  const stored = await store.getRequest(webhook.channel, requestId);
+  if (stored) return repeat(store, webhook, stored, bodyHash);
+  try {
+    return await accept((answer) => ({ channel: webhook.channel, nonce: webhook.nonce, requestId, bodyHash, response: answer }));
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    if (error.reason === 'NONCE') throw new HttpError('REPLAYED_NONCE', 'nonce 已使用，请求被视为重放');
+    if (error.reason === 'REQUEST') {
+      // A concurrent delivery of the same request won the race: answer as it did.
+      const winner = await store.getRequest(webhook.channel, requestId);
+      if (winner) return repeat(store, webhook, winner, bodyHash);
+    }
+    throw error;
+  }
+}

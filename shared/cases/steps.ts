@@ -1,0 +1,332 @@
+/**
+ * The workflow's own steps. Each is idempotent: the local engine re-enters the last state after a
+ * restart, and Step Functions may retry, so a step that finds its work done returns the same answer.
+ */
+import { randomBytes } from 'node:crypto';
+import { businessDate, publicityPeriod, type CalendarData } from '#domain/calendar';
+import { checkExclusions } from '#domain/eligibility';
+import { monitoringLineFor } from '#domain/monitoring-line';
+import { MONITORING_OBJECT_TYPES, monitoringObjectTypeFor, RISK_TYPES, type RiskType } from '#domain/risk-types';
+import { APPROVAL_LEVELS, type ApprovalStage, STAGE_LABELS, scopeCode } from '#domain/stages';
+import { approvalLink } from '#links/approval-links';
+import { peopleFor } from '#notify/recipients';
+import { now, nowIso } from '#runtime/clock';
+import { config } from '#runtime/config';
+import { logger } from '#runtime/logger';
+import type { Application, Approval, Person } from '#store/model';
+import { ConflictError } from '#store/store';
+import { updateWithRetry } from './applications.ts';
+import type { CaseContext } from './context.ts';
+import { completeTask } from './sfn-tasks.ts';
+
+/** Reminder, then escalation to the level above, then the case lapses. */
+export const MAX_ESCALATIONS = 2;
+
+const tell = (ctx: CaseContext, person: Pick<Person, 'personId' | 'name' | 'phone'>, text: string, link?: string) =>
+  ctx.notifier.send({ to: { personId: person.personId, name: person.name, phone: person.phone }, text, link });
+
+const tellApplicant = (ctx: CaseContext, app: Application, text: string) =>
+  ctx.notifier.send({ to: { name: app.applicant.name, phone: app.applicant.phone }, text });
+
+async function mustGet(ctx: CaseContext, applicationId: string): Promise<Application> {
+  const app = await ctx.store.getApplication(applicationId);
+  if (!app) throw new Error(`application ${applicationId} not found`);
+  return app;
+}
+
+/** 等待承诺书: parks the case until the scan is accepted (or finds it already accepted). */
+export async function awaitCommitment(ctx: CaseContext, input: { applicationId: string; taskToken: string; escalation: number }) {
+  const app = await updateWithRetry(
+    ctx,
+    input.applicationId,
+    (current) => ({ ...current, stage: 'AWAITING_COMMITMENT', commitmentTaskToken: input.taskToken, pendingApproval: undefined }),
+    { action: 'COMMITMENT_AWAITED', detail: { escalation: input.escalation } },
+  );
+  if (app?.commitment.status === 'ACCEPTED') {
+    await completeTask(input.taskToken, { escalation: 0, commitment: 'ACCEPTED' });
+    return;
+  }
+  if (app && input.escalation > 0) {
+    await tellApplicant(ctx, app, `您的纳入监测申请（${app.applicationId}）尚未收到签字的承诺书，请尽快上传。`);
+    if (input.escalation >= MAX_ESCALATIONS) {
+      const directory = await ctx.store.getDirectory();
+      for (const person of peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', app.village)) {
+        await tell(ctx, person, `${app.applicant.name}户的纳入监测申请尚未提交承诺书，请协助农户填写上传。`);
+      }
+    }
+  }
+}
+
+function decisionOutput(approval: Approval) {
+  return { ...approval.decision, escalation: 0 };
+}
+
+/**
+ * 审批环节: opens an approval and sends each approver a personal link. Re-entered after a restart it
+ * re-binds the new task token to the same approval (the links stay valid); re-entered after a
+ * decision that never reached the workflow it hands that decision on; re-entered after a timeout it
+ * reminds, then escalates.
+ */
+export async function requestApproval(
+  ctx: CaseContext,
+  input: { applicationId: string; stage: ApprovalStage; taskToken: string; escalation: number },
+) {
+  const level = APPROVAL_LEVELS[input.stage];
+  for (let attempt = 0; ; attempt++) {
+    const app = await mustGet(ctx, input.applicationId);
+    const current = app.pendingApproval ? await ctx.store.getApproval(app.pendingApproval) : undefined;
+    if (current && current.stage === input.stage) {
+      if (current.status === 'DECIDED') {
+        await completeTask(input.taskToken, decisionOutput(current));
+        return;
+      }
+      const directory = await ctx.store.getDirectory();
+      const escalating = input.escalation > current.escalation;
+      try {
+        await ctx.store.updatePendingApproval(current, {
+          taskToken: input.taskToken,
+          escalation: Math.max(input.escalation, current.escalation),
+          expiresAt: new Date(now().getTime() + config.linkTtlSeconds * 1000).toISOString(),
+        });
+      } catch (error) {
+        if (error instanceof ConflictError && attempt < 3) continue; // decided meanwhile: hand it on
+        throw error;
+      }
+      if (escalating) await remindOrEscalate(ctx, app, current, input.escalation, directory.people);
+      return;
+    }
+    const directory = await ctx.store.getDirectory();
+    const approvers = peopleFor(directory.people, level.role, level.scope, app.village);
+    if (approvers.length === 0) {
+      logger.warn('no approver in the directory', { role: level.role, scope: scopeCode(app.village, level.scope) });
+    }
+    const at = nowIso();
+    const approval: Approval = {
+      approvalId: randomBytes(16).toString('base64url'),
+      applicationId: app.applicationId,
+      village: app.village,
+      stage: input.stage,
+      status: 'PENDING',
+      taskToken: input.taskToken,
+      approvers: approvers.map((p) => p.personId),
+      escalation: input.escalation,
+      createdAt: at,
+      expiresAt: new Date(now().getTime() + config.linkTtlSeconds * 1000).toISOString(),
+    };
+    try {
+      await ctx.store.openApproval(
+        app,
+        {
+          next: { ...app, stage: input.stage, pendingApproval: approval.approvalId, version: app.version + 1, updatedAt: at },
+          audit: { action: 'APPROVAL_OPENED', by: 'system', at, detail: { approvalId: approval.approvalId, stage: input.stage } },
+        },
+        approval,
+      );
+    } catch (error) {
+      if (error instanceof ConflictError && attempt < 5) continue;
+      throw error;
+    }
+    for (const person of approvers) {
+      await tell(
+        ctx,
+        person,
+        `请审核${app.villageName ?? app.village}${app.group}${app.applicant.name}户的纳入监测申请（${level.stage === 'OBJECTION_REVIEW' ? '公示有异议，请复核' : STAGE_LABELS[input.stage]}）。`,
+        approvalLink(config.publicBaseUrl, { approvalId: approval.approvalId, personId: person.personId, expiresAt: approval.expiresAt }, ctx.secrets.linkKey),
+      );
+    }
+    return;
+  }
+}
+
+async function remindOrEscalate(ctx: CaseContext, app: Application, approval: Approval, escalation: number, people: Person[]) {
+  const level = APPROVAL_LEVELS[approval.stage];
+  const label = STAGE_LABELS[approval.stage];
+  for (const personId of approval.approvers) {
+    const person = people.find((p) => p.personId === personId);
+    if (!person) continue;
+    await tell(
+      ctx,
+      person,
+      `催办：${app.applicant.name}户的纳入监测申请（${label}）已超时，请尽快处理。`,
+      approvalLink(config.publicBaseUrl, { approvalId: approval.approvalId, personId, expiresAt: approval.expiresAt }, ctx.secrets.linkKey),
+    );
+  }
+  if (escalation >= MAX_ESCALATIONS) {
+    for (const person of peopleFor(people, level.escalateTo.role, level.escalateTo.scope, app.village)) {
+      await tell(ctx, person, `督办：${app.villageName ?? app.village}${app.applicant.name}户的纳入监测申请在“${label}”环节已超时两次，再超时将失效。`);
+    }
+  }
+}
+
+/** A human step timed out: one more escalation, or lapse past the last. */
+export function overdue(input: { escalation: number }) {
+  const escalation = input.escalation + 1;
+  return { escalation, lapse: escalation > MAX_ESCALATIONS };
+}
+
+async function calendarData(): Promise<CalendarData> {
+  return JSON.parse(process.env.CALENDAR_DATA ?? '{}') as CalendarData;
+}
+
+/** 村内公示: opens the posting (or finds it open) and says when it ends. */
+export async function openPublicity(ctx: CaseContext, input: { applicationId: string }) {
+  const extra = await calendarData();
+  const app = await updateWithRetry(
+    ctx,
+    input.applicationId,
+    (current) => {
+      if (current.stage === 'PUBLICITY' && current.publicity && !current.publicity.closedAt) return undefined;
+      const postedAt = now();
+      const period = publicityPeriod(businessDate(postedAt), { ...config.publicity, extra });
+      return {
+        ...current,
+        stage: 'PUBLICITY',
+        pendingApproval: undefined,
+        publicity: { postedOn: period.postedOn, startsAt: postedAt.toISOString(), endsAt: period.endsAt, provisional: period.provisional, objections: 0 },
+        history: [...current.history, { stage: 'PUBLICITY', decision: 'publicity', by: 'system', at: postedAt.toISOString(), comment: `公示至${period.lastDay}${period.provisional ? '（节假日数据未发布，暂定）' : ''}` }],
+      };
+    },
+    { action: 'PUBLICITY_OPENED' },
+  );
+  const publicity = app!.publicity!;
+  return { endsAt: publicity.endsAt, provisional: publicity.provisional, closed: false, objections: publicity.objections };
+}
+
+/** Closes publicity against the business clock; a provisional end is recomputed first. */
+export async function closePublicity(ctx: CaseContext, input: { applicationId: string }) {
+  const extra = await calendarData();
+  const app = await mustGet(ctx, input.applicationId);
+  const publicity = app.publicity!;
+  if (publicity.closedAt) return { endsAt: publicity.endsAt, provisional: false, closed: true, objections: publicity.objections };
+  let endsAt = publicity.endsAt;
+  let provisional = publicity.provisional;
+  if (provisional) {
+    const period = publicityPeriod(publicity.postedOn, { ...config.publicity, extra });
+    endsAt = period.endsAt;
+    provisional = period.provisional;
+  }
+  if (now().toISOString() < endsAt) {
+    if (endsAt !== publicity.endsAt || provisional !== publicity.provisional) {
+      await updateWithRetry(ctx, app.applicationId, (c) => ({ ...c, publicity: { ...c.publicity!, endsAt, provisional } }), {
+        action: 'PUBLICITY_RECOMPUTED',
+        detail: { endsAt },
+      });
+    }
+    return { endsAt, provisional, closed: false, objections: publicity.objections };
+  }
+  const closed = await updateWithRetry(
+    ctx,
+    app.applicationId,
+    (c) => (c.publicity?.closedAt ? undefined : { ...c, publicity: { ...c.publicity!, endsAt, provisional, closedAt: nowIso() } }),
+    { action: 'PUBLICITY_CLOSED', detail: { objections: publicity.objections } },
+  );
+  return { endsAt, provisional, closed: true, objections: closed!.publicity!.objections };
+}
+
+/** 区级数据比对: the registry's exclusion flags and other open cases of the same household. */
+export async function compareData(ctx: CaseContext, input: { applicationId: string }) {
+  const app = await mustGet(ctx, input.applicationId);
+  const household = await ctx.store.getRegistryHousehold(app.village, app.applicant.idHash);
+  const check = checkExclusions(household?.flags ?? {});
+  const comparison = { comparedAt: nowIso(), hardStops: check.hardStops, warnings: check.warnings, otherOpenCases: [] as string[] };
+  await updateWithRetry(ctx, app.applicationId, (c) => ({ ...c, comparison }), {
+    action: 'DATA_COMPARED',
+    detail: { hardStops: check.hardStops.map((h) => h.rule), warnings: check.warnings.map((w) => w.rule) },
+  });
+  return { excluded: check.excluded, hardStops: check.hardStops.length, warnings: check.warnings.length };
+}
+
+/** The case ends as rejected; the applicant is told why. */
+export async function reject(ctx: CaseContext, input: { applicationId: string }) {
+  const app = await updateWithRetry(
+    ctx,
+    input.applicationId,
+    (current) => {
+      if (current.stage === 'REJECTED' && current.outcome?.reason) return undefined;
+      const hardStops = current.comparison?.hardStops ?? [];
+      const reason = current.outcome?.reason ?? (hardStops.length ? `不得确定为监测对象：${hardStops.map((h) => h.label).join('；')}` : '未通过审核');
+      return {
+        ...current,
+        stage: 'REJECTED',
+        pendingApproval: undefined,
+        outcome: { ...current.outcome, reason },
+        history: hardStops.length && current.stage !== 'REJECTED'
+          ? [...current.history, { stage: current.stage, decision: 'comparison', by: '区级数据比对', at: nowIso(), comment: reason }]
+          : current.history,
+      };
+    },
+    { action: 'APPLICATION_REJECTED' },
+  );
+  await tellApplicant(ctx, app!, `您的纳入监测申请（${app!.applicationId}）未通过，原因：${app!.outcome?.reason ?? '未通过审核'}。如有疑问可联系村委会或拨打12317。`);
+}
+
+/** A step stayed undone past its escalations. */
+export async function lapse(ctx: CaseContext, input: { applicationId: string; stage?: string }) {
+  const app = await updateWithRetry(
+    ctx,
+    input.applicationId,
+    (current) => (current.stage === 'LAPSED' ? undefined : {
+      ...current,
+      stage: 'LAPSED',
+      pendingApproval: undefined,
+      outcome: { ...current.outcome, reason: `“${STAGE_LABELS[current.stage]}”环节超时未办理` },
+      history: [...current.history, { stage: current.stage, decision: 'timeout', by: 'system', at: nowIso(), comment: '多次催办后仍超时，申请失效' }],
+    }),
+    { action: 'APPLICATION_LAPSED' },
+  );
+  await tellApplicant(ctx, app!, `您的纳入监测申请（${app!.applicationId}）因“${STAGE_LABELS[app!.history.at(-1)!.stage]}”环节超时已失效，请联系村委会重新申请。`);
+}
+
+const FIRST_MEASURES: Record<RiskType, { type: string; note: string }> = {
+  ILLNESS: { type: 'HEALTH', note: '医保资助、医疗救助、家庭医生签约' },
+  DISABILITY: { type: 'DISABILITY_SUBSIDY', note: '残疾人两项补贴' },
+  EDUCATION: { type: 'COMPULSORY_EDUCATION', note: '教育资助' },
+  DISASTER: { type: 'TEMPORARY_ASSISTANCE', note: '临时救助、灾后重建' },
+  ACCIDENT: { type: 'TEMPORARY_ASSISTANCE', note: '临时救助' },
+  INDUSTRY_FAILURE: { type: 'INDUSTRY', note: '产业帮扶、小额信贷' },
+  UNSTABLE_EMPLOYMENT: { type: 'EMPLOYMENT', note: '就业帮扶、公益岗位' },
+  LACK_OF_LABOUR: { type: 'MINIMUM_LIVING', note: '低保兜底' },
+  OTHER: { type: 'SOCIAL_ASSISTANCE', note: '社会帮扶' },
+};
+
+/** 纳入监测: an active monitoring object with a contact person and a first assistance plan. */
+export async function activate(ctx: CaseContext, input: { applicationId: string }) {
+  const directory = await ctx.store.getDirectory();
+  const app = await updateWithRetry(
+    ctx,
+    input.applicationId,
+    (current) => {
+      if (current.stage === 'ACTIVE') return undefined;
+      const contact = peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', current.village)[0];
+      const year = Number(businessDate(now()).slice(0, 4));
+      let line = 6000;
+      try {
+        line = monitoringLineFor(current.village, year).amount;
+      } catch {
+        // a year without a configured line does not stop activation; the type falls back on risks
+      }
+      const type = monitoringObjectTypeFor({ householdType: current.householdType, perCapitaIncome: current.perCapitaIncome, line, riskTypes: current.riskTypes });
+      return {
+        ...current,
+        stage: 'ACTIVE',
+        pendingApproval: undefined,
+        outcome: {
+          monitoringObjectType: type,
+          contactPerson: contact ? { personId: contact.personId, name: contact.name, phone: contact.phone } : undefined,
+          activatedAt: nowIso(),
+          assistancePlan: { year, measures: [...new Map(current.riskTypes.map((r) => [FIRST_MEASURES[r].type, FIRST_MEASURES[r]])).values()] },
+        },
+      };
+    },
+    { action: 'MONITORING_ACTIVATED' },
+  );
+  const contact = app!.outcome?.contactPerson;
+  await tellApplicant(
+    ctx,
+    app!,
+    `您户已纳入防止返贫监测（${MONITORING_OBJECT_TYPES[app!.outcome!.monitoringObjectType!]}），风险类型：${app!.riskTypes.map((r) => RISK_TYPES[r]).join('、')}。帮扶联系人：${contact?.name ?? '待安排'}。`,
+  );
+  if (contact) {
+    await tell(ctx, contact, `${app!.applicant.name}户已纳入监测，您是该户的帮扶联系人，请制定帮扶计划并跟踪走访。`);
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Stages of a monitoring application (CONTRACT.md, Stages) and the moves between them. The workflow
+ * drives the moves; these functions say which are allowed and where a decision leads, so the approval
+ * page can answer with the stage after the decision before the workflow has caught up.
+ */
+
+export const STAGES = [
+  'SUBMITTED',
+  'AWAITING_COMMITMENT',
+  'GROUP_REVIEW',
+  'VILLAGE_REVIEW',
+  'PUBLICITY',
+  'OBJECTION_REVIEW',
+  'TOWNSHIP_REVIEW',
+  'DISTRICT_FILING',
+  'SYSTEM_ENTRY',
+  'ACTIVE',
+  'REJECTED',
+  'LAPSED',
+  'WITHDRAWN',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const STAGE_LABELS: Record<Stage, string> = {
+  SUBMITTED: '已受理',
+  AWAITING_COMMITMENT: '待上传承诺书',
+  GROUP_REVIEW: '村民小组评议',
+  VILLAGE_REVIEW: '村两委核实评议',
+  PUBLICITY: '村内公示',
+  OBJECTION_REVIEW: '公示异议复核',
+  TOWNSHIP_REVIEW: '乡党委政府审核',
+  DISTRICT_FILING: '区乡村振兴部门备案',
+  SYSTEM_ENTRY: '全国系统录入标注',
+  ACTIVE: '已纳入监测',
+  REJECTED: '未通过',
+  LAPSED: '已超时失效',
+  WITHDRAWN: '已撤回',
+};
+
+export const FINAL_STAGES: readonly Stage[] = ['ACTIVE', 'REJECTED', 'LAPSED', 'WITHDRAWN'];
+export const isFinal = (stage: Stage): boolean => FINAL_STAGES.includes(stage);
+
+export const ROLES = [
+  'GROUP_LEADER',
+  'VILLAGE_COMMITTEE',
+  'TOWNSHIP_REVIEWER',
+  'DISTRICT_FILER',
+  'SYSTEM_ENTRY_CLERK',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export type ApprovalStage =
+  | 'GROUP_REVIEW'
+  | 'VILLAGE_REVIEW'
+  | 'OBJECTION_REVIEW'
+  | 'TOWNSHIP_REVIEW'
+  | 'DISTRICT_FILING'
+  | 'SYSTEM_ENTRY';
+export type Decision = 'approve' | 'return' | 'reject';
+export type ScopeLevel = 'village' | 'township' | 'district';
+
+export interface ApprovalLevel {
+  stage: ApprovalStage;
+  /** who decides */
+  role: Role;
+  scope: ScopeLevel;
+  /** who is told when the step is overdue past its reminder (the level above) */
+  escalateTo: { role: Role; scope: ScopeLevel };
+  /** the step records the meeting of 村两委, 驻村工作队, 村监委会 and 村民代表 */
+  recordsMeeting: boolean;
+}
+
+export const APPROVAL_LEVELS: Record<ApprovalStage, ApprovalLevel> = {
+  GROUP_REVIEW: {
+    stage: 'GROUP_REVIEW',
+    role: 'GROUP_LEADER',
+    scope: 'village',
+    escalateTo: { role: 'VILLAGE_COMMITTEE', scope: 'village' },
+    recordsMeeting: false,
+  },
+  VILLAGE_REVIEW: {
+    stage: 'VILLAGE_REVIEW',
+    role: 'VILLAGE_COMMITTEE',
+    scope: 'village',
+    escalateTo: { role: 'TOWNSHIP_REVIEWER', scope: 'township' },
+    recordsMeeting: true,
+  },
+  OBJECTION_REVIEW: {
+    stage: 'OBJECTION_REVIEW',
+    role: 'VILLAGE_COMMITTEE',
+    scope: 'village',
+    escalateTo: { role: 'TOWNSHIP_REVIEWER', scope: 'township' },
+    recordsMeeting: true,
+  },
+  TOWNSHIP_REVIEW: {
+    stage: 'TOWNSHIP_REVIEW',
+    role: 'TOWNSHIP_REVIEWER',
+    scope: 'township',
+    escalateTo: { role: 'DISTRICT_FILER', scope: 'district' },
+    recordsMeeting: false,
+  },
+  DISTRICT_FILING: {
+    stage: 'DISTRICT_FILING',
+    role: 'DISTRICT_FILER',
+    scope: 'district',
+    escalateTo: { role: 'DISTRICT_FILER', scope: 'district' },
+    recordsMeeting: false,
+  },
+  SYSTEM_ENTRY: {
+    stage: 'SYSTEM_ENTRY',
+    role: 'SYSTEM_ENTRY_CLERK',
+    scope: 'district',
+    escalateTo: { role: 'DISTRICT_FILER', scope: 'district' },
+    recordsMeeting: false,
+  },
+};
+
+export const isApprovalStage = (stage: string): stage is ApprovalStage => stage in APPROVAL_LEVELS;
+
+/** The scope code a role covers for a village: the village itself, its township (9 digits) or district (6). */
+export function scopeCode(villageCode: string, scope: ScopeLevel): string {
+  if (scope === 'village') return villageCode;
+  return scope === 'township' ? villageCode.slice(0, 9) : villageCode.slice(0, 6);
+}
+
+/** A person's scope covers a village when the village code starts with it (区划代码 nest by prefix). */
+export const scopeCovers = (scope: string, villageCode: string): boolean => villageCode.startsWith(scope);
+
+export interface ChainOptions {
+  /** 村民小组评议 is a level of its own (some provinces drop it) */
+  groupReview: boolean;
+}
+
+/** Where `return` sends a case: one level back; the first level goes back to the applicant. */
+export function returnTarget(stage: ApprovalStage, options: ChainOptions): Stage {
+  switch (stage) {
+    case 'GROUP_REVIEW':
+      return 'AWAITING_COMMITMENT';
+    case 'VILLAGE_REVIEW':
+      return options.groupReview ? 'GROUP_REVIEW' : 'AWAITING_COMMITMENT';
+    case 'OBJECTION_REVIEW':
+      return 'VILLAGE_REVIEW';
+    case 'TOWNSHIP_REVIEW':
+      return 'VILLAGE_REVIEW';
+    case 'DISTRICT_FILING':
+      return 'TOWNSHIP_REVIEW';
+    case 'SYSTEM_ENTRY':
+      return 'DISTRICT_FILING';
+  }
+}
+
+const APPROVE_TARGET: Record<ApprovalStage, Stage> = {
+  GROUP_REVIEW: 'VILLAGE_REVIEW',
+  VILLAGE_REVIEW: 'PUBLICITY',
+  OBJECTION_REVIEW: 'TOWNSHIP_REVIEW',
+  TOWNSHIP_REVIEW: 'DISTRICT_FILING',
+  DISTRICT_FILING: 'SYSTEM_ENTRY',
+  SYSTEM_ENTRY: 'ACTIVE',
+};
+
+/** The stage a decision leads to. */
+export function stageAfterDecision(stage: ApprovalStage, decision: Decision, options: ChainOptions): Stage {
+  if (decision === 'reject') return 'REJECTED';
+  if (decision === 'return') return returnTarget(stage, options);
+  return APPROVE_TARGET[stage];
+}
+
+/** The first human stage after the commitment arrives. */
+export const firstReviewStage = (options: ChainOptions): ApprovalStage =>
+  options.groupReview ? 'GROUP_REVIEW' : 'VILLAGE_REVIEW';
+
+/** Every move the workflow may make; anything else is a bug and is refused by the store. */
+export function isAllowedTransition(from: Stage, to: Stage): boolean {
+  if (isFinal(from)) return false;
+  if (to === 'REJECTED' || to === 'LAPSED' || to === 'WITHDRAWN') return true;
+  const allowed: Record<Stage, readonly Stage[]> = {
+    SUBMITTED: ['AWAITING_COMMITMENT'],
+    AWAITING_COMMITMENT: ['GROUP_REVIEW', 'VILLAGE_REVIEW'],
+    GROUP_REVIEW: ['VILLAGE_REVIEW', 'AWAITING_COMMITMENT'],
+    VILLAGE_REVIEW: ['PUBLICITY', 'GROUP_REVIEW', 'AWAITING_COMMITMENT'],
+    PUBLICITY: ['OBJECTION_REVIEW', 'TOWNSHIP_REVIEW'],
+    OBJECTION_REVIEW: ['TOWNSHIP_REVIEW', 'VILLAGE_REVIEW'],
+    TOWNSHIP_REVIEW: ['DISTRICT_FILING', 'VILLAGE_REVIEW'],
+    DISTRICT_FILING: ['SYSTEM_ENTRY', 'TOWNSHIP_REVIEW'],
+    SYSTEM_ENTRY: ['ACTIVE', 'DISTRICT_FILING'],
+    ACTIVE: [],
+    REJECTED: [],
+    LAPSED: [],
+    WITHDRAWN: [],
+  };
+  return from === to || allowed[from].includes(to);
+}

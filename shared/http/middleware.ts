@@ -1,0 +1,24 @@
+/**
+ * middy middlewares shared by every HTTP function: the error shape, and Powertools' logger context.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import { logger } from '#runtime/logger';
+import { HttpError } from './errors.ts';
+import { type HttpEvent, type HttpResult, json } from './responses.ts';
+
+export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      if (error instanceof HttpError) {
+        request.response = json(error.status, error.toBody());
+        return;
+      }
+      logger.error('unhandled error', { error: error as Error });
+      request.response = json(500, { error: { code: 'INTERNAL', message: '服务内部错误，请稍后重试' } });
+    },
+  };
+}
+
+export const withLogger = () => injectLambdaContext(logger, { resetKeys: true });

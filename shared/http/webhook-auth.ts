@@ -1,0 +1,42 @@
+/**
+ * The one webhook signature check (CONTRACT.md, Webhooks): channel, timestamp within 300 s, nonce
+ * shape, and an HMAC-SHA256 of "<timestamp>.<nonce>.<raw body>" with the channel's secret, compared in
+ * constant time. The nonce is only *claimed* later, inside the transaction that accepts the request,
+ * so a rejected request writes nothing. The window is measured on the wall clock, not the business
+ * clock: it guards against replays, which happen in real time.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { secrets } from '#runtime/secrets';
+import { HttpError } from './errors.ts';
+import { type HttpEvent, header, rawBody } from './responses.ts';
+
+export const CHANNELS = ['hotline', 'mini-program'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const TIMESTAMP_WINDOW_SECONDS = 300;
+
+export interface VerifiedWebhook {
+  channel: Channel;
+  nonce: string;
+  timestamp: number;
+}
+
+export const signWebhook = (secret: string, timestamp: string, nonce: string, body: string): string =>
+  createHmac('sha256', secret).update(`${timestamp}.${nonce}.${body}`).digest('hex');
+
+export async function verifyWebhook(event: HttpEvent): Promise<VerifiedWebhook> {
+  const channel = header(event, 'x-fangfan-channel');
+  const timestamp = header(event, 'x-fangfan-timestamp') ?? '';
+  const nonce = header(event, 'x-fangfan-nonce') ?? '';
+  const signature = header(event, 'x-fangfan-signature') ?? '';
+  if (!CHANNELS.includes(channel as Channel)) throw new HttpError('BAD_SIGNATURE', '未知或缺少渠道 x-fangfan-channel');
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) throw new HttpError('BAD_SIGNATURE', '缺少或无效的 x-fangfan-nonce');
+  if (!/^[0-9a-f]{64}$/.test(signature)) throw new HttpError('BAD_SIGNATURE', '缺少或无效的签名');
+  const secret = (await secrets())[channel as Channel];
+  const expected = Buffer.from(signWebhook(secret, timestamp, nonce, rawBody(event)), 'hex');
+  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) throw new HttpError('BAD_SIGNATURE', '签名校验失败');
+  const seconds = Number(timestamp);
+  if (!/^\d{9,11}$/.test(timestamp) || Math.abs(Date.now() / 1000 - seconds) > TIMESTAMP_WINDOW_SECONDS) {
+    throw new HttpError('STALE_TIMESTAMP', '时间戳与服务器时间相差超过300秒');
+  }
+  return { channel: channel as Channel, nonce, timestamp: seconds };
+}

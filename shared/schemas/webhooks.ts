@@ -1,0 +1,57 @@
+/** Webhook bodies of CONTRACT.md. The OpenAPI document is generated from these same schemas. */
+import { z } from 'zod';
+import { applicationId, idNumber, mobile, personName, requestId, riskTypes, villageCode } from './common.ts';
+
+/** 纳入监测申请 */
+export const applicationRequest = z
+  .object({
+    requestId,
+    village: villageCode,
+    group: z.string({ error: '村民小组必填' }).trim().min(1, '村民小组不能为空').max(32, '村民小组不超过32个字符'),
+    applicant: z.object(
+      { name: personName, idNumber, phone: mobile },
+      { error: '申请人信息必填' },
+    ),
+    reason: z.string({ error: '申请理由必填' }).trim().min(2, '申请理由至少2个字').max(2000, '申请理由不超过2000字'),
+    riskTypes,
+    declaredAnnualIncome: z
+      .number({ error: '家庭年收入应为数字（元）' })
+      .min(0, '家庭年收入不能为负数')
+      .max(100_000_000, '家庭年收入数值过大'),
+    householdSize: z
+      .number({ error: '家庭人口应为整数' })
+      .int('家庭人口应为整数')
+      .min(1, '家庭人口至少1人')
+      .max(50, '家庭人口不超过50人'),
+    callId: z.string().max(128, 'callId 不超过128个字符').optional(),
+  })
+  .strict();
+export type ApplicationRequest = z.infer<typeof applicationRequest>;
+
+export const commitmentUrlRequest = z.object({ requestId }).strict();
+
+/** 公示异议 */
+export const objectionRequest = z
+  .object({
+    requestId,
+    applicationId,
+    objector: z.object({ name: personName, phone: mobile }, { error: '异议人信息必填' }),
+    content: z.string({ error: '异议内容必填' }).trim().min(2, '异议内容至少2个字').max(2000, '异议内容不超过2000字'),
+  })
+  .strict();
+export type ObjectionRequest = z.infer<typeof objectionRequest>;
+
+export const uploadInstructions = z.object({
+  uploadUrl: z.string(),
+  method: z.literal('PUT'),
+  headers: z.record(z.string(), z.string()),
+  expiresAt: z.string(),
+});
+
+export const applicationAccepted = z.object({
+  applicationId: z.string(),
+  stage: z.literal('AWAITING_COMMITMENT'),
+  commitment: uploadInstructions,
+});
+
+export const objectionAccepted = z.object({ objectionId: z.string() });

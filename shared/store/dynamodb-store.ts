@@ -1,0 +1,431 @@
+/**
+ * The single table (DESIGN.md, Data): `PK = V#<village>` holds a village's applications (`A#`), audit
+ * (`AU#`), objections (`OB#`) and registry households (`H#`). Other items have their own partition:
+ * `ID#<hmac>` locks an applicant against a second open case, `AP#` approvals, `RQ#` requests, `NC#`
+ * nonces, `DIR` the directory, `OUTBOX` local notifications.
+ */
+import { randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+
+} from '@aws-sdk/lib-dynamodb';
+import { isFinal } from '#domain/stages';
+import { ddb } from '#runtime/clients';
+import { config } from '#runtime/config';
+import { ConflictError, type ApplicationChange, type Store } from './store.ts';
+import type {
+  Application,
+  Approval,
+  AuditEntry,
+  Directory,
+  OutboxMessage,
+  RegistryHousehold,
+  StoredRequest,
+  WebhookReceipt,
+} from './model.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const DAY = 86_400;
+const epoch = (): number => Math.floor(Date.now() / 1000);
+
+export const keys = {
+  village: (code: string) => `V#${code}`,
+  application: (id: string) => `A#${id}`,
+  audit: (id: string, at: string) => `AU#${id}#${at}#${randomUUID().slice(0, 8)}`,
+  objection: (id: string, objectionId: string) => `OB#${id}#${objectionId}`,
+  household: (idHash: string) => `H#${idHash}`,
+  person: (idHash: string) => `ID#${idHash}`,
+  approval: (id: string) => `AP#${id}`,
+  request: (channel: string, requestId: string) => `RQ#${channel}#${requestId}`,
+  nonce: (channel: string, nonce: string) => `NC#${channel}#${nonce}`,
+};
+
+/** The village is part of every application id, so an application is found without an index. */
+export const villageOfApplication = (applicationId: string): string => applicationId.slice(0, 12);
+
+function cancellationCodes(error: unknown): string[] | undefined {
+  if (error instanceof TransactionCanceledException || (error as Error)?.name === 'TransactionCanceledException') {
+    return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  }
+  return undefined;
+}
+
+export class DynamoStore implements Store {
+  constructor(
+    private readonly client: DynamoDBDocumentClient = ddb(),
+    private readonly table: string = config.tableName,
+  ) {}
+
+  private auditItem(application: Pick<Application, 'applicationId' | 'village' | 'stage'>, audit: AuditEntry): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          PK: keys.village(application.village),
+          SK: keys.audit(application.applicationId, audit.at),
+          type: 'AUDIT',
+          applicationId: application.applicationId,
+          stage: application.stage,
+          ...audit,
+        },
+      },
+    };
+  }
+
+  private receiptItems(receipt: WebhookReceipt): TransactItem[] {
+    return [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { PK: keys.nonce(receipt.channel, receipt.nonce), SK: 'NC', ttl: epoch() + 600 },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            PK: keys.request(receipt.channel, receipt.requestId),
+            SK: 'RQ',
+            bodyHash: receipt.bodyHash,
+            response: receipt.response,
+            ttl: epoch() + 30 * DAY,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ];
+  }
+
+  private async transact(items: TransactItem[], reasons: (ConflictError['reason'] | undefined)[]): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      const index = codes.findIndex((code) => code === 'ConditionalCheckFailed');
+      const reason = index >= 0 ? reasons[index] : undefined;
+      if (reason) throw new ConflictError(reason);
+      if (codes.includes('TransactionConflict')) throw new ConflictError('VERSION');
+      throw error;
+    }
+  }
+
+  async getDirectory(): Promise<Directory> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'DIR' },
+    });
+    const meta = items.find((i) => i.SK === 'META');
+    return {
+      township: meta?.township ?? { code: '', name: '' },
+      district: meta?.district ?? { code: '', name: '' },
+      villages: items.filter((i) => String(i.SK).startsWith('V#')).map((i) => ({ code: i.code, name: i.name, groups: i.groups })),
+      people: items
+        .filter((i) => String(i.SK).startsWith('P#'))
+        .map((i) => ({ personId: i.personId, name: i.name, phone: i.phone, roles: i.roles })),
+    };
+  }
+
+  async putDirectory(directory: Directory): Promise<void> {
+    const items = [
+      { PK: 'DIR', SK: 'META', township: directory.township, district: directory.district },
+      ...directory.villages.map((v) => ({ PK: 'DIR', SK: `V#${v.code}`, ...v })),
+      ...directory.people.map((p) => ({ PK: 'DIR', SK: `P#${p.personId}`, ...p })),
+    ];
+    for (const Item of items) await this.client.send(new PutCommand({ TableName: this.table, Item }));
+  }
+
+  async getRegistryHousehold(village: string, idHash: string): Promise<RegistryHousehold | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { PK: keys.village(village), SK: keys.household(idHash) } }),
+    );
+    return out.Item as RegistryHousehold | undefined;
+  }
+
+  async putRegistryHousehold(household: RegistryHousehold): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { PK: keys.village(household.village), SK: keys.household(household.idHash), type: 'HOUSEHOLD', ...household },
+      }),
+    );
+  }
+
+  async getRequest(channel: string, requestId: string): Promise<StoredRequest | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { PK: keys.request(channel, requestId), SK: 'RQ' }, ConsistentRead: true }),
+    );
+    return out.Item ? { bodyHash: out.Item.bodyHash, response: out.Item.response } : undefined;
+  }
+
+  async claimNonce(channel: string, nonce: string): Promise<void> {
+    await this.transact(this.receiptItems({ channel, nonce, requestId: '', bodyHash: '', response: { status: 0, body: null } }).slice(0, 1), [
+      'NONCE',
+    ]);
+  }
+
+  async createApplication(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void> {
+    const lock: TransactItem = {
+      Update: {
+        TableName: this.table,
+        Key: { PK: keys.person(application.applicant.idHash), SK: 'ID' },
+        UpdateExpression: 'SET openApplicationId = :id, village = :village, updatedAt = :at',
+        ConditionExpression: 'attribute_not_exists(openApplicationId) OR openApplicationId = :none',
+        ExpressionAttributeValues: { ':id': application.applicationId, ':village': application.village, ':at': audit.at, ':none': '' },
+      },
+    };
+    const put: TransactItem = {
+      Put: {
+        TableName: this.table,
+        Item: this.applicationItem(application),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+    try {
+      await this.transact([...this.receiptItems(receipt), lock, put, this.auditItem(application, audit)], [
+        'NONCE',
+        'REQUEST',
+        'OPEN_CASE',
+        'VERSION',
+      ]);
+    } catch (error) {
+      if (error instanceof ConflictError && error.reason === 'OPEN_CASE') {
+        const holder = await this.client.send(
+          new GetCommand({ TableName: this.table, Key: { PK: keys.person(application.applicant.idHash), SK: 'ID' }, ConsistentRead: true }),
+        );
+        throw new ConflictError('OPEN_CASE', holder.Item?.openApplicationId);
+      }
+      throw error;
+    }
+  }
+
+  async recordRequest(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void> {
+    await this.transact([...this.receiptItems(receipt), this.auditItem(application, audit)], ['NONCE', 'REQUEST']);
+  }
+
+  async addObjection(
+    application: Application,
+    objection: { objectionId: string; name: string; phone: string; content: string; at: string },
+    receipt: WebhookReceipt,
+    audit: AuditEntry,
+  ): Promise<void> {
+    const update: TransactItem = {
+      Update: {
+        TableName: this.table,
+        Key: { PK: keys.village(application.village), SK: keys.application(application.applicationId) },
+        UpdateExpression: 'SET publicity.objections = publicity.objections + :one',
+        ConditionExpression: 'stage = :publicity AND publicity.endsAt > :at',
+        ExpressionAttributeValues: { ':one': 1, ':publicity': 'PUBLICITY', ':at': objection.at },
+      },
+    };
+    const put: TransactItem = {
+      Put: {
+        TableName: this.table,
+        Item: {
+          PK: keys.village(application.village),
+          SK: keys.objection(application.applicationId, objection.objectionId),
+          type: 'OBJECTION',
+          applicationId: application.applicationId,
+          ...objection,
+        },
+      },
+    };
+    await this.transact([...this.receiptItems(receipt), update, put, this.auditItem(application, audit)], [
+      'NONCE',
+      'REQUEST',
+      'NOT_IN_PUBLICITY',
+    ]);
+  }
+
+  async getApplication(applicationId: string): Promise<Application | undefined> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: keys.village(villageOfApplication(applicationId)), SK: keys.application(applicationId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? this.toApplication(out.Item) : undefined;
+  }
+
+  async listApplications(village: string, stage?: string): Promise<Application[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.village(village), ':prefix': 'A#', ...(stage ? { ':stage': stage } : {}) },
+      ...(stage ? { FilterExpression: 'stage = :stage' } : {}),
+    });
+    return items.map((item) => this.toApplication(item));
+  }
+
+  async listAudit(application: Application): Promise<AuditEntry[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.village(application.village), ':prefix': `AU#${application.applicationId}#` },
+    });
+    return items.map(({ action, by, at, detail }) => ({ action, by, at, detail }));
+  }
+
+  private applicationWrites(previous: Application, change: ApplicationChange): TransactItem[] {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: this.applicationItem(change.next),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': previous.version },
+        },
+      },
+      this.auditItem(change.next, change.audit),
+    ];
+    if (isFinal(change.next.stage) && !isFinal(previous.stage)) {
+      // An ended case frees the applicant; an active one keeps the household marked as monitored.
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: { PK: keys.person(previous.applicant.idHash), SK: 'ID' },
+          UpdateExpression:
+            change.next.stage === 'ACTIVE'
+              ? 'SET openApplicationId = :id, monitoring = :true'
+              : 'SET openApplicationId = :none',
+          ConditionExpression: 'openApplicationId = :id',
+          ExpressionAttributeValues:
+            change.next.stage === 'ACTIVE'
+              ? { ':id': previous.applicationId, ':true': true }
+              : { ':id': previous.applicationId, ':none': '' },
+        },
+      });
+    }
+    return items;
+  }
+
+  async updateApplication(previous: Application, change: ApplicationChange): Promise<void> {
+    const writes = this.applicationWrites(previous, change);
+    await this.transact(writes, writes.map(() => 'VERSION' as const));
+  }
+
+  async getApproval(approvalId: string): Promise<Approval | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { PK: keys.approval(approvalId), SK: 'AP' }, ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, ...approval } = out.Item;
+    return approval as Approval;
+  }
+
+  async openApproval(previous: Application, change: ApplicationChange, approval: Approval): Promise<void> {
+    const writes = [
+      ...this.applicationWrites(previous, change),
+      {
+        Put: {
+          TableName: this.table,
+          Item: { PK: keys.approval(approval.approvalId), SK: 'AP', ...approval },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ];
+    await this.transact(writes, writes.map(() => 'VERSION' as const));
+  }
+
+  async updatePendingApproval(
+    approval: Approval,
+    patch: Partial<Pick<Approval, 'taskToken' | 'approvers' | 'escalation' | 'expiresAt'>>,
+  ): Promise<void> {
+    const names = Object.keys(patch);
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.table,
+            Key: { PK: keys.approval(approval.approvalId), SK: 'AP' },
+            UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(names.map((n) => [`#${n}`, n])) },
+            ExpressionAttributeValues: {
+              ':pending': 'PENDING',
+              ...Object.fromEntries(Object.entries(patch).map(([n, v]) => [`:${n}`, v])),
+            },
+          },
+        },
+      ],
+      ['ALREADY_DECIDED'],
+    );
+  }
+
+  async decideApproval(approval: Approval, decided: Approval, previous: Application, change: ApplicationChange): Promise<void> {
+    const writes: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: { PK: keys.approval(approval.approvalId), SK: 'AP', ...decided },
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING' },
+        },
+      },
+      ...this.applicationWrites(previous, change),
+    ];
+    await this.transact(writes, ['ALREADY_DECIDED', ...writes.slice(1).map(() => 'VERSION' as const)]);
+  }
+
+  async putOutbox(message: OutboxMessage): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { PK: 'OUTBOX', SK: `${message.createdAt}#${message.id}`, ...message },
+      }),
+    );
+  }
+
+  async listOutbox(to?: string): Promise<OutboxMessage[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'OUTBOX' },
+      ConsistentRead: true,
+    });
+    return items
+      .map(({ id, to, channel, text, link, createdAt }) => ({ id, to, channel, text, link, createdAt }) as OutboxMessage)
+      .filter((m) => !to || m.to.personId === to || m.to.phone === to);
+  }
+
+  private applicationItem(application: Application): Record<string, unknown> {
+    return {
+      PK: keys.village(application.village),
+      SK: keys.application(application.applicationId),
+      type: 'APPLICATION',
+      // dashboards: applications of a township by stage
+      GSI1PK: `T#${application.village.slice(0, 9)}#${application.stage}`,
+      GSI1SK: `${application.updatedAt}#${application.applicationId}`,
+      ...application,
+    };
+  }
+
+  private toApplication(item: Record<string, unknown>): Application {
+    const { PK: _pk, SK: _sk, type: _type, GSI1PK: _g1, GSI1SK: _g2, ...application } = item;
+    return application as unknown as Application;
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, any>[]> {
+    const items: Record<string, any>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+      items.push(...(out.Items ?? []));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}
+

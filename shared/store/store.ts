@@ -1,0 +1,67 @@
+/**
+ * The port every handler depends on. `dynamodb-store.ts` implements it on the single table; tests of
+ * handlers may swap it. Every state change here is one conditional transaction with its audit entry.
+ */
+import type {
+  Application,
+  Approval,
+  AuditEntry,
+  Directory,
+  OutboxMessage,
+  RegistryHousehold,
+  StoredRequest,
+  WebhookReceipt,
+} from './model.ts';
+
+export class ConflictError extends Error {
+  constructor(
+    readonly reason: 'NONCE' | 'REQUEST' | 'OPEN_CASE' | 'VERSION' | 'NOT_IN_PUBLICITY' | 'ALREADY_DECIDED',
+    readonly existingApplicationId?: string,
+  ) {
+    super(reason);
+  }
+}
+
+export interface ApplicationChange {
+  /** the new record; its version must be one above the one read */
+  next: Application;
+  audit: AuditEntry;
+}
+
+export interface Store {
+  getDirectory(): Promise<Directory>;
+  getRegistryHousehold(village: string, idHash: string): Promise<RegistryHousehold | undefined>;
+
+  getRequest(channel: string, requestId: string): Promise<StoredRequest | undefined>;
+  /** Claims a nonce on its own, for a repeated request answered from its first response. */
+  claimNonce(channel: string, nonce: string): Promise<void>;
+
+  /** Creates the application, locks the applicant's household against a second open case, claims the request. */
+  createApplication(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void>;
+  /** Records a webhook that changes no application state beyond the audit (e.g. a fresh upload URL). */
+  recordRequest(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void>;
+  /** Adds an objection to an application in publicity; refuses outside the window. */
+  addObjection(
+    application: Application,
+    objection: { objectionId: string; name: string; phone: string; content: string; at: string },
+    receipt: WebhookReceipt,
+    audit: AuditEntry,
+  ): Promise<void>;
+
+  getApplication(applicationId: string): Promise<Application | undefined>;
+  listApplications(village: string, stage?: string): Promise<Application[]>;
+  listAudit(application: Application): Promise<AuditEntry[]>;
+  /** Conditional on the version read; also releases the applicant's lock when the case ends. */
+  updateApplication(previous: Application, change: ApplicationChange): Promise<void>;
+
+  getApproval(approvalId: string): Promise<Approval | undefined>;
+  /** Writes a new approval and points the application at it, in one transaction. */
+  openApproval(previous: Application, change: ApplicationChange, approval: Approval): Promise<void>;
+  /** Re-binds or widens a pending approval (a restarted wait, an escalation). */
+  updatePendingApproval(approval: Approval, patch: Partial<Pick<Approval, 'taskToken' | 'approvers' | 'escalation' | 'expiresAt'>>): Promise<void>;
+  /** PENDING → DECIDED together with the application's history, or `ALREADY_DECIDED`. */
+  decideApproval(approval: Approval, decided: Approval, previous: Application, change: ApplicationChange): Promise<void>;
+
+  putOutbox(message: OutboxMessage): Promise<void>;
+  listOutbox(to?: string): Promise<OutboxMessage[]>;
+}
