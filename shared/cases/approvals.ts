@@ -96,6 +96,8 @@ export async function decide(ctx: CaseContext, access: ApprovalAccess, body: Dec
     ...(after === 'AWAITING_COMMITMENT'
       ? { commitment: { ...application.commitment, status: 'PENDING' as const } }
       : {}),
+    // a new posting starts with each approval by the committee
+    ...(after === 'PUBLICITY' ? { publicity: undefined } : {}),
     ...(body.decision === 'reject' ? { outcome: { ...application.outcome, reason: body.comment } } : {}),
     history: [
       ...application.history,

@@ -175,7 +175,8 @@ export async function openPublicity(ctx: CaseContext, input: { applicationId: st
     ctx,
     input.applicationId,
     (current) => {
-      if (current.stage === 'PUBLICITY' && current.publicity && !current.publicity.closedAt) return undefined;
+      // Re-entered (a restart, a retried step): the posting of this round stands, closed or not.
+      if (current.publicity) return undefined;
       const postedAt = now();
       const period = publicityPeriod(businessDate(postedAt), { ...config.publicity, extra });
       return {

@@ -1,0 +1,127 @@
+/**
+ * The local HTTP gateway: turns requests into API Gateway v2 events for the same handlers AWS runs,
+ * from the same route table; checks staff tokens as the Cognito authorizer would; and serves the
+ * local-only `/_local/*` endpoints.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ROUTES } from '../aws/fangfan-stack.ts';
+
+type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<any>;
+
+export interface LocalEndpoint {
+  (request: { method: string; path: string; query: URLSearchParams; body: string }): Promise<{ status: number; body: unknown } | undefined>;
+}
+
+export interface GatewayOptions {
+  port: number;
+  handlers: Map<string, Handler>;
+  /** the person id a staff bearer token stands for, or undefined */
+  verifyStaffToken: (token: string) => string | undefined;
+  local: LocalEndpoint;
+}
+
+const MAX_READ = 11 * 1024 * 1024;
+
+const compiled = ROUTES.map((route) => ({
+  ...route,
+  routeKey: `${route.method} ${route.path}`,
+  names: [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!),
+  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
+}));
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_READ) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(body);
+}
+
+export function startGateway(options: GatewayOptions): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const body = await readBody(req);
+      if (!body) {
+        send(res, 413, JSON.stringify({ error: { code: 'TOO_LARGE', message: '请求体过大' } }));
+        return;
+      }
+      const method = req.method ?? 'GET';
+      if (url.pathname.startsWith('/_local/')) {
+        const answer = await options.local({ method, path: url.pathname, query: url.searchParams, body: body.toString('utf8') });
+        if (answer) send(res, answer.status, JSON.stringify(answer.body));
+        else send(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: '不存在' } }));
+        return;
+      }
+      const route = compiled.find((r) => r.method === method && r.pattern.test(url.pathname));
+      if (!route) {
+        send(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: '接口不存在' } }));
+        return;
+      }
+      const values = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
+      let authorizer: unknown;
+      if (route.auth === 'staff') {
+        const token = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
+        const personId = token ? options.verifyStaffToken(token) : undefined;
+        if (!personId) {
+          send(res, 401, JSON.stringify({ error: { code: 'UNAUTHORIZED', message: '需要登录' } }));
+          return;
+        }
+        authorizer = { jwt: { claims: { personId }, scopes: [] } };
+      }
+      const query = Object.fromEntries(url.searchParams);
+      const event = {
+        version: '2.0',
+        routeKey: route.routeKey,
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        queryStringParameters: Object.keys(query).length ? query : undefined,
+        pathParameters: Object.fromEntries(route.names.map((n, i) => [n, values[i]!])),
+        requestContext: {
+          accountId: '000000000000',
+          apiId: 'local',
+          domainName: headers.host ?? 'localhost',
+          domainPrefix: 'local',
+          http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+          requestId: randomUUID(),
+          routeKey: route.routeKey,
+          stage: '$default',
+          time: new Date().toISOString(),
+          timeEpoch: Date.now(),
+          ...(authorizer ? { authorizer } : {}),
+        },
+        body: body.length ? body.toString('utf8') : undefined,
+        isBase64Encoded: false,
+      } as unknown as APIGatewayProxyEventV2;
+      const handler = options.handlers.get(route.fn)!;
+      const result = await handler(event, { functionName: route.fn, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 10_000 });
+      const response = typeof result === 'string' ? { statusCode: 200, body: result } : result;
+      res.writeHead(response.statusCode ?? 200, response.headers ?? {});
+      res.end(response.body ?? '');
+    } catch (error) {
+      console.error('gateway error', error);
+      if (!res.headersSent) send(res, 500, JSON.stringify({ error: { code: 'INTERNAL', message: '服务内部错误' } }));
+    }
+  });
+  return new Promise((resolve) => server.listen(options.port, '127.0.0.1', () => resolve(server)));
+}

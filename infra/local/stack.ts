@@ -1,0 +1,170 @@
+/**
+ * The whole local stack in one process: DynamoDB Local, s3rver, the engine running the synthesized
+ * workflow, the SFN endpoint, the HTTP gateway, the business clock and the outbox. State lives in the
+ * data directory (`.data/` or `FANGFAN_DATA_DIR`); a fresh directory is seeded with a sample township.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { resetCaseContext } from '#cases/context';
+import { readToken, signToken } from '#links/signed-token';
+import { resetClients } from '#runtime/clients';
+import { resetSecrets } from '#runtime/secrets';
+import { DynamoStore } from '#store/dynamodb-store';
+import { BusinessClock } from './business-clock.ts';
+import { synthesizeLocalDefinitions } from './definitions.ts';
+import { startDynamoDbLocal, ensureTable } from './dynamodb-local.ts';
+import { LocalEngine } from './engine.ts';
+import { startGateway } from './gateway.ts';
+import { freePort } from './net.ts';
+import { startS3Local } from './s3-local.ts';
+import { seedSampleTownship } from './seed.ts';
+import { startSfnEndpoint } from './sfn-endpoint.ts';
+
+export interface LocalStackOptions {
+  dataDir?: string;
+  port?: number;
+  /** business time of a fresh stack (FANGFAN_LOCAL_NOW) */
+  now?: string;
+}
+
+export interface LocalStack {
+  url: string;
+  dataDir: string;
+  secretsFile: string;
+  engine: LocalEngine;
+  clock: BusinessClock;
+  stop(): Promise<void>;
+}
+
+const TABLE = 'fangfan';
+const BUCKET = 'fangfan-documents';
+const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:Fangfan-MonitoringApplication';
+
+function loadKeys(dataDir: string) {
+  const secretsFile = join(dataDir, 'secrets.json');
+  if (!existsSync(secretsFile)) {
+    writeFileSync(secretsFile, `${JSON.stringify({ hotline: randomBytes(24).toString('hex'), 'mini-program': randomBytes(24).toString('hex') }, null, 2)}\n`, { mode: 0o600 });
+  }
+  const keysFile = join(dataDir, 'keys.json');
+  if (!existsSync(keysFile)) {
+    writeFileSync(keysFile, JSON.stringify({ linkKey: randomBytes(32).toString('hex'), idHmacKey: randomBytes(32).toString('hex'), staffTokenKey: randomBytes(32).toString('hex') }), { mode: 0o600 });
+  }
+  const channel = JSON.parse(readFileSync(secretsFile, 'utf8'));
+  const keys = JSON.parse(readFileSync(keysFile, 'utf8'));
+  return {
+    secretsFile,
+    hotline: process.env.FANGFAN_SECRET_HOTLINE ?? channel.hotline,
+    miniProgram: process.env.FANGFAN_SECRET_MINIPROGRAM ?? channel['mini-program'],
+    ...keys,
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir ?? process.env.FANGFAN_DATA_DIR ?? '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const fresh = !existsSync(join(dataDir, 'dynamodb'));
+  const keys = loadKeys(dataDir);
+  const port = options.port ?? Number(process.env.PORT ?? 3000);
+  const url = `http://127.0.0.1:${port}`;
+
+  const dynamo = await startDynamoDbLocal(dataDir);
+  await ensureTable(dynamo.endpoint, TABLE);
+  const sfnPort = await freePort();
+  Object.assign(process.env, {
+    FANGFAN_LOCAL: '1',
+    TABLE_NAME: TABLE,
+    BUCKET_NAME: BUCKET,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    SFN_ENDPOINT: `http://127.0.0.1:${sfnPort}`,
+    STATE_MACHINE_ARN,
+    PUBLIC_BASE_URL: url,
+    FANGFAN_SECRET_HOTLINE: keys.hotline,
+    FANGFAN_SECRET_MINIPROGRAM: keys.miniProgram,
+    FANGFAN_LINK_KEY: keys.linkKey,
+    FANGFAN_ID_HMAC_KEY: keys.idHmacKey,
+    FANGFAN_STAFF_TOKEN_KEY: keys.staffTokenKey,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+  resetClients();
+  resetSecrets();
+  resetCaseContext();
+
+  const clock = new BusinessClock(dataDir, options.now ?? process.env.FANGFAN_LOCAL_NOW);
+  const definitions = synthesizeLocalDefinitions();
+  const modules = new Map<string, any>();
+  for (const [name, entry] of definitions.byName) modules.set(name, (await import(entry)).handler);
+  const lambdaHandlers = new Map<string, any>();
+  for (const [arn, entry] of definitions.handlers) lambdaHandlers.set(arn, (await import(entry)).handler);
+
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const store = new DynamoStore(db, TABLE);
+  if (fresh) await seedSampleTownship(store, keys.idHmacKey);
+
+  const engine = new LocalEngine({ definition: definitions.monitoringApplication, stateMachineArn: STATE_MACHINE_ARN, handlers: lambdaHandlers, clock, db, table: TABLE });
+  const sfnServer = await startSfnEndpoint(engine, sfnPort);
+
+  let s3Queue = Promise.resolve();
+  const s3 = await startS3Local(dataDir, BUCKET, (event) => {
+    s3Queue = s3Queue.then(() => modules.get('commitment-uploaded')(event, {})).catch((error) => console.error('S3 event failed', error));
+  });
+  process.env.S3_ENDPOINT = s3.endpoint;
+  resetClients();
+
+  const gateway: Server = await startGateway({
+    port,
+    handlers: modules,
+    verifyStaffToken: (token) => {
+      const claims = readToken<{ p: string; e: number }>(token, keys.staffTokenKey);
+      return claims && claims.e > Date.now() / 1000 ? claims.p : undefined;
+    },
+    local: async ({ method, path, query, body }) => {
+      const input = () => (body ? JSON.parse(body) : {});
+      if (path === '/_local/directory' && method === 'GET') return { status: 200, body: await store.getDirectory() };
+      if (path === '/_local/login' && method === 'POST') {
+        const { personId } = input();
+        const directory = await store.getDirectory();
+        if (!directory.people.some((p) => p.personId === personId)) {
+          return { status: 403, body: { error: { code: 'FORBIDDEN', message: '名录中没有此人' } } };
+        }
+        return { status: 200, body: { token: signToken({ p: personId, e: Math.floor(Date.now() / 1000) + 12 * 3600 }, keys.staffTokenKey) } };
+      }
+      if (path === '/_local/outbox' && method === 'GET') return { status: 200, body: { items: await store.listOutbox(query.get('to') ?? undefined) } };
+      if (path === '/_local/clock' && method === 'GET') return { status: 200, body: { now: new Date(clock.now()).toISOString() } };
+      if (path === '/_local/clock' && method === 'POST') {
+        try {
+          clock.advance(input());
+        } catch (error) {
+          return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: `时间格式不正确：${(error as Error).message}` } } };
+        }
+        return { status: 200, body: { now: new Date(clock.now()).toISOString() } };
+      }
+      return undefined;
+    },
+  });
+  await engine.resumeAll();
+
+  return {
+    url,
+    dataDir,
+    secretsFile: keys.secretsFile,
+    engine,
+    clock,
+    async stop() {
+      engine.stop();
+      clock.stop();
+      await new Promise((r) => gateway.close(r));
+      gateway.closeAllConnections?.();
+      await new Promise((r) => sfnServer.close(r));
+      await s3.stop();
+      await dynamo.stop();
+      db.destroy();
+    },
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * Integration tests drive the real local stack over HTTP, as an integrator would: a child process
+ * (so a test can SIGKILL and restart it) on a free port with its own data directory.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signWebhook } from '#http/webhook-auth';
+import { sampleIdNumber } from '../../infra/local/seed.ts';
+import { freePort } from '../../infra/local/net.ts';
+
+export { sampleIdNumber };
+
+export interface RunningStack {
+  url: string;
+  dataDir: string;
+  secrets: { hotline: string; 'mini-program': string };
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  restart(): Promise<void>;
+}
+
+async function launch(dataDir: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+    env: { ...process.env, FANGFAN_DATA_DIR: dataDir, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local stack did not start:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes('channel secrets')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk;
+      if (process.env.FANGFAN_TEST_VERBOSE) process.stderr.write(chunk);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`local stack exited with ${code}:\n${output}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  return child;
+}
+
+export async function startStack(env: Record<string, string> = {}): Promise<RunningStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fangfan-'));
+  const port = await freePort();
+  let child = await launch(dataDir, port, env);
+  const stopChild = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  const stack: RunningStack = {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    secrets: JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')),
+    async kill(signal = 'SIGTERM') {
+      await stopChild(signal);
+      // DynamoDB Local is a child of the stack; on SIGKILL it is orphaned and must go too.
+      spawnSync('pkill', ['-f', `dbPath ${join(dataDir, 'dynamodb')}`]);
+      await new Promise((r) => setTimeout(r, 300));
+    },
+    async restart() {
+      child = await launch(dataDir, port, env);
+    },
+  };
+  return stack;
+}
+
+import { spawnSync } from 'node:child_process';
+
+export const nonce = () => randomBytes(12).toString('hex');
+
+export async function webhook(stack: RunningStack, path: string, body: unknown, channel: 'hotline' | 'mini-program' = 'hotline') {
+  const raw = JSON.stringify(body);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const n = nonce();
+  const response = await fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-fangfan-channel': channel,
+      'x-fangfan-timestamp': timestamp,
+      'x-fangfan-nonce': n,
+      'x-fangfan-signature': signWebhook(stack.secrets[channel], timestamp, n, raw),
+    },
+    body: raw,
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+let sequence = 0;
+/** A fresh applicant per call: a valid ID number nobody else uses in this run. */
+export function applicationBody(overrides: Record<string, unknown> = {}) {
+  sequence++;
+  const serial = String(100 + (sequence % 800)).padStart(3, '0');
+  const day = String(1 + Math.floor(sequence / 800)).padStart(2, '0');
+  return {
+    requestId: `req-${randomBytes(6).toString('hex')}`,
+    village: '341302105201',
+    group: '第三村民小组',
+    applicant: { name: '张三', idNumber: sampleIdNumber(`3413021980${String(1 + (process.pid % 12)).padStart(2, '0')}${day}${serial}`), phone: '13800000000' },
+    reason: '妻子患尿毒症，年自付医疗费用约4万元',
+    riskTypes: ['ILLNESS'],
+    declaredAnnualIncome: 21000,
+    householdSize: 4,
+    ...overrides,
+  };
+}
+
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+export async function upload(uploadUrl: string, bytes: Buffer = PDF) {
+  const response = await fetch(uploadUrl, { method: 'PUT', body: bytes });
+  if (!response.ok) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+}
+
+export async function staffToken(stack: RunningStack, personId = 'p-df-302'): Promise<string> {
+  const response = await fetch(`${stack.url}/_local/login`, { method: 'POST', body: JSON.stringify({ personId }) });
+  return ((await response.json()) as { token: string }).token;
+}
+
+export async function getApplication(stack: RunningStack, id: string) {
+  const token = await staffToken(stack);
+  const response = await fetch(`${stack.url}/applications/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  return (await response.json()) as any;
+}
+
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+export const waitForStage = (stack: RunningStack, id: string, stage: string, timeoutMs?: number) =>
+  until(`stage ${stage}`, async () => {
+    const app = await getApplication(stack, id);
+    return app.stage === stage ? app : undefined;
+  }, timeoutMs);
+
+export async function outbox(stack: RunningStack, to?: string) {
+  const response = await fetch(`${stack.url}/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`);
+  return ((await response.json()) as { items: any[] }).items;
+}
+
+/** The newest approval link sent to a person, once it exists. */
+export const linkFor = (stack: RunningStack, personId: string, after = 0) =>
+  until(`a link for ${personId}`, async () => {
+    const items = (await outbox(stack, personId)).filter((m) => m.link);
+    return items.length > after ? (items.at(-1).link as string) : undefined;
+  });
+
+export async function decide(link: string, body: Record<string, unknown>) {
+  const response = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+export const MEETING = {
+  attendees: [
+    { name: '王书记', role: '村两委' },
+    { name: '驻村队员', role: '驻村工作队' },
+    { name: '监委会主任', role: '村监委会' },
+    { name: '村民代表甲', role: '村民代表' },
+  ],
+  vote: { for: 7, against: 0, abstain: 1 },
+};
+
+export async function advanceClock(stack: RunningStack, advance: string) {
+  await fetch(`${stack.url}/_local/clock`, { method: 'POST', body: JSON.stringify({ advance }) });
+}
