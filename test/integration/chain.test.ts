@@ -13,6 +13,7 @@ import {
   upload,
   waitForStage,
   webhook,
+  sampleIdNumber,
 } from '../support/local-stack.ts';
 
 let stack: RunningStack;
@@ -78,3 +79,82 @@ async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
   }
   throw new Error('timed out');
 }
+
+describe('decisions that end or turn the case', () => {
+  it('rejects with the reason told to the applicant, and a second decision is 409', async () => {
+    const { id } = await applyAndUpload({ applicant: { ...applicationBody().applicant, phone: '13811112222' } });
+    await waitForStage(stack, id, 'GROUP_REVIEW');
+    const link = await linkFor(stack, 'p-gl-201', (await outbox(stack, 'p-gl-201')).filter((m) => m.link).length - 1);
+    const missingComment = await decide(link, { decision: 'reject' });
+    expect(missingComment.status).toBe(400);
+    expect(missingComment.body.error.fields[0].path).toBe('comment');
+    const rejected = await decide(link, { decision: 'reject', comment: '家庭收入核实高于监测范围且无返贫风险' });
+    expect(rejected.body.stage).toBe('REJECTED');
+    expect((await decide(link, { decision: 'approve' })).status).toBe(409);
+    await until(async () => (await outbox(stack, '13811112222')).find((m) => m.text.includes('未通过')));
+    const told = (await outbox(stack, '13811112222')).find((m) => m.text.includes('未通过'));
+    expect(told.text).toContain('家庭收入核实高于监测范围');
+    expect((await getApplication(stack, id)).stage).toBe('REJECTED');
+  });
+
+  it('return sends the case back one level', async () => {
+    const { id } = await applyAndUpload();
+    await approveThrough(id, 'p-gl-201', 'GROUP_REVIEW');
+    await waitForStage(stack, id, 'VILLAGE_REVIEW');
+    const before = (await outbox(stack, 'p-gl-201')).filter((m) => m.link).length;
+    const link = await linkFor(stack, 'p-vc-201', (await outbox(stack, 'p-vc-201')).filter((m) => m.link).length - 1);
+    const returned = await decide(link, { decision: 'return', comment: '请补充家庭成员信息' });
+    expect(returned.body.stage).toBe('GROUP_REVIEW');
+    const again = await linkFor(stack, 'p-gl-201', before);
+    expect(again).not.toBe(link);
+    expect((await getApplication(stack, id)).stage).toBe('GROUP_REVIEW');
+  });
+
+  it('an objection during publicity sends the case to objection review', async () => {
+    const { id } = await applyAndUpload();
+    await approveThrough(id, 'p-gl-201', 'GROUP_REVIEW');
+    await approveThrough(id, 'p-vc-201', 'VILLAGE_REVIEW', { meeting: MEETING });
+    await until(async () => (await getApplication(stack, id)).publicity);
+    const objection = await webhook(stack, '/webhooks/objections', {
+      requestId: `obj-${id.slice(-10)}`,
+      applicationId: id,
+      objector: { name: '李四', phone: '13900001111' },
+      content: '该户家中有经营性货车，收入情况不实',
+    });
+    expect(objection.status).toBe(202);
+    await advanceClock(stack, 'P10D');
+    await waitForStage(stack, id, 'OBJECTION_REVIEW');
+    const late = await webhook(stack, '/webhooks/objections', {
+      requestId: `obj2-${id.slice(-10)}`,
+      applicationId: id,
+      objector: { name: '李四', phone: '13900001111' },
+      content: '再次反映',
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('NOT_IN_PUBLICITY');
+    await approveThrough(id, 'p-vc-201', 'OBJECTION_REVIEW', { meeting: MEETING });
+    await waitForStage(stack, id, 'TOWNSHIP_REVIEW');
+  });
+
+  it('the district comparison stops a household with a private car, naming the rule', async () => {
+    const { id } = await applyAndUpload({ applicant: { name: '钱五', idNumber: sampleIdNumber('34130219750304001'), phone: '13822223333' } });
+    await approveThrough(id, 'p-gl-201', 'GROUP_REVIEW');
+    await approveThrough(id, 'p-vc-201', 'VILLAGE_REVIEW', { meeting: MEETING });
+    await until(async () => (await getApplication(stack, id)).publicity);
+    await advanceClock(stack, 'P10D');
+    const rejected = await waitForStage(stack, id, 'REJECTED');
+    expect(rejected.outcome.reason).toContain('消费型轿车');
+  });
+
+  it('lapses after the reminder and the escalation both time out', async () => {
+    const { id } = await applyAndUpload();
+    await waitForStage(stack, id, 'GROUP_REVIEW');
+    await advanceClock(stack, 'P4D');
+    await until(async () => (await outbox(stack, 'p-gl-201')).find((m) => m.text.startsWith('催办')));
+    await advanceClock(stack, 'P4D');
+    await until(async () => (await outbox(stack, 'p-vc-201')).find((m) => m.text.startsWith('督办')));
+    await advanceClock(stack, 'P4D');
+    const lapsed = await waitForStage(stack, id, 'LAPSED');
+    expect(lapsed.history.at(-1).decision).toBe('timeout');
+  });
+});
