@@ -1,0 +1,12 @@
+// The browser test drives Debian's Chromium; install it on a fresh machine (root, apt) if missing.
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+if (!existsSync('/usr/bin/chromium')) {
+  if (process.getuid?.() !== 0) {
+    console.error('Chromium is missing: run `sudo apt-get install -y chromium` for the browser test.');
+  } else {
+    console.log('Installing Debian chromium for the browser test…');
+    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', { stdio: 'inherit' });
+  }
+}
