@@ -2,11 +2,12 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-if (!existsSync('/usr/bin/chromium')) {
+// A CJK font too, so screenshots of the zh-CN pages are readable.
+if (!existsSync('/usr/bin/chromium') || !existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc')) {
   if (process.getuid?.() !== 0) {
     console.error('Chromium is missing: run `sudo apt-get install -y chromium` for the browser test.');
   } else {
     console.log('Installing Debian chromium for the browser test…');
-    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', { stdio: 'inherit' });
+    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei', { stdio: 'inherit' });
   }
 }

@@ -31,6 +31,9 @@ label{display:block;margin:10px 0 4px}textarea,input[type=number]{width:100%;box
 .votes{display:grid;grid-template-columns:repeat(3,1fr);gap:8px}button{width:100%;font-size:17px;padding:12px;border:0;border-radius:8px;background:#c8102e;color:#fff;margin-top:14px}
 .notice{padding:14px;border-radius:8px;background:#fff7e6}.ok{background:#e8f8ee}.warn{color:#ad6800}`;
 
+/** Times as people in the township read them: Asia/Shanghai, to the minute. */
+const shanghaiTime = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+
 export function layout(title: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title><style>${STYLE}</style></head><body><header><h1>${esc(title)}</h1></header><main>${body}</main></body></html>`;
@@ -44,7 +47,7 @@ export function approvalPage(view: View, token: string): string {
   const h = view.household;
   const risks = view.riskTypes.map((r) => `<span class="tag">${esc(RISK_TYPES[r as RiskType])}</span>`).join('');
   const history = view.history
-    .map((e) => `<li>${esc(STAGE_LABELS[e.stage as Stage])} · ${esc(DECISION_LABELS[e.decision] ?? e.decision)} · ${esc(e.by)} · ${esc(e.at.slice(0, 16).replace('T', ' '))}${e.comment ? `<br>${esc(e.comment)}` : ''}</li>`)
+    .map((e) => `<li>${esc(STAGE_LABELS[e.stage as Stage])} · ${esc(DECISION_LABELS[e.decision] ?? e.decision)} · ${esc(e.by)} · ${esc(shanghaiTime(e.at))}${e.comment ? `<br>${esc(e.comment)}` : ''}</li>`)
     .join('');
   const warnings = (view.comparison?.warnings ?? []).map((w) => `<li class="warn">${esc(w.label)}</li>`).join('');
   const meeting = view.recordsMeeting

@@ -1,0 +1,49 @@
+/** An approver opens a personal link in Debian's Chromium, on a phone-sized screen, and approves. */
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationBody, getApplication, linkFor, type RunningStack, startStack, upload, waitForStage, webhook } from '../support/local-stack.ts';
+
+let stack: RunningStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.kill();
+});
+
+describe('approval page', () => {
+  it('shows the case masked and records an approval', async () => {
+    // prepare
+    const submitted = await webhook(stack, '/webhooks/applications', applicationBody());
+    await upload(submitted.body.commitment.uploadUrl);
+    const id = submitted.body.applicationId;
+    await waitForStage(stack, id, 'GROUP_REVIEW');
+    const link = await linkFor(stack, 'p-gl-201');
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    // act
+    await page.goto(link);
+    const text = await page.textContent('body');
+    await page.check('input[value="approve"]');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/approval-page.png', fullPage: true });
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('text=您的审核意见已记录');
+    // assess
+    expect(text).toContain('村民小组评议');
+    expect(text).toMatch(/\d{6}\*{8}\d{3}[\dX]/);
+    expect(text).not.toContain(submitted.body.applicantIdNumber ?? '341302198001');
+    await waitForStage(stack, id, 'VILLAGE_REVIEW');
+    expect((await getApplication(stack, id)).history.some((h: { decision: string }) => h.decision === 'approve')).toBe(true);
+    await page.goto(link);
+    expect(await page.textContent('body')).toContain('此审批已作出决定');
+    console.log('screenshot: test-results/approval-page.png');
+  });
+});

@@ -1,0 +1,95 @@
+/** The intake handler with the SDK mocked: a rejected request sends nothing; an accepted one writes once and starts the case. */
+import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Context } from 'aws-lambda';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signWebhook } from '#http/webhook-auth';
+import { resetCaseContext } from '#cases/context';
+import { resetClients } from '#runtime/clients';
+import { resetSecrets } from '#runtime/secrets';
+import { sampleIdNumber } from '../../infra/local/seed.ts';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const raw = mockClient(DynamoDBClient);
+const sfn = mockClient(SFNClient);
+
+beforeAll(() => {
+  Object.assign(process.env, {
+    FANGFAN_SECRET_HOTLINE: 'hotline-secret',
+    FANGFAN_SECRET_MINIPROGRAM: 'mp-secret',
+    FANGFAN_LINK_KEY: 'link',
+    FANGFAN_ID_HMAC_KEY: 'id',
+    STATE_MACHINE_ARN: 'arn:aws:states:cn-north-1:123456789012:stateMachine:x',
+    S3_ENDPOINT: 'http://127.0.0.1:9',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  resetClients();
+  resetSecrets();
+  resetCaseContext();
+});
+
+beforeEach(() => {
+  ddb.reset();
+  raw.reset();
+  sfn.reset();
+  ddb.on(QueryCommand).resolves({
+    Items: [{ PK: 'DIR', SK: 'V#341302105201', code: '341302105201', name: '桃沟村', groups: ['第三村民小组'] }],
+  });
+  ddb.on(GetCommand).resolves({});
+  ddb.on(TransactWriteCommand).resolves({});
+  sfn.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: new Date() });
+});
+
+function event(body: unknown, secret = 'hotline-secret') {
+  const text = JSON.stringify(body);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = 'n'.repeat(20);
+  return {
+    headers: { 'x-fangfan-channel': 'hotline', 'x-fangfan-timestamp': timestamp, 'x-fangfan-nonce': nonce, 'x-fangfan-signature': signWebhook(secret, timestamp, nonce, text) },
+    body: text,
+    isBase64Encoded: false,
+    requestContext: { http: { method: 'POST' } },
+  } as never;
+}
+
+const body = {
+  requestId: 'hl-20261201-0001',
+  village: '341302105201',
+  group: '第三村民小组',
+  applicant: { name: '张三', idNumber: sampleIdNumber('34130219800101123'), phone: '13800000000' },
+  reason: '妻子患尿毒症，年自付医疗费用约4万元',
+  riskTypes: ['ILLNESS'],
+  declaredAnnualIncome: 21000,
+  householdSize: 4,
+};
+
+describe('submit-application handler', () => {
+  it('refuses a wrong signature before touching DynamoDB or Step Functions', async () => {
+    // prepare
+    const { handler } = await import('../../functions/submit-application/handler.ts');
+    // act
+    const result = await handler(event(body, 'wrong'), {} as Context);
+    // assess
+    expect(result.statusCode).toBe(401);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('writes the application, lock, request, nonce and audit in one transaction, then starts the case by its id', async () => {
+    const { handler } = await import('../../functions/submit-application/handler.ts');
+    const result = await handler(event(body), {} as Context);
+    expect(result.statusCode).toBe(202);
+    const writes = ddb.commandCalls(TransactWriteCommand);
+    expect(writes).toHaveLength(1);
+    const items = writes[0]!.args[0].input.TransactItems!;
+    expect(items).toHaveLength(5);
+    const lock = items.find((i) => i.Update)!.Update!;
+    expect(lock.Key!.PK).toMatch(/^ID#[0-9a-f]{40}$/);
+    expect(String(lock.Key!.PK)).not.toContain(body.applicant.idNumber);
+    const start = sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input;
+    expect(start.name).toBe(JSON.parse(result.body!).applicationId);
+    expect(raw.commandCalls(TransactWriteItemsCommand)).toHaveLength(0);
+  });
+});
