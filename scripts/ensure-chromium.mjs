@@ -8,6 +8,9 @@ if (!existsSync('/usr/bin/chromium') || !existsSync('/usr/share/fonts/truetype/w
     console.error('Chromium is missing: run `sudo apt-get install -y chromium` for the browser test.');
   } else {
     console.log('Installing Debian chromium for the browser test…');
-    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei', { stdio: 'inherit' });
+    execSync(
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei',
+      { stdio: 'inherit' },
+    );
   }
 }

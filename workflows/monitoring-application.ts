@@ -27,22 +27,36 @@ export interface MonitoringApplicationProps {
 /** Local timers overflow past 2^31 ms; AWS has no such limit, but one definition serves both. */
 const MAX_STEP_TIMEOUT = Duration.days(20);
 
-export function monitoringApplicationDefinition(scope: Construct, props: MonitoringApplicationProps): sfn.IChainable {
+export function monitoringApplicationDefinition(
+  scope: Construct,
+  props: MonitoringApplicationProps,
+): sfn.IChainable {
   const approvalTimeout = props.approvalTimeout ?? Duration.days(3);
   const commitmentTimeout = props.commitmentTimeout ?? Duration.days(7);
   for (const t of [approvalTimeout, commitmentTimeout]) {
-    if (t.toSeconds() > MAX_STEP_TIMEOUT.toSeconds()) throw new Error('a human step timeout may not exceed 20 days');
+    if (t.toSeconds() > MAX_STEP_TIMEOUT.toSeconds())
+      throw new Error('a human step timeout may not exceed 20 days');
   }
   const applicationId = sfn.JsonPath.stringAt('$.applicationId');
 
-  const automatic = (id: string, step: string, resultPath: string | undefined, extra: Record<string, unknown> = {}) => {
+  const automatic = (
+    id: string,
+    step: string,
+    resultPath: string | undefined,
+    extra: Record<string, unknown> = {},
+  ) => {
     const task = new tasks.LambdaInvoke(scope, id, {
       lambdaFunction: props.workflowSteps,
       payload: sfn.TaskInput.fromObject({ step, applicationId, ...extra }),
       payloadResponseOnly: true,
       resultPath: resultPath ?? sfn.JsonPath.DISCARD,
     });
-    task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2 });
+    task.addRetry({
+      errors: ['States.TaskFailed'],
+      interval: Duration.seconds(2),
+      maxAttempts: 5,
+      backoffRate: 2,
+    });
     return task;
   };
 
@@ -64,7 +78,9 @@ export function monitoringApplicationDefinition(scope: Construct, props: Monitor
       resultPath: '$.step',
       taskTimeout: sfn.Timeout.duration(timeout),
     });
-    const overdue = automatic(`${id}Overdue`, 'overdue', '$.step', { escalation: sfn.JsonPath.numberAt('$.step.escalation') });
+    const overdue = automatic(`${id}Overdue`, 'overdue', '$.step', {
+      escalation: sfn.JsonPath.numberAt('$.step.escalation'),
+    });
     const lapsed = new sfn.Choice(scope, `${id}Lapsed`)
       .when(sfn.Condition.booleanEquals('$.step.lapse', true), lapse)
       .otherwise(task);
@@ -105,17 +121,24 @@ export function monitoringApplicationDefinition(scope: Construct, props: Monitor
   const systemEntry = approvalLevel('SystemEntry', 'SYSTEM_ENTRY');
 
   const groupReviewEnabled = (id: string, otherwise: sfn.IChainable) =>
-    new sfn.Choice(scope, id).when(sfn.Condition.booleanEquals('$.groupReview', true), groupReview.task).otherwise(otherwise);
+    new sfn.Choice(scope, id)
+      .when(sfn.Condition.booleanEquals('$.groupReview', true), groupReview.task)
+      .otherwise(otherwise);
 
   /** 村内公示 (a reusable fragment: end from the calendar, one Wait, close against the business clock) */
-  const publicityWait = new sfn.Wait(scope, 'PublicityWait', { time: sfn.WaitTime.timestampPath('$.publicity.endsAt') });
+  const publicityWait = new sfn.Wait(scope, 'PublicityWait', {
+    time: sfn.WaitTime.timestampPath('$.publicity.endsAt'),
+  });
   const publicityClose = automatic('PublicityClose', 'closePublicity', '$.publicity');
   const publicity = automatic('PublicityOpen', 'openPublicity', '$.publicity')
     .next(publicityWait)
     .next(publicityClose)
     .next(
       new sfn.Choice(scope, 'PublicityOver')
-        .when(sfn.Condition.booleanEquals('$.publicity.closed', true), new sfn.Succeed(scope, 'PublicityClosed'))
+        .when(
+          sfn.Condition.booleanEquals('$.publicity.closed', true),
+          new sfn.Succeed(scope, 'PublicityClosed'),
+        )
         .otherwise(publicityWait),
     );
   /** 区级数据比对 */
@@ -133,11 +156,16 @@ export function monitoringApplicationDefinition(scope: Construct, props: Monitor
       .otherwise(townshipReview.task),
   );
 
-  const activate = automatic('Activate', 'activate', undefined).next(new sfn.Succeed(scope, 'MonitoringActive'));
+  const activate = automatic('Activate', 'activate', undefined).next(
+    new sfn.Succeed(scope, 'MonitoringActive'),
+  );
 
   awaitCommitment.next(groupReviewEnabled('FirstReview', committeeReview.task));
   groupReview.route(committeeReview.task, awaitCommitment);
-  committeeReview.route(publicityAndComparison, groupReviewEnabled('ReturnFromVillageCommittee', awaitCommitment));
+  committeeReview.route(
+    publicityAndComparison,
+    groupReviewEnabled('ReturnFromVillageCommittee', awaitCommitment),
+  );
   objectionReview.route(townshipReview.task, committeeReview.task);
   townshipReview.route(districtFiling.task, committeeReview.task);
   districtFiling.route(systemEntry.task, townshipReview.task);

@@ -13,7 +13,8 @@ import { decisionRequest } from '#schemas/approvals';
 import { approvalPage, noticePage } from './page.ts';
 
 const wantsJson = (event: HttpEvent) =>
-  (header(event, 'accept') ?? '').includes('application/json') || (header(event, 'content-type') ?? '').includes('application/json');
+  (header(event, 'accept') ?? '').includes('application/json') ||
+  (header(event, 'content-type') ?? '').includes('application/json');
 
 /** The page's form, turned into the JSON body the API takes. */
 function formToBody(text: string): unknown {
@@ -30,7 +31,9 @@ function formToBody(text: string): unknown {
   return {
     decision: form.get('decision') ?? undefined,
     comment: form.get('comment') || undefined,
-    ...(attendees.length ? { meeting: { attendees, vote: { for: votes[0], against: votes[1], abstain: votes[2] } } } : {}),
+    ...(attendees.length
+      ? { meeting: { attendees, vote: { for: votes[0], against: votes[1], abstain: votes[2] } } }
+      : {}),
   };
 }
 
@@ -45,18 +48,31 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
       const view = await approvalView(ctx, access);
       if (asJson) {
         const { approvalId: id, applicationId, stage, status, household, reason, riskTypes, history } = view;
-        return json(200, { approvalId: id, applicationId, stage, status, household, reason, riskTypes, history });
+        return json(200, {
+          approvalId: id,
+          applicationId,
+          stage,
+          status,
+          household,
+          reason,
+          riskTypes,
+          history,
+        });
       }
       return html(200, approvalPage(view, token ?? ''));
     }
     const text = rawBody(event);
     const body = validate(decisionRequest, asJson ? parseJsonText(text) : formToBody(text));
     const result = await decide(ctx, access, body);
-    return asJson ? json(200, result) : html(200, noticePage('已提交', '您的审核意见已记录，感谢办理。', true));
+    return asJson
+      ? json(200, result)
+      : html(200, noticePage('已提交', '您的审核意见已记录，感谢办理。', true));
   } catch (error) {
     if (asJson || !(error instanceof HttpError)) throw error;
     const detail = error.fields?.map((f) => f.message).join('；');
-    return { ...html(error.status, noticePage('无法办理', detail ? `${error.message}：${detail}` : error.message)) };
+    return {
+      ...html(error.status, noticePage('无法办理', detail ? `${error.message}：${detail}` : error.message)),
+    };
   }
 };
 

@@ -1,12 +1,16 @@
 /** The zh-CN approval page an approver opens on a phone. Everything shown is escaped and masked. */
+
+import type { approvalView } from '#cases/approvals';
 import { RISK_TYPES, type RiskType } from '#domain/risk-types';
 import { STAGE_LABELS, type Stage } from '#domain/stages';
-import type { approvalView } from '#cases/approvals';
 
 type View = Awaited<ReturnType<typeof approvalView>>;
 
 const esc = (value: unknown): string =>
-  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  String(value ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 const DECISION_LABELS: Record<string, string> = {
   approve: '同意',
@@ -32,7 +36,8 @@ label{display:block;margin:10px 0 4px}textarea,input[type=number]{width:100%;box
 .notice{padding:14px;border-radius:8px;background:#fff7e6}.ok{background:#e8f8ee}.warn{color:#ad6800}`;
 
 /** Times as people in the township read them: Asia/Shanghai, to the minute. */
-const shanghaiTime = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+const shanghaiTime = (iso: string) =>
+  new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 export function layout(title: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -45,11 +50,18 @@ export function noticePage(title: string, message: string, ok = false): string {
 
 export function approvalPage(view: View, token: string): string {
   const h = view.household;
-  const risks = view.riskTypes.map((r) => `<span class="tag">${esc(RISK_TYPES[r as RiskType])}</span>`).join('');
-  const history = view.history
-    .map((e) => `<li>${esc(STAGE_LABELS[e.stage as Stage])} · ${esc(DECISION_LABELS[e.decision] ?? e.decision)} · ${esc(e.by)} · ${esc(shanghaiTime(e.at))}${e.comment ? `<br>${esc(e.comment)}` : ''}</li>`)
+  const risks = view.riskTypes
+    .map((r) => `<span class="tag">${esc(RISK_TYPES[r as RiskType])}</span>`)
     .join('');
-  const warnings = (view.comparison?.warnings ?? []).map((w) => `<li class="warn">${esc(w.label)}</li>`).join('');
+  const history = view.history
+    .map(
+      (e) =>
+        `<li>${esc(STAGE_LABELS[e.stage as Stage])} · ${esc(DECISION_LABELS[e.decision] ?? e.decision)} · ${esc(e.by)} · ${esc(shanghaiTime(e.at))}${e.comment ? `<br>${esc(e.comment)}` : ''}</li>`,
+    )
+    .join('');
+  const warnings = (view.comparison?.warnings ?? [])
+    .map((w) => `<li class="warn">${esc(w.label)}</li>`)
+    .join('');
   const meeting = view.recordsMeeting
     ? `<label for="attendees">参会人员（每行一人：姓名 身份，身份为村两委、驻村工作队、村监委会或村民代表）</label>
 <textarea id="attendees" name="attendees" rows="4" placeholder="王村支书 村两委"></textarea>

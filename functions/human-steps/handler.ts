@@ -11,11 +11,23 @@ import { validate } from '#http/body';
 import { withLogger } from '#http/middleware';
 
 const input = z.discriminatedUnion('step', [
-  z.object({ step: z.literal('awaitCommitment'), applicationId: z.string(), taskToken: z.string(), escalation: z.number().int() }),
+  z.object({
+    step: z.literal('awaitCommitment'),
+    applicationId: z.string(),
+    taskToken: z.string(),
+    escalation: z.number().int(),
+  }),
   z.object({
     step: z.literal('requestApproval'),
     applicationId: z.string(),
-    stage: z.enum(['GROUP_REVIEW', 'VILLAGE_REVIEW', 'OBJECTION_REVIEW', 'TOWNSHIP_REVIEW', 'DISTRICT_FILING', 'SYSTEM_ENTRY']),
+    stage: z.enum([
+      'GROUP_REVIEW',
+      'VILLAGE_REVIEW',
+      'OBJECTION_REVIEW',
+      'TOWNSHIP_REVIEW',
+      'DISTRICT_FILING',
+      'SYSTEM_ENTRY',
+    ]),
     taskToken: z.string(),
     escalation: z.number().int(),
   }),

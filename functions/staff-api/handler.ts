@@ -4,18 +4,19 @@
  * villages their roles cover.
  */
 import middy from '@middy/core';
+import { z } from 'zod';
 import { caseContext } from '#cases/context';
 import { applicationView } from '#cases/views';
-import { scopeCovers, STAGES } from '#domain/stages';
+import { STAGES, scopeCovers } from '#domain/stages';
 import { validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json } from '#http/responses';
 import { applicationId, villageCode } from '#schemas/common';
-import { z } from 'zod';
 
 function callerId(event: HttpEvent): string {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
   const personId = claims?.['custom:personId'] ?? claims?.personId;
   if (typeof personId !== 'string') throw new HttpError('UNAUTHORIZED', '需要登录');
   return personId;

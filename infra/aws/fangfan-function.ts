@@ -2,13 +2,14 @@
  * A `NodejsFunction` with the team's defaults: Node 22, arm64, ESM bundle, source maps, one month of
  * logs, X-Ray tracing. `bindTable` grants and injects the table in one call.
  */
+
+import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { fileURLToPath } from 'node:url';
 
 export interface FangfanFunctionProps extends Partial<NodejsFunctionProps> {
   /** folder under `functions/` holding `handler.ts` */
@@ -46,7 +47,11 @@ export class FangfanFunction extends NodejsFunction {
         externalModules: [],
       },
       ...props,
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'fangfan', ...props.environment },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'fangfan',
+        ...props.environment,
+      },
     });
     this.entryPath = entry;
   }

@@ -4,13 +4,19 @@
  * to aws and aws-cn.
  */
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { CorsHttpMethod, HttpApi, type HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  type HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccountRecovery, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -23,7 +29,12 @@ import { FangfanFunction } from './fangfan-function.ts';
 /** Every HTTP route, with the function that serves it; the local gateway serves the same table. */
 export const ROUTES = [
   { method: 'POST', path: '/webhooks/applications', fn: 'submit-application', auth: 'webhook' },
-  { method: 'POST', path: '/webhooks/applications/{id}/commitment-url', fn: 'issue-commitment-url', auth: 'webhook' },
+  {
+    method: 'POST',
+    path: '/webhooks/applications/{id}/commitment-url',
+    fn: 'issue-commitment-url',
+    auth: 'webhook',
+  },
   { method: 'POST', path: '/webhooks/objections', fn: 'lodge-objection', auth: 'webhook' },
   { method: 'GET', path: '/approvals/{id}', fn: 'approval-link', auth: 'link' },
   { method: 'POST', path: '/approvals/{id}', fn: 'approval-link', auth: 'link' },
@@ -74,7 +85,13 @@ export class FangfanStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'documents/',
-      lifecycleRules: [{ prefix: 'quarantine/', expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(30) }],
+      lifecycleRules: [
+        {
+          prefix: 'quarantine/',
+          expiration: Duration.days(30),
+          noncurrentVersionExpiration: Duration.days(30),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -91,14 +108,24 @@ export class FangfanStack extends Stack {
     const userPool = new UserPool(this, 'Staff', {
       selfSignUpEnabled: false,
       signInAliases: { username: true },
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
       accountRecovery: AccountRecovery.NONE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const client = userPool.addClient('StaffConsole');
 
     const api = new HttpApi(this, 'Api', {
-      corsPreflight: { allowOrigins: ['*'], allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST], allowHeaders: ['*'] },
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        allowHeaders: ['*'],
+      },
       createDefaultStage: false,
     });
     const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
@@ -117,10 +144,14 @@ export class FangfanStack extends Stack {
       CHAIN_CONFIG: JSON.stringify(props.chainConfig ?? { default: { groupReview: true } }),
     };
     const fn = (name: string, extra: Record<string, string> = {}) => {
-      const f = new FangfanFunction(this, name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()), {
-        name,
-        environment: { ...common, ...extra },
-      });
+      const f = new FangfanFunction(
+        this,
+        name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
+        {
+          name,
+          environment: { ...common, ...extra },
+        },
+      );
       secret.grantRead(f);
       this.functions[name] = f;
       return f;
@@ -128,10 +159,10 @@ export class FangfanStack extends Stack {
 
     const submit = fn('submit-application').bindTable(table, 'readWrite');
     const commitmentUrl = fn('issue-commitment-url').bindTable(table, 'readWrite');
-    const objections = fn('lodge-objection').bindTable(table, 'readWrite');
+    fn('lodge-objection').bindTable(table, 'readWrite');
     const uploaded = fn('commitment-uploaded').bindTable(table, 'readWrite');
     const approvals = fn('approval-link').bindTable(table, 'readWrite');
-    const staff = fn('staff-api').bindTable(table, 'read');
+    fn('staff-api').bindTable(table, 'read');
     fn('openapi');
     const humanSteps = fn('human-steps').bindTable(table, 'readWrite');
     const workflowSteps = fn('workflow-steps', { CALENDAR_DATA: '{}' }).bindTable(table, 'readWrite');
@@ -140,14 +171,18 @@ export class FangfanStack extends Stack {
     bucket.grantDelete(uploaded, 'commitments/*');
     bucket.grantPut(uploaded, 'quarantine/*');
     bucket.grantRead(approvals, 'commitments/*');
-    bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(uploaded), { prefix: 'commitments/' });
+    bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(uploaded), {
+      prefix: 'commitments/',
+    });
 
     const logs = new LogGroup(this, 'WorkflowLogs', { retention: RetentionDays.SIX_MONTHS });
     const stateMachineName = `${this.stackName}-MonitoringApplication`;
     this.stateMachine = new StateMachine(this, 'MonitoringApplication', {
       stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(monitoringApplicationDefinition(this, { humanSteps, workflowSteps })),
+      definitionBody: DefinitionBody.fromChainable(
+        monitoringApplicationDefinition(this, { humanSteps, workflowSteps }),
+      ),
       tracingEnabled: true,
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
     });
@@ -159,10 +194,18 @@ export class FangfanStack extends Stack {
     humanSteps.addToRolePolicy(
       new PolicyStatement({
         actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-        resources: [this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        resources: [
+          this.formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: stateMachineName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
       }),
     );
-    for (const f of [submit, uploaded, approvals]) f.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    for (const f of [submit, uploaded, approvals])
+      f.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
 
     const authorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', userPool, { userPoolClients: [client] });
     for (const route of ROUTES) {
@@ -193,4 +236,3 @@ export class FangfanStack extends Stack {
     new CfnOutput(this, 'StaffUserPoolId', { value: userPool.userPoolId });
   }
 }
-

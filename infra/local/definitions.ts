@@ -7,7 +7,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { FangfanStack } from '../aws/fangfan-stack.ts';
 
 export const LOCAL_ACCOUNT = '000000000000';
-export const localFunctionArn = (logicalId: string) => `arn:aws:lambda:local:${LOCAL_ACCOUNT}:function:${logicalId}`;
+export const localFunctionArn = (logicalId: string) =>
+  `arn:aws:lambda:local:${LOCAL_ACCOUNT}:function:${logicalId}`;
 
 export interface LocalDefinitions {
   /** the ASL of the monitoring application, with ARNs resolved */
@@ -22,7 +23,8 @@ export interface LocalDefinitions {
 function resolve(value: unknown, logicalToArn: (id: string) => string): string {
   if (typeof value === 'string') return value;
   const v = value as Record<string, any>;
-  if (v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map((part) => resolve(part, logicalToArn)).join(v['Fn::Join'][0]);
+  if (v['Fn::Join'])
+    return (v['Fn::Join'][1] as unknown[]).map((part) => resolve(part, logicalToArn)).join(v['Fn::Join'][0]);
   if (v['Fn::GetAtt']) return logicalToArn(v['Fn::GetAtt'][0]);
   if (v.Ref === 'AWS::Partition') return 'aws';
   if (v.Ref === 'AWS::Region') return 'local';
@@ -43,7 +45,9 @@ export function synthesizeLocalDefinitions(): LocalDefinitions {
     handlers.set(localFunctionArn(logicalId), fn.entryPath);
     byName.set(name, fn.entryPath);
   }
-  const machine = Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+  const machine = Object.values(template.Resources as Record<string, any>).find(
+    (r) => r.Type === 'AWS::StepFunctions::StateMachine',
+  );
   const definition = JSON.parse(resolve(machine.Properties.DefinitionString, localFunctionArn));
   return { monitoringApplication: definition, handlers, byName };
 }

@@ -6,7 +6,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 import { freePort, waitFor } from './net.ts';
 
 export interface DynamoDbLocal {
@@ -23,7 +28,17 @@ export async function startDynamoDbLocal(dataDir: string): Promise<DynamoDbLocal
   const port = await freePort();
   const child = spawn(
     'java',
-    ['-Xmx1g', `-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`, '-jar', join(emulator, 'DynamoDBLocal.jar'), '-port', String(port), '-dbPath', dbPath, '-sharedDb'],
+    [
+      '-Xmx1g',
+      `-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(emulator, 'DynamoDBLocal.jar'),
+      '-port',
+      String(port),
+      '-dbPath',
+      dbPath,
+      '-sharedDb',
+    ],
     { cwd: emulator, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -31,7 +46,11 @@ export async function startDynamoDbLocal(dataDir: string): Promise<DynamoDbLocal
     stderr += chunk;
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   await waitFor(async () => {
     if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${stderr}`);
     await client.send(new ListTablesCommand({}));
@@ -51,7 +70,11 @@ export async function startDynamoDbLocal(dataDir: string): Promise<DynamoDbLocal
 
 /** The single table, as CDK defines it. */
 export async function ensureTable(endpoint: string, table: string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     await client.send(new DescribeTableCommand({ TableName: table }));
   } catch {

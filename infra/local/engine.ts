@@ -91,24 +91,36 @@ export class LocalEngine {
     collect(options.definition.States);
     this.topLevel = new Set(Object.keys(options.definition.States));
     // Validate once; resumed copies skip validation (~90 ms each otherwise).
-    this.machines.set(options.definition.StartAt, new StateMachine(options.definition, { validationOptions: { checkArn: false } }));
+    this.machines.set(
+      options.definition.StartAt,
+      new StateMachine(options.definition, { validationOptions: { checkArn: false } }),
+    );
   }
 
   private machineFrom(state: string): StateMachine {
     let machine = this.machines.get(state);
     if (!machine) {
-      machine = new StateMachine({ ...this.options.definition, StartAt: state }, { validationOptions: { noValidate: true } });
+      machine = new StateMachine(
+        { ...this.options.definition, StartAt: state },
+        { validationOptions: { noValidate: true } },
+      );
       this.machines.set(state, machine);
     }
     return machine;
   }
 
-  async start(name: string, stateMachineArn: string, input: Json): Promise<{ executionArn: string; startDate: number }> {
-    if (stateMachineArn !== this.options.stateMachineArn) throw new EngineError('StateMachineDoesNotExist', stateMachineArn);
+  async start(
+    name: string,
+    stateMachineArn: string,
+    input: Json,
+  ): Promise<{ executionArn: string; startDate: number }> {
+    if (stateMachineArn !== this.options.stateMachineArn)
+      throw new EngineError('StateMachineDoesNotExist', stateMachineArn);
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.executions.get(name) ?? (await this.load(name));
     if (existing) {
-      if (JSON.stringify(existing.input) !== JSON.stringify(input)) throw new EngineError('ExecutionAlreadyExists', name);
+      if (JSON.stringify(existing.input) !== JSON.stringify(input))
+        throw new EngineError('ExecutionAlreadyExists', name);
       return { executionArn, startDate: Date.parse(existing.startedAt) / 1000 };
     }
     const record: ExecutionRecord = {
@@ -230,11 +242,16 @@ export class LocalEngine {
         const state = this.allStates.get(name);
         if (this.topLevel.has(name)) {
           const keep = firstEntry && name === record.checkpoint.state;
-          record.checkpoint = { state: name, input, enteredAt: keep ? record.checkpoint.enteredAt : this.options.clock.now() };
+          record.checkpoint = {
+            state: name,
+            input,
+            enteredAt: keep ? record.checkpoint.enteredAt : this.options.clock.now(),
+          };
           firstEntry = false;
           await this.save(record);
         }
-        if (state?.Type === 'Wait' && !waitPasses.get(name)?.shift()) this.scheduleWait(record, name, state, input, generation);
+        if (state?.Type === 'Wait' && !waitPasses.get(name)?.shift())
+          this.scheduleWait(record, name, state, input, generation);
       }
     })().catch((error) => console.error('engine event loop failed', error));
 
@@ -255,7 +272,13 @@ export class LocalEngine {
     );
   }
 
-  private scheduleWait(record: ExecutionRecord, name: string, state: Json, input: Json, generation: number): void {
+  private scheduleWait(
+    record: ExecutionRecord,
+    name: string,
+    state: Json,
+    input: Json,
+    generation: number,
+  ): void {
     const timestamp = state.TimestampPath ? readPath(input, state.TimestampPath) : state.Timestamp;
     const seconds = state.SecondsPath ? readPath(input, state.SecondsPath) : state.Seconds;
     const at = timestamp ? Date.parse(timestamp) : this.options.clock.now() + Number(seconds ?? 0) * 1000;
@@ -278,7 +301,10 @@ export class LocalEngine {
       if (resource.endsWith(':lambda:invoke.waitForTaskToken')) {
         overrides[name] = (input) => this.callback(record, name, state, input);
       } else if (resource.endsWith(':lambda:invoke')) {
-        overrides[name] = async (input) => ({ StatusCode: 200, Payload: await this.invoke(input.FunctionName, input.Payload) });
+        overrides[name] = async (input) => ({
+          StatusCode: 200,
+          Payload: await this.invoke(input.FunctionName, input.Payload),
+        });
       } else {
         overrides[name] = (input) => this.invoke(resource, input);
       }
@@ -289,7 +315,11 @@ export class LocalEngine {
   private async invoke(functionArn: string, payload: Json): Promise<Json> {
     const handler = this.options.handlers.get(functionArn);
     if (!handler) throw new EngineError('Lambda.ResourceNotFoundException', functionArn);
-    const result = await handler(payload, { functionName: functionArn, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 });
+    const result = await handler(payload, {
+      functionName: functionArn,
+      awsRequestId: randomUUID(),
+      getRemainingTimeInMillis: () => 30_000,
+    });
     return result ?? null;
   }
 
@@ -329,7 +359,9 @@ export class LocalEngine {
   }
 
   private async save(record: ExecutionRecord): Promise<void> {
-    await this.options.db.send(new PutCommand({ TableName: this.options.table, Item: { PK: 'EXEC', SK: record.name, ...record } }));
+    await this.options.db.send(
+      new PutCommand({ TableName: this.options.table, Item: { PK: 'EXEC', SK: record.name, ...record } }),
+    );
   }
 }
 

@@ -10,9 +10,12 @@ import { ROUTES } from '../aws/fangfan-stack.ts';
 
 type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<any>;
 
-export interface LocalEndpoint {
-  (request: { method: string; path: string; query: URLSearchParams; body: string }): Promise<{ status: number; body: unknown } | undefined>;
-}
+export type LocalEndpoint = (request: {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: string;
+}) => Promise<{ status: number; body: unknown } | undefined>;
 
 export interface GatewayOptions {
   port: number;
@@ -65,7 +68,12 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
       }
       const method = req.method ?? 'GET';
       if (url.pathname.startsWith('/_local/')) {
-        const answer = await options.local({ method, path: url.pathname, query: url.searchParams, body: body.toString('utf8') });
+        const answer = await options.local({
+          method,
+          path: url.pathname,
+          query: url.searchParams,
+          body: body.toString('utf8'),
+        });
         if (answer) send(res, answer.status, JSON.stringify(answer.body));
         else send(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: '不存在' } }));
         return;
@@ -77,7 +85,8 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
       }
       const values = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
       const headers: Record<string, string> = {};
-      for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
+      for (const [key, value] of Object.entries(req.headers))
+        if (typeof value === 'string') headers[key] = value;
       let authorizer: unknown;
       if (route.auth === 'staff') {
         const token = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
@@ -102,7 +111,13 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
           apiId: 'local',
           domainName: headers.host ?? 'localhost',
           domainPrefix: 'local',
-          http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+          http: {
+            method,
+            path: url.pathname,
+            protocol: 'HTTP/1.1',
+            sourceIp: req.socket.remoteAddress ?? '',
+            userAgent: headers['user-agent'] ?? '',
+          },
           requestId: randomUUID(),
           routeKey: route.routeKey,
           stage: '$default',
@@ -114,13 +129,18 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
         isBase64Encoded: false,
       } as unknown as APIGatewayProxyEventV2;
       const handler = options.handlers.get(route.fn)!;
-      const result = await handler(event, { functionName: route.fn, awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 10_000 });
+      const result = await handler(event, {
+        functionName: route.fn,
+        awsRequestId: randomUUID(),
+        getRemainingTimeInMillis: () => 10_000,
+      });
       const response = typeof result === 'string' ? { statusCode: 200, body: result } : result;
       res.writeHead(response.statusCode ?? 200, response.headers ?? {});
       res.end(response.body ?? '');
     } catch (error) {
       console.error('gateway error', error);
-      if (!res.headersSent) send(res, 500, JSON.stringify({ error: { code: 'INTERNAL', message: '服务内部错误' } }));
+      if (!res.headersSent)
+        send(res, 500, JSON.stringify({ error: { code: 'INTERNAL', message: '服务内部错误' } }));
     }
   });
   return new Promise((resolve) => server.listen(options.port, '127.0.0.1', () => resolve(server)));

@@ -9,4 +9,5 @@ P.withResolvers ??= <T>() => {
   });
   return { promise, resolve, reject };
 };
+
 export {};

@@ -13,11 +13,21 @@ export interface S3Local {
   stop(): Promise<void>;
 }
 
-export async function startS3Local(dataDir: string, bucket: string, onEvent: (event: unknown) => void): Promise<S3Local> {
+export async function startS3Local(
+  dataDir: string,
+  bucket: string,
+  onEvent: (event: unknown) => void,
+): Promise<S3Local> {
   const directory = join(dataDir, 's3');
   mkdirSync(directory, { recursive: true });
   const port = await freePort();
-  const server = new S3rver({ port, address: '127.0.0.1', directory, silent: true, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({
+    port,
+    address: '127.0.0.1',
+    directory,
+    silent: true,
+    configureBuckets: [{ name: bucket }],
+  });
   server.on('event', onEvent);
   await server.run();
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => server.close() };

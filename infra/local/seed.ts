@@ -19,15 +19,60 @@ export const SAMPLE_DIRECTORY: Directory = {
     { code: '341302105203', name: '杨庄村', groups },
   ],
   people: [
-    { personId: 'p-gl-201', name: '李组长', phone: '13900000201', roles: [{ role: 'GROUP_LEADER', scope: '341302105201' }] },
-    { personId: 'p-vc-201', name: '王书记', phone: '13900000211', roles: [{ role: 'VILLAGE_COMMITTEE', scope: '341302105201' }] },
-    { personId: 'p-gl-202', name: '赵组长', phone: '13900000202', roles: [{ role: 'GROUP_LEADER', scope: '341302105202' }] },
-    { personId: 'p-vc-202', name: '孙主任', phone: '13900000212', roles: [{ role: 'VILLAGE_COMMITTEE', scope: '341302105202' }] },
-    { personId: 'p-gl-203', name: '周组长', phone: '13900000203', roles: [{ role: 'GROUP_LEADER', scope: '341302105203' }] },
-    { personId: 'p-vc-203', name: '吴书记', phone: '13900000213', roles: [{ role: 'VILLAGE_COMMITTEE', scope: '341302105203' }] },
-    { personId: 'p-tr-105', name: '郑乡长', phone: '13900000105', roles: [{ role: 'TOWNSHIP_REVIEWER', scope: '341302105' }] },
-    { personId: 'p-df-302', name: '陈科长', phone: '13900000302', roles: [{ role: 'DISTRICT_FILER', scope: '341302' }] },
-    { personId: 'p-se-302', name: '刘录入员', phone: '13900000303', roles: [{ role: 'SYSTEM_ENTRY_CLERK', scope: '341302' }] },
+    {
+      personId: 'p-gl-201',
+      name: '李组长',
+      phone: '13900000201',
+      roles: [{ role: 'GROUP_LEADER', scope: '341302105201' }],
+    },
+    {
+      personId: 'p-vc-201',
+      name: '王书记',
+      phone: '13900000211',
+      roles: [{ role: 'VILLAGE_COMMITTEE', scope: '341302105201' }],
+    },
+    {
+      personId: 'p-gl-202',
+      name: '赵组长',
+      phone: '13900000202',
+      roles: [{ role: 'GROUP_LEADER', scope: '341302105202' }],
+    },
+    {
+      personId: 'p-vc-202',
+      name: '孙主任',
+      phone: '13900000212',
+      roles: [{ role: 'VILLAGE_COMMITTEE', scope: '341302105202' }],
+    },
+    {
+      personId: 'p-gl-203',
+      name: '周组长',
+      phone: '13900000203',
+      roles: [{ role: 'GROUP_LEADER', scope: '341302105203' }],
+    },
+    {
+      personId: 'p-vc-203',
+      name: '吴书记',
+      phone: '13900000213',
+      roles: [{ role: 'VILLAGE_COMMITTEE', scope: '341302105203' }],
+    },
+    {
+      personId: 'p-tr-105',
+      name: '郑乡长',
+      phone: '13900000105',
+      roles: [{ role: 'TOWNSHIP_REVIEWER', scope: '341302105' }],
+    },
+    {
+      personId: 'p-df-302',
+      name: '陈科长',
+      phone: '13900000302',
+      roles: [{ role: 'DISTRICT_FILER', scope: '341302' }],
+    },
+    {
+      personId: 'p-se-302',
+      name: '刘录入员',
+      phone: '13900000303',
+      roles: [{ role: 'SYSTEM_ENTRY_CLERK', scope: '341302' }],
+    },
   ],
 };
 
@@ -36,12 +81,21 @@ export const sampleIdNumber = (first17: string) => `${first17}${checkCharacter(f
 
 export const SAMPLE_EXCLUDED_HOUSEHOLDS = [
   { idNumber: sampleIdNumber('34130219750304001'), village: '341302105201', flags: { privateCar: true } },
-  { idNumber: sampleIdNumber('34130219680715002'), village: '341302105202', flags: { stateSalariedMember: true, multipleHomes: true } },
+  {
+    idNumber: sampleIdNumber('34130219680715002'),
+    village: '341302105202',
+    flags: { stateSalariedMember: true, multipleHomes: true },
+  },
 ];
 
 export async function seedSampleTownship(store: DynamoStore, idHmacKey: string): Promise<void> {
   await store.putDirectory(SAMPLE_DIRECTORY);
   for (const h of SAMPLE_EXCLUDED_HOUSEHOLDS) {
-    await store.putRegistryHousehold({ village: h.village, idHash: hashIdNumber(h.idNumber, idHmacKey), householdType: 'ORDINARY', flags: h.flags });
+    await store.putRegistryHousehold({
+      village: h.village,
+      idHash: hashIdNumber(h.idNumber, idHmacKey),
+      householdType: 'ORDINARY',
+      flags: h.flags,
+    });
   }
 }

@@ -19,7 +19,10 @@ export function startSfnEndpoint(engine: LocalEngine, port: number): Promise<Ser
         const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
         switch (target) {
           case 'StartExecution':
-            return reply(200, await engine.start(input.name, input.stateMachineArn, JSON.parse(input.input ?? '{}')));
+            return reply(
+              200,
+              await engine.start(input.name, input.stateMachineArn, JSON.parse(input.input ?? '{}')),
+            );
           case 'SendTaskSuccess':
             engine.sendTaskSuccess(input.taskToken, input.output);
             return reply(200, {});
@@ -30,7 +33,13 @@ export function startSfnEndpoint(engine: LocalEngine, port: number): Promise<Ser
             const name = String(input.executionArn).split(':').pop()!;
             const record = engine.describe(name);
             if (!record) return reply(400, { __type: 'ExecutionDoesNotExist', message: name });
-            return reply(200, { executionArn: input.executionArn, name, status: record.status, startDate: Date.parse(record.startedAt) / 1000, input: JSON.stringify(record.input) });
+            return reply(200, {
+              executionArn: input.executionArn,
+              name,
+              status: record.status,
+              startDate: Date.parse(record.startedAt) / 1000,
+              input: JSON.stringify(record.input),
+            });
           }
           default:
             return reply(400, { __type: 'UnknownOperationException', message: target });

@@ -16,7 +16,7 @@ import { resetSecrets } from '#runtime/secrets';
 import { DynamoStore } from '#store/dynamodb-store';
 import { BusinessClock } from './business-clock.ts';
 import { synthesizeLocalDefinitions } from './definitions.ts';
-import { startDynamoDbLocal, ensureTable } from './dynamodb-local.ts';
+import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEngine } from './engine.ts';
 import { startGateway } from './gateway.ts';
 import { freePort } from './net.ts';
@@ -47,11 +47,23 @@ const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:Fangfa
 function loadKeys(dataDir: string) {
   const secretsFile = join(dataDir, 'secrets.json');
   if (!existsSync(secretsFile)) {
-    writeFileSync(secretsFile, `${JSON.stringify({ hotline: randomBytes(24).toString('hex'), 'mini-program': randomBytes(24).toString('hex') }, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(
+      secretsFile,
+      `${JSON.stringify({ hotline: randomBytes(24).toString('hex'), 'mini-program': randomBytes(24).toString('hex') }, null, 2)}\n`,
+      { mode: 0o600 },
+    );
   }
   const keysFile = join(dataDir, 'keys.json');
   if (!existsSync(keysFile)) {
-    writeFileSync(keysFile, JSON.stringify({ linkKey: randomBytes(32).toString('hex'), idHmacKey: randomBytes(32).toString('hex'), staffTokenKey: randomBytes(32).toString('hex') }), { mode: 0o600 });
+    writeFileSync(
+      keysFile,
+      JSON.stringify({
+        linkKey: randomBytes(32).toString('hex'),
+        idHmacKey: randomBytes(32).toString('hex'),
+        staffTokenKey: randomBytes(32).toString('hex'),
+      }),
+      { mode: 0o600 },
+    );
   }
   const channel = JSON.parse(readFileSync(secretsFile, 'utf8'));
   const keys = JSON.parse(readFileSync(keysFile, 'utf8'));
@@ -101,18 +113,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   for (const [arn, entry] of definitions.handlers) lambdaHandlers.set(arn, (await import(entry)).handler);
 
   const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
   const store = new DynamoStore(db, TABLE);
   if (fresh) await seedSampleTownship(store, keys.idHmacKey);
 
-  const engine = new LocalEngine({ definition: definitions.monitoringApplication, stateMachineArn: STATE_MACHINE_ARN, handlers: lambdaHandlers, clock, db, table: TABLE });
+  const engine = new LocalEngine({
+    definition: definitions.monitoringApplication,
+    stateMachineArn: STATE_MACHINE_ARN,
+    handlers: lambdaHandlers,
+    clock,
+    db,
+    table: TABLE,
+  });
   const sfnServer = await startSfnEndpoint(engine, sfnPort);
 
   let s3Queue = Promise.resolve();
   const s3 = await startS3Local(dataDir, BUCKET, (event) => {
-    s3Queue = s3Queue.then(() => modules.get('commitment-uploaded')(event, {})).catch((error) => console.error('S3 event failed', error));
+    s3Queue = s3Queue
+      .then(() => modules.get('commitment-uploaded')(event, {}))
+      .catch((error) => console.error('S3 event failed', error));
   });
   process.env.S3_ENDPOINT = s3.endpoint;
   resetClients();
@@ -126,22 +151,38 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     local: async ({ method, path, query, body }) => {
       const input = () => (body ? JSON.parse(body) : {});
-      if (path === '/_local/directory' && method === 'GET') return { status: 200, body: await store.getDirectory() };
+      if (path === '/_local/directory' && method === 'GET')
+        return { status: 200, body: await store.getDirectory() };
       if (path === '/_local/login' && method === 'POST') {
         const { personId } = input();
         const directory = await store.getDirectory();
         if (!directory.people.some((p) => p.personId === personId)) {
           return { status: 403, body: { error: { code: 'FORBIDDEN', message: '名录中没有此人' } } };
         }
-        return { status: 200, body: { token: signToken({ p: personId, e: Math.floor(Date.now() / 1000) + 12 * 3600 }, keys.staffTokenKey) } };
+        return {
+          status: 200,
+          body: {
+            token: signToken(
+              { p: personId, e: Math.floor(Date.now() / 1000) + 12 * 3600 },
+              keys.staffTokenKey,
+            ),
+          },
+        };
       }
-      if (path === '/_local/outbox' && method === 'GET') return { status: 200, body: { items: await store.listOutbox(query.get('to') ?? undefined) } };
-      if (path === '/_local/clock' && method === 'GET') return { status: 200, body: { now: new Date(clock.now()).toISOString() } };
+      if (path === '/_local/outbox' && method === 'GET')
+        return { status: 200, body: { items: await store.listOutbox(query.get('to') ?? undefined) } };
+      if (path === '/_local/clock' && method === 'GET')
+        return { status: 200, body: { now: new Date(clock.now()).toISOString() } };
       if (path === '/_local/clock' && method === 'POST') {
         try {
           clock.advance(input());
         } catch (error) {
-          return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: `时间格式不正确：${(error as Error).message}` } } };
+          return {
+            status: 400,
+            body: {
+              error: { code: 'VALIDATION_FAILED', message: `时间格式不正确：${(error as Error).message}` },
+            },
+          };
         }
         return { status: 200, body: { now: new Date(clock.now()).toISOString() } };
       }

@@ -3,7 +3,12 @@
  * objections during publicity, and the signed commitment arriving in S3.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { perCapitaNetIncome } from '#domain/income';
 import { maskText } from '#domain/masking';
@@ -83,9 +88,19 @@ export async function submitApplication(
       updatedAt: at,
       groupReview: chain.groupReview,
       commitment: { key: upload.key, status: 'PENDING' },
-      history: [{ stage: 'SUBMITTED', decision: 'submitted', by: webhook.channel === 'hotline' ? '12317热线' : '小程序', at }],
+      history: [
+        {
+          stage: 'SUBMITTED',
+          decision: 'submitted',
+          by: webhook.channel === 'hotline' ? '12317热线' : '小程序',
+          at,
+        },
+      ],
     };
-    const response = { status: 202, body: { applicationId, stage: 'AWAITING_COMMITMENT', commitment: upload.instructions } };
+    const response = {
+      status: 202,
+      body: { applicationId, stage: 'AWAITING_COMMITMENT', commitment: upload.instructions },
+    };
     try {
       await ctx.store.createApplication(application, receipt(response), {
         action: 'APPLICATION_SUBMITTED',
@@ -95,9 +110,14 @@ export async function submitApplication(
       });
     } catch (error) {
       if (error instanceof ConflictError && error.reason === 'OPEN_CASE') {
-        throw new HttpError('CONFLICT', `该户已有在办申请或已是监测对象：${error.existingApplicationId ?? ''}`, undefined, {
-          applicationId: error.existingApplicationId,
-        });
+        throw new HttpError(
+          'CONFLICT',
+          `该户已有在办申请或已是监测对象：${error.existingApplicationId ?? ''}`,
+          undefined,
+          {
+            applicationId: error.existingApplicationId,
+          },
+        );
       }
       throw error;
     }
@@ -165,7 +185,12 @@ export async function lodgeObjection(
         app,
         { objectionId, name: body.objector.name, phone: body.objector.phone, content: body.content, at },
         receipt(response),
-        { action: 'OBJECTION_LODGED', by: webhook.channel, at, detail: { objectionId, content: maskText(body.content) } },
+        {
+          action: 'OBJECTION_LODGED',
+          by: webhook.channel,
+          at,
+          detail: { objectionId, content: maskText(body.content) },
+        },
       );
     } catch (error) {
       if (error instanceof ConflictError && error.reason === 'NOT_IN_PUBLICITY') {
@@ -178,7 +203,9 @@ export async function lodgeObjection(
 }
 
 /** Magic bytes of what a commitment scan may be, checked on content rather than name. */
-export function sniffContentType(head: Uint8Array): 'application/pdf' | 'image/jpeg' | 'image/png' | undefined {
+export function sniffContentType(
+  head: Uint8Array,
+): 'application/pdf' | 'image/jpeg' | 'image/png' | undefined {
   const starts = (bytes: number[]) => bytes.every((b, i) => head[i] === b);
   if (starts([0x25, 0x50, 0x44, 0x46, 0x2d])) return 'application/pdf';
   if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
@@ -201,18 +228,28 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
     const object = await s3().send(new GetObjectCommand({ Bucket: config.bucketName, Key: key }));
     const bytes = await object.Body!.transformToByteArray();
     const contentType = sniffContentType(bytes);
-    verdict = bytes.length === 0
-      ? { ok: false, reason: '文件为空' }
-      : contentType
-        ? { ok: true, sha256: createHash('sha256').update(bytes).digest('hex'), contentType }
-        : { ok: false, reason: '文件不是PDF、JPEG或PNG' };
+    verdict =
+      bytes.length === 0
+        ? { ok: false, reason: '文件为空' }
+        : contentType
+          ? { ok: true, sha256: createHash('sha256').update(bytes).digest('hex'), contentType }
+          : { ok: false, reason: '文件不是PDF、JPEG或PNG' };
   }
   if (!verdict.ok) {
     await quarantine(key);
-    await updateWithRetry(ctx, applicationId, (current) => ({
-      ...current,
-      commitment: { ...current.commitment, status: current.commitment.status === 'ACCEPTED' ? 'ACCEPTED' : 'QUARANTINED', reason: verdict.reason },
-    }), { action: 'COMMITMENT_QUARANTINED', detail: { key, reason: verdict.reason } });
+    await updateWithRetry(
+      ctx,
+      applicationId,
+      (current) => ({
+        ...current,
+        commitment: {
+          ...current.commitment,
+          status: current.commitment.status === 'ACCEPTED' ? 'ACCEPTED' : 'QUARANTINED',
+          reason: verdict.reason,
+        },
+      }),
+      { action: 'COMMITMENT_QUARANTINED', detail: { key, reason: verdict.reason } },
+    );
     await ctx.notifier.send({
       to: { name: app.applicant.name, phone: app.applicant.phone },
       text: `您上传的承诺书未通过检查（${verdict.reason}），请重新上传签字按手印的PDF、JPEG或PNG文件（不超过10 MiB）。`,
@@ -223,21 +260,44 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
     ctx,
     applicationId,
     (current) =>
-      current.stage !== 'AWAITING_COMMITMENT' || current.commitment.key !== key && current.commitment.status === 'ACCEPTED'
+      current.stage !== 'AWAITING_COMMITMENT' ||
+      (current.commitment.key !== key && current.commitment.status === 'ACCEPTED')
         ? undefined
         : {
             ...current,
-            commitment: { key, status: 'ACCEPTED', sha256: verdict.sha256, size, contentType: verdict.contentType, receivedAt: nowIso() },
-            history: [...current.history, { stage: 'AWAITING_COMMITMENT', decision: 'commitment', by: current.applicant.name, at: nowIso() }],
+            commitment: {
+              key,
+              status: 'ACCEPTED',
+              sha256: verdict.sha256,
+              size,
+              contentType: verdict.contentType,
+              receivedAt: nowIso(),
+            },
+            history: [
+              ...current.history,
+              {
+                stage: 'AWAITING_COMMITMENT',
+                decision: 'commitment',
+                by: current.applicant.name,
+                at: nowIso(),
+              },
+            ],
           },
     { action: 'COMMITMENT_ACCEPTED', detail: { key, sha256: verdict.sha256, size } },
   );
-  if (updated?.commitmentTaskToken) await completeTask(updated.commitmentTaskToken, { escalation: 0, commitment: 'ACCEPTED' });
+  if (updated?.commitmentTaskToken)
+    await completeTask(updated.commitmentTaskToken, { escalation: 0, commitment: 'ACCEPTED' });
 }
 
 async function quarantine(key: string): Promise<void> {
   const target = key.replace(/^commitments\//, 'quarantine/');
-  await s3().send(new CopyObjectCommand({ Bucket: config.bucketName, Key: target, CopySource: `${config.bucketName}/${key}` }));
+  await s3().send(
+    new CopyObjectCommand({
+      Bucket: config.bucketName,
+      Key: target,
+      CopySource: `${config.bucketName}/${key}`,
+    }),
+  );
   await s3().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: key }));
 }
 
@@ -259,7 +319,10 @@ export async function updateWithRetry(
     const at = nowIso();
     const written = { ...next, version: current.version + 1, updatedAt: at };
     try {
-      await ctx.store.updateApplication(current, { next: written, audit: { action: audit.action, by: audit.by ?? 'system', at, detail: audit.detail } });
+      await ctx.store.updateApplication(current, {
+        next: written,
+        audit: { action: audit.action, by: audit.by ?? 'system', at, detail: audit.detail },
+      });
       return written;
     } catch (error) {
       if (error instanceof ConflictError && error.reason === 'VERSION' && attempt < 8) continue;
@@ -267,4 +330,3 @@ export async function updateWithRetry(
     }
   }
 }
-

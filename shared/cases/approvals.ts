@@ -26,7 +26,11 @@ export interface ApprovalAccess {
 }
 
 /** Checks the link: 403 forged or foreign, 410 expired or the step has moved on. */
-export async function openApprovalLink(ctx: CaseContext, approvalId: string, token: string | undefined): Promise<ApprovalAccess> {
+export async function openApprovalLink(
+  ctx: CaseContext,
+  approvalId: string,
+  token: string | undefined,
+): Promise<ApprovalAccess> {
   const personId = verifyApprovalToken(token, approvalId, ctx.secrets.linkKey, now());
   const approval = await ctx.store.getApproval(approvalId);
   if (!approval) throw new HttpError('BAD_LINK', '审批链接无效或不属于此审批');
@@ -42,7 +46,11 @@ export async function openApprovalLink(ctx: CaseContext, approvalId: string, tok
 export function approvalStatus(access: ApprovalAccess): Approval['status'] {
   const { approval, application } = access;
   if (approval.status === 'DECIDED') return 'DECIDED';
-  if (approval.status === 'EXPIRED' || application.pendingApproval !== approval.approvalId || application.stage !== approval.stage) {
+  if (
+    approval.status === 'EXPIRED' ||
+    application.pendingApproval !== approval.approvalId ||
+    application.stage !== approval.stage
+  ) {
     return 'EXPIRED';
   }
   return Date.parse(approval.expiresAt) < now().getTime() ? 'EXPIRED' : 'PENDING';
@@ -52,9 +60,13 @@ export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
   const { approval, application } = access;
   const commitmentUrl =
     application.commitment.status === 'ACCEPTED'
-      ? await getSignedUrl(s3(), new GetObjectCommand({ Bucket: config.bucketName, Key: application.commitment.key }), {
-          expiresIn: 900,
-        })
+      ? await getSignedUrl(
+          s3(),
+          new GetObjectCommand({ Bucket: config.bucketName, Key: application.commitment.key }),
+          {
+            expiresIn: 900,
+          },
+        )
       : undefined;
   return {
     approvalId: approval.approvalId,
@@ -74,7 +86,11 @@ export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
   };
 }
 
-export async function decide(ctx: CaseContext, access: ApprovalAccess, body: DecisionRequest): Promise<{ status: 'recorded'; stage: string }> {
+export async function decide(
+  ctx: CaseContext,
+  access: ApprovalAccess,
+  body: DecisionRequest,
+): Promise<{ status: 'recorded'; stage: string }> {
   const { approval, application, approver } = access;
   const status = approvalStatus(access);
   if (status === 'DECIDED') throw new HttpError('ALREADY_DECIDED', '此审批已作出决定');
@@ -87,7 +103,13 @@ export async function decide(ctx: CaseContext, access: ApprovalAccess, body: Dec
   }
   const at = nowIso();
   const after = stageAfterDecision(stage, body.decision, { groupReview: application.groupReview });
-  const decision = { decision: body.decision, by: approver.name, byPersonId: approver.personId, at, ...(body.comment ? { comment: body.comment } : {}) };
+  const decision = {
+    decision: body.decision,
+    by: approver.name,
+    byPersonId: approver.personId,
+    at,
+    ...(body.comment ? { comment: body.comment } : {}),
+  };
   const next: Application = {
     ...application,
     version: application.version + 1,
@@ -111,7 +133,12 @@ export async function decide(ctx: CaseContext, access: ApprovalAccess, body: Dec
   try {
     await ctx.store.decideApproval(approval, { ...approval, status: 'DECIDED', decision }, application, {
       next,
-      audit: { action: 'APPROVAL_DECIDED', by: approver.personId, at, detail: { approvalId: approval.approvalId, stage, decision: body.decision } },
+      audit: {
+        action: 'APPROVAL_DECIDED',
+        by: approver.personId,
+        at,
+        detail: { approvalId: approval.approvalId, stage, decision: body.decision },
+      },
     });
   } catch (error) {
     if (error instanceof ConflictError) {

@@ -2,10 +2,11 @@
  * What a use case needs from the outside world, built once per container. Handlers pass it on;
  * tests build their own.
  */
-import { DynamoStore } from '#store/dynamodb-store';
-import type { Store } from '#store/store';
+
 import { type Notifier, notifierFor } from '#notify/notifier';
 import { type Secrets, secrets } from '#runtime/secrets';
+import { DynamoStore } from '#store/dynamodb-store';
+import type { Store } from '#store/store';
 
 export interface CaseContext {
   store: Store;

@@ -14,7 +14,12 @@ export interface WebhookAnswer {
   body: unknown;
 }
 
-async function repeat(store: Store, webhook: VerifiedWebhook, stored: StoredRequest, bodyHash: string): Promise<WebhookAnswer> {
+async function repeat(
+  store: Store,
+  webhook: VerifiedWebhook,
+  stored: StoredRequest,
+  bodyHash: string,
+): Promise<WebhookAnswer> {
   if (stored.bodyHash !== bodyHash) {
     throw new HttpError('IDEMPOTENCY_MISMATCH', '相同 requestId 的请求内容不一致');
   }
@@ -46,7 +51,13 @@ export async function oncePerRequest(
   const stored = await store.getRequest(webhook.channel, requestId);
   if (stored) return repeat(store, webhook, stored, bodyHash);
   try {
-    return await accept((answer) => ({ channel: webhook.channel, nonce: webhook.nonce, requestId, bodyHash, response: answer }));
+    return await accept((answer) => ({
+      channel: webhook.channel,
+      nonce: webhook.nonce,
+      requestId,
+      bodyHash,
+      response: answer,
+    }));
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     if (error.reason === 'NONCE') throw new HttpError('REPLAYED_NONCE', 'nonce 已使用，请求被视为重放');

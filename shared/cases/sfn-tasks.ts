@@ -33,7 +33,11 @@ export async function failTask(taskToken: string, error: string, cause: string):
 export async function startCase(applicationId: string, input: Record<string, unknown>): Promise<void> {
   try {
     await sfn().send(
-      new StartExecutionCommand({ stateMachineArn: config.stateMachineArn, name: applicationId, input: JSON.stringify(input) }),
+      new StartExecutionCommand({
+        stateMachineArn: config.stateMachineArn,
+        name: applicationId,
+        input: JSON.stringify(input),
+      }),
     );
   } catch (error) {
     if ((error as Error).name === 'ExecutionAlreadyExists') return;

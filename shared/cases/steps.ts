@@ -3,10 +3,15 @@
  * restart, and Step Functions may retry, so a step that finds its work done returns the same answer.
  */
 import { randomBytes } from 'node:crypto';
-import { businessDate, publicityPeriod, type CalendarData } from '#domain/calendar';
+import { businessDate, type CalendarData, publicityPeriod } from '#domain/calendar';
 import { checkExclusions } from '#domain/eligibility';
 import { monitoringLineFor } from '#domain/monitoring-line';
-import { MONITORING_OBJECT_TYPES, monitoringObjectTypeFor, RISK_TYPES, type RiskType } from '#domain/risk-types';
+import {
+  MONITORING_OBJECT_TYPES,
+  monitoringObjectTypeFor,
+  RISK_TYPES,
+  type RiskType,
+} from '#domain/risk-types';
 import { APPROVAL_LEVELS, type ApprovalStage, STAGE_LABELS, scopeCode } from '#domain/stages';
 import { approvalLink } from '#links/approval-links';
 import { peopleFor } from '#notify/recipients';
@@ -22,8 +27,17 @@ import { completeTask } from './sfn-tasks.ts';
 /** Reminder, then escalation to the level above, then the case lapses. */
 export const MAX_ESCALATIONS = 2;
 
-const tell = (ctx: CaseContext, person: Pick<Person, 'personId' | 'name' | 'phone'>, text: string, link?: string) =>
-  ctx.notifier.send({ to: { personId: person.personId, name: person.name, phone: person.phone }, text, link });
+const tell = (
+  ctx: CaseContext,
+  person: Pick<Person, 'personId' | 'name' | 'phone'>,
+  text: string,
+  link?: string,
+) =>
+  ctx.notifier.send({
+    to: { personId: person.personId, name: person.name, phone: person.phone },
+    text,
+    link,
+  });
 
 const tellApplicant = (ctx: CaseContext, app: Application, text: string) =>
   ctx.notifier.send({ to: { name: app.applicant.name, phone: app.applicant.phone }, text });
@@ -35,11 +49,19 @@ async function mustGet(ctx: CaseContext, applicationId: string): Promise<Applica
 }
 
 /** 等待承诺书: parks the case until the scan is accepted (or finds it already accepted). */
-export async function awaitCommitment(ctx: CaseContext, input: { applicationId: string; taskToken: string; escalation: number }) {
+export async function awaitCommitment(
+  ctx: CaseContext,
+  input: { applicationId: string; taskToken: string; escalation: number },
+) {
   const app = await updateWithRetry(
     ctx,
     input.applicationId,
-    (current) => ({ ...current, stage: 'AWAITING_COMMITMENT', commitmentTaskToken: input.taskToken, pendingApproval: undefined }),
+    (current) => ({
+      ...current,
+      stage: 'AWAITING_COMMITMENT',
+      commitmentTaskToken: input.taskToken,
+      pendingApproval: undefined,
+    }),
     { action: 'COMMITMENT_AWAITED', detail: { escalation: input.escalation } },
   );
   if (app?.commitment.status === 'ACCEPTED') {
@@ -47,7 +69,11 @@ export async function awaitCommitment(ctx: CaseContext, input: { applicationId: 
     return;
   }
   if (app && input.escalation > 0) {
-    await tellApplicant(ctx, app, `您的纳入监测申请（${app.applicationId}）尚未收到签字的承诺书，请尽快上传。`);
+    await tellApplicant(
+      ctx,
+      app,
+      `您的纳入监测申请（${app.applicationId}）尚未收到签字的承诺书，请尽快上传。`,
+    );
     if (input.escalation >= MAX_ESCALATIONS) {
       const directory = await ctx.store.getDirectory();
       for (const person of peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', app.village)) {
@@ -98,7 +124,10 @@ export async function requestApproval(
     const directory = await ctx.store.getDirectory();
     const approvers = peopleFor(directory.people, level.role, level.scope, app.village);
     if (approvers.length === 0) {
-      logger.warn('no approver in the directory', { role: level.role, scope: scopeCode(app.village, level.scope) });
+      logger.warn('no approver in the directory', {
+        role: level.role,
+        scope: scopeCode(app.village, level.scope),
+      });
     }
     const at = nowIso();
     const approval: Approval = {
@@ -117,8 +146,19 @@ export async function requestApproval(
       await ctx.store.openApproval(
         app,
         {
-          next: { ...app, stage: input.stage, pendingApproval: approval.approvalId, version: app.version + 1, updatedAt: at },
-          audit: { action: 'APPROVAL_OPENED', by: 'system', at, detail: { approvalId: approval.approvalId, stage: input.stage } },
+          next: {
+            ...app,
+            stage: input.stage,
+            pendingApproval: approval.approvalId,
+            version: app.version + 1,
+            updatedAt: at,
+          },
+          audit: {
+            action: 'APPROVAL_OPENED',
+            by: 'system',
+            at,
+            detail: { approvalId: approval.approvalId, stage: input.stage },
+          },
         },
         approval,
       );
@@ -131,14 +171,24 @@ export async function requestApproval(
         ctx,
         person,
         `请审核${app.villageName ?? app.village}${app.group}${app.applicant.name}户的纳入监测申请（${level.stage === 'OBJECTION_REVIEW' ? '公示有异议，请复核' : STAGE_LABELS[input.stage]}）。`,
-        approvalLink(config.publicBaseUrl, { approvalId: approval.approvalId, personId: person.personId, expiresAt: approval.expiresAt }, ctx.secrets.linkKey),
+        approvalLink(
+          config.publicBaseUrl,
+          { approvalId: approval.approvalId, personId: person.personId, expiresAt: approval.expiresAt },
+          ctx.secrets.linkKey,
+        ),
       );
     }
     return;
   }
 }
 
-async function remindOrEscalate(ctx: CaseContext, app: Application, approval: Approval, escalation: number, people: Person[]) {
+async function remindOrEscalate(
+  ctx: CaseContext,
+  app: Application,
+  approval: Approval,
+  escalation: number,
+  people: Person[],
+) {
   const level = APPROVAL_LEVELS[approval.stage];
   const label = STAGE_LABELS[approval.stage];
   for (const personId of approval.approvers) {
@@ -148,12 +198,20 @@ async function remindOrEscalate(ctx: CaseContext, app: Application, approval: Ap
       ctx,
       person,
       `催办：${app.applicant.name}户的纳入监测申请（${label}）已超时，请尽快处理。`,
-      approvalLink(config.publicBaseUrl, { approvalId: approval.approvalId, personId, expiresAt: approval.expiresAt }, ctx.secrets.linkKey),
+      approvalLink(
+        config.publicBaseUrl,
+        { approvalId: approval.approvalId, personId, expiresAt: approval.expiresAt },
+        ctx.secrets.linkKey,
+      ),
     );
   }
   if (escalation >= MAX_ESCALATIONS) {
     for (const person of peopleFor(people, level.escalateTo.role, level.escalateTo.scope, app.village)) {
-      await tell(ctx, person, `督办：${app.villageName ?? app.village}${app.applicant.name}户的纳入监测申请在“${label}”环节已超时两次，再超时将失效。`);
+      await tell(
+        ctx,
+        person,
+        `督办：${app.villageName ?? app.village}${app.applicant.name}户的纳入监测申请在“${label}”环节已超时两次，再超时将失效。`,
+      );
     }
   }
 }
@@ -183,14 +241,34 @@ export async function openPublicity(ctx: CaseContext, input: { applicationId: st
         ...current,
         stage: 'PUBLICITY',
         pendingApproval: undefined,
-        publicity: { postedOn: period.postedOn, startsAt: postedAt.toISOString(), endsAt: period.endsAt, provisional: period.provisional, objections: 0 },
-        history: [...current.history, { stage: 'PUBLICITY', decision: 'publicity', by: 'system', at: postedAt.toISOString(), comment: `公示至${period.lastDay}${period.provisional ? '（节假日数据未发布，暂定）' : ''}` }],
+        publicity: {
+          postedOn: period.postedOn,
+          startsAt: postedAt.toISOString(),
+          endsAt: period.endsAt,
+          provisional: period.provisional,
+          objections: 0,
+        },
+        history: [
+          ...current.history,
+          {
+            stage: 'PUBLICITY',
+            decision: 'publicity',
+            by: 'system',
+            at: postedAt.toISOString(),
+            comment: `公示至${period.lastDay}${period.provisional ? '（节假日数据未发布，暂定）' : ''}`,
+          },
+        ],
       };
     },
     { action: 'PUBLICITY_OPENED' },
   );
   const publicity = app!.publicity!;
-  return { endsAt: publicity.endsAt, provisional: publicity.provisional, closed: false, objections: publicity.objections };
+  return {
+    endsAt: publicity.endsAt,
+    provisional: publicity.provisional,
+    closed: false,
+    objections: publicity.objections,
+  };
 }
 
 /** Closes publicity against the business clock; a provisional end is recomputed first. */
@@ -198,7 +276,8 @@ export async function closePublicity(ctx: CaseContext, input: { applicationId: s
   const extra = await calendarData();
   const app = await mustGet(ctx, input.applicationId);
   const publicity = app.publicity!;
-  if (publicity.closedAt) return { endsAt: publicity.endsAt, provisional: false, closed: true, objections: publicity.objections };
+  if (publicity.closedAt)
+    return { endsAt: publicity.endsAt, provisional: false, closed: true, objections: publicity.objections };
   let endsAt = publicity.endsAt;
   let provisional = publicity.provisional;
   if (provisional) {
@@ -208,17 +287,25 @@ export async function closePublicity(ctx: CaseContext, input: { applicationId: s
   }
   if (now().toISOString() < endsAt) {
     if (endsAt !== publicity.endsAt || provisional !== publicity.provisional) {
-      await updateWithRetry(ctx, app.applicationId, (c) => ({ ...c, publicity: { ...c.publicity!, endsAt, provisional } }), {
-        action: 'PUBLICITY_RECOMPUTED',
-        detail: { endsAt },
-      });
+      await updateWithRetry(
+        ctx,
+        app.applicationId,
+        (c) => ({ ...c, publicity: { ...c.publicity!, endsAt, provisional } }),
+        {
+          action: 'PUBLICITY_RECOMPUTED',
+          detail: { endsAt },
+        },
+      );
     }
     return { endsAt, provisional, closed: false, objections: publicity.objections };
   }
   const closed = await updateWithRetry(
     ctx,
     app.applicationId,
-    (c) => (c.publicity?.closedAt ? undefined : { ...c, publicity: { ...c.publicity!, endsAt, provisional, closedAt: nowIso() } }),
+    (c) =>
+      c.publicity?.closedAt
+        ? undefined
+        : { ...c, publicity: { ...c.publicity!, endsAt, provisional, closedAt: nowIso() } },
     { action: 'PUBLICITY_CLOSED', detail: { objections: publicity.objections } },
   );
   return { endsAt, provisional, closed: true, objections: closed!.publicity!.objections };
@@ -229,7 +316,12 @@ export async function compareData(ctx: CaseContext, input: { applicationId: stri
   const app = await mustGet(ctx, input.applicationId);
   const household = await ctx.store.getRegistryHousehold(app.village, app.applicant.idHash);
   const check = checkExclusions(household?.flags ?? {});
-  const comparison = { comparedAt: nowIso(), hardStops: check.hardStops, warnings: check.warnings, otherOpenCases: [] as string[] };
+  const comparison = {
+    comparedAt: nowIso(),
+    hardStops: check.hardStops,
+    warnings: check.warnings,
+    otherOpenCases: [] as string[],
+  };
   await updateWithRetry(ctx, app.applicationId, (c) => ({ ...c, comparison }), {
     action: 'DATA_COMPARED',
     detail: { hardStops: check.hardStops.map((h) => h.rule), warnings: check.warnings.map((w) => w.rule) },
@@ -245,20 +337,36 @@ export async function reject(ctx: CaseContext, input: { applicationId: string })
     (current) => {
       if (current.stage === 'REJECTED' && current.outcome?.reason) return undefined;
       const hardStops = current.comparison?.hardStops ?? [];
-      const reason = current.outcome?.reason ?? (hardStops.length ? `不得确定为监测对象：${hardStops.map((h) => h.label).join('；')}` : '未通过审核');
+      const reason =
+        current.outcome?.reason ??
+        (hardStops.length ? `不得确定为监测对象：${hardStops.map((h) => h.label).join('；')}` : '未通过审核');
       return {
         ...current,
         stage: 'REJECTED',
         pendingApproval: undefined,
         outcome: { ...current.outcome, reason },
-        history: hardStops.length && current.stage !== 'REJECTED'
-          ? [...current.history, { stage: current.stage, decision: 'comparison', by: '区级数据比对', at: nowIso(), comment: reason }]
-          : current.history,
+        history:
+          hardStops.length && current.stage !== 'REJECTED'
+            ? [
+                ...current.history,
+                {
+                  stage: current.stage,
+                  decision: 'comparison',
+                  by: '区级数据比对',
+                  at: nowIso(),
+                  comment: reason,
+                },
+              ]
+            : current.history,
       };
     },
     { action: 'APPLICATION_REJECTED' },
   );
-  await tellApplicant(ctx, app!, `您的纳入监测申请（${app!.applicationId}）未通过，原因：${app!.outcome?.reason ?? '未通过审核'}。如有疑问可联系村委会或拨打12317。`);
+  await tellApplicant(
+    ctx,
+    app!,
+    `您的纳入监测申请（${app!.applicationId}）未通过，原因：${app!.outcome?.reason ?? '未通过审核'}。如有疑问可联系村委会或拨打12317。`,
+  );
 }
 
 /** A step stayed undone past its escalations. */
@@ -266,16 +374,32 @@ export async function lapse(ctx: CaseContext, input: { applicationId: string; st
   const app = await updateWithRetry(
     ctx,
     input.applicationId,
-    (current) => (current.stage === 'LAPSED' ? undefined : {
-      ...current,
-      stage: 'LAPSED',
-      pendingApproval: undefined,
-      outcome: { ...current.outcome, reason: `“${STAGE_LABELS[current.stage]}”环节超时未办理` },
-      history: [...current.history, { stage: current.stage, decision: 'timeout', by: 'system', at: nowIso(), comment: '多次催办后仍超时，申请失效' }],
-    }),
+    (current) =>
+      current.stage === 'LAPSED'
+        ? undefined
+        : {
+            ...current,
+            stage: 'LAPSED',
+            pendingApproval: undefined,
+            outcome: { ...current.outcome, reason: `“${STAGE_LABELS[current.stage]}”环节超时未办理` },
+            history: [
+              ...current.history,
+              {
+                stage: current.stage,
+                decision: 'timeout',
+                by: 'system',
+                at: nowIso(),
+                comment: '多次催办后仍超时，申请失效',
+              },
+            ],
+          },
     { action: 'APPLICATION_LAPSED' },
   );
-  await tellApplicant(ctx, app!, `您的纳入监测申请（${app!.applicationId}）因“${STAGE_LABELS[app!.history.at(-1)!.stage]}”环节超时已失效，请联系村委会重新申请。`);
+  await tellApplicant(
+    ctx,
+    app!,
+    `您的纳入监测申请（${app!.applicationId}）因“${STAGE_LABELS[app!.history.at(-1)!.stage]}”环节超时已失效，请联系村委会重新申请。`,
+  );
 }
 
 const FIRST_MEASURES: Record<RiskType, { type: string; note: string }> = {
@@ -306,16 +430,28 @@ export async function activate(ctx: CaseContext, input: { applicationId: string 
       } catch {
         // a year without a configured line does not stop activation; the type falls back on risks
       }
-      const type = monitoringObjectTypeFor({ householdType: current.householdType, perCapitaIncome: current.perCapitaIncome, line, riskTypes: current.riskTypes });
+      const type = monitoringObjectTypeFor({
+        householdType: current.householdType,
+        perCapitaIncome: current.perCapitaIncome,
+        line,
+        riskTypes: current.riskTypes,
+      });
       return {
         ...current,
         stage: 'ACTIVE',
         pendingApproval: undefined,
         outcome: {
           monitoringObjectType: type,
-          contactPerson: contact ? { personId: contact.personId, name: contact.name, phone: contact.phone } : undefined,
+          contactPerson: contact
+            ? { personId: contact.personId, name: contact.name, phone: contact.phone }
+            : undefined,
           activatedAt: nowIso(),
-          assistancePlan: { year, measures: [...new Map(current.riskTypes.map((r) => [FIRST_MEASURES[r].type, FIRST_MEASURES[r]])).values()] },
+          assistancePlan: {
+            year,
+            measures: [
+              ...new Map(current.riskTypes.map((r) => [FIRST_MEASURES[r].type, FIRST_MEASURES[r]])).values(),
+            ],
+          },
         },
       };
     },
@@ -328,6 +464,10 @@ export async function activate(ctx: CaseContext, input: { applicationId: string 
     `您户已纳入防止返贫监测（${MONITORING_OBJECT_TYPES[app!.outcome!.monitoringObjectType!]}），风险类型：${app!.riskTypes.map((r) => RISK_TYPES[r]).join('、')}。帮扶联系人：${contact?.name ?? '待安排'}。`,
   );
   if (contact) {
-    await tell(ctx, contact, `${app!.applicant.name}户已纳入监测，您是该户的帮扶联系人，请制定帮扶计划并跟踪走访。`);
+    await tell(
+      ctx,
+      contact,
+      `${app!.applicant.name}户已纳入监测，您是该户的帮扶联系人，请制定帮扶计划并跟踪走访。`,
+    );
   }
 }

@@ -48,7 +48,12 @@ export function applicationView(app: Application) {
     riskTypeLabels: app.riskTypes.map((r) => RISK_TYPES[r]),
     history: historyView(app),
     publicity: app.publicity
-      ? { startsAt: app.publicity.startsAt, endsAt: app.publicity.endsAt, objections: app.publicity.objections, provisional: app.publicity.provisional }
+      ? {
+          startsAt: app.publicity.startsAt,
+          endsAt: app.publicity.endsAt,
+          objections: app.publicity.objections,
+          provisional: app.publicity.provisional,
+        }
       : null,
     commitment: { status: app.commitment.status, sha256: app.commitment.sha256, size: app.commitment.size },
     comparison: app.comparison ?? null,
@@ -56,7 +61,12 @@ export function applicationView(app: Application) {
       ? {
           ...app.outcome,
           ...(app.outcome.contactPerson
-            ? { contactPerson: { ...app.outcome.contactPerson, phone: maskPhone(app.outcome.contactPerson.phone) } }
+            ? {
+                contactPerson: {
+                  ...app.outcome.contactPerson,
+                  phone: maskPhone(app.outcome.contactPerson.phone),
+                },
+              }
             : {}),
         }
       : null,

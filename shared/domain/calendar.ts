@@ -33,13 +33,18 @@ export const businessDate = (instant: Date | string): string =>
 
 /** The instant a business date ends (its midnight in Asia/Shanghai), as RFC 3339 UTC with `Z`. */
 export const endOfBusinessDate = (date: string): string =>
-  new Date(Date.parse(`${addDays(date, 1)}T00:00:00Z`) - SHANGHAI_OFFSET_MS).toISOString().replace('.000Z', 'Z');
+  new Date(Date.parse(`${addDays(date, 1)}T00:00:00Z`) - SHANGHAI_OFFSET_MS)
+    .toISOString()
+    .replace('.000Z', 'Z');
 
 export function hasHolidayData(year: number, extra: CalendarData = {}): boolean {
   return String(year) in extra || (year >= FIRST_PACKAGED_YEAR && year <= LAST_PACKAGED_YEAR);
 }
 
-export function workdayInfo(date: string, extra: CalendarData = {}): { workday: boolean; provisional: boolean } {
+export function workdayInfo(
+  date: string,
+  extra: CalendarData = {},
+): { workday: boolean; provisional: boolean } {
   const year = date.slice(0, 4);
   const configured = extra[year];
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();

@@ -28,7 +28,8 @@ export function checkIdNumber(raw: string, today: Date = new Date()): IdNumberCh
   const year = Number(normalized.slice(6, 10));
   const month = Number(normalized.slice(10, 12));
   const day = Number(normalized.slice(12, 14));
-  if (year < 1900 || !isRealDate(year, month, day)) return { valid: false, reason: '身份证号码中的出生日期无效' };
+  if (year < 1900 || !isRealDate(year, month, day))
+    return { valid: false, reason: '身份证号码中的出生日期无效' };
   const birth = Date.UTC(year, month - 1, day);
   if (birth > today.getTime()) return { valid: false, reason: '身份证号码中的出生日期晚于今天' };
   if (checkCharacter(normalized.slice(0, 17)) !== normalized[17]) {

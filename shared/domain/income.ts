@@ -20,7 +20,9 @@ export const toYuan = (fen: number): number => fen / 100;
 
 /** 家庭纯收入 in fen. */
 export function netIncomeFen(c: IncomeComponents): number {
-  return toFen(c.wages) + toFen(c.business) + toFen(c.property) + toFen(c.transfers) - toFen(c.businessExpenses);
+  return (
+    toFen(c.wages) + toFen(c.business) + toFen(c.property) + toFen(c.transfers) - toFen(c.businessExpenses)
+  );
 }
 
 /** 家庭人均纯收入 in yuan, rounded to the fen. */

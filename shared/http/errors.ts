@@ -58,7 +58,12 @@ export class HttpError extends Error {
 
   toBody(): { error: Record<string, unknown> } {
     return {
-      error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}), ...this.extra },
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.fields ? { fields: this.fields } : {}),
+        ...this.extra,
+      },
     };
   }
 }

@@ -28,12 +28,15 @@ export async function verifyWebhook(event: HttpEvent): Promise<VerifiedWebhook> 
   const timestamp = header(event, 'x-fangfan-timestamp') ?? '';
   const nonce = header(event, 'x-fangfan-nonce') ?? '';
   const signature = header(event, 'x-fangfan-signature') ?? '';
-  if (!CHANNELS.includes(channel as Channel)) throw new HttpError('BAD_SIGNATURE', '未知或缺少渠道 x-fangfan-channel');
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) throw new HttpError('BAD_SIGNATURE', '缺少或无效的 x-fangfan-nonce');
+  if (!CHANNELS.includes(channel as Channel))
+    throw new HttpError('BAD_SIGNATURE', '未知或缺少渠道 x-fangfan-channel');
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(nonce))
+    throw new HttpError('BAD_SIGNATURE', '缺少或无效的 x-fangfan-nonce');
   if (!/^[0-9a-f]{64}$/.test(signature)) throw new HttpError('BAD_SIGNATURE', '缺少或无效的签名');
   const secret = (await secrets())[channel as Channel];
   const expected = Buffer.from(signWebhook(secret, timestamp, nonce, rawBody(event)), 'hex');
-  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) throw new HttpError('BAD_SIGNATURE', '签名校验失败');
+  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex')))
+    throw new HttpError('BAD_SIGNATURE', '签名校验失败');
   const seconds = Number(timestamp);
   if (!/^\d{9,11}$/.test(timestamp) || Math.abs(Date.now() / 1000 - seconds) > TIMESTAMP_WINDOW_SECONDS) {
     throw new HttpError('STALE_TIMESTAMP', '时间戳与服务器时间相差超过300秒');

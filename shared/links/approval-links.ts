@@ -17,12 +17,20 @@ export function approvalLink(
   input: { approvalId: string; personId: string; expiresAt: string },
   key: string,
 ): string {
-  const token = signToken({ a: input.approvalId, p: input.personId, e: Math.floor(Date.parse(input.expiresAt) / 1000) }, key);
+  const token = signToken(
+    { a: input.approvalId, p: input.personId, e: Math.floor(Date.parse(input.expiresAt) / 1000) },
+    key,
+  );
   return `${base}/approvals/${input.approvalId}?t=${token}`;
 }
 
 /** The approver's person id, or 403 BAD_LINK / 410 LINK_EXPIRED. */
-export function verifyApprovalToken(token: string | undefined, approvalId: string, key: string, now: Date): string {
+export function verifyApprovalToken(
+  token: string | undefined,
+  approvalId: string,
+  key: string,
+  now: Date,
+): string {
   const claims = token ? readToken<LinkClaims>(token, key) : undefined;
   if (!claims || claims.a !== approvalId || typeof claims.p !== 'string') {
     throw new HttpError('BAD_LINK', '审批链接无效或不属于此审批');

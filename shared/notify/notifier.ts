@@ -25,7 +25,14 @@ export interface Notifier {
 export class OutboxNotifier implements Notifier {
   constructor(private readonly store: Store) {}
   async send(n: Notification): Promise<void> {
-    const message: OutboxMessage = { id: randomUUID(), to: n.to, channel: 'outbox', text: n.text, link: n.link, createdAt: nowIso() };
+    const message: OutboxMessage = {
+      id: randomUUID(),
+      to: n.to,
+      channel: 'outbox',
+      text: n.text,
+      link: n.link,
+      createdAt: nowIso(),
+    };
     await this.store.putOutbox(message);
   }
 }
@@ -51,7 +58,10 @@ export class WeComNotifier implements Notifier {
 export class SmsNotifier implements Notifier {
   async send(n: Notification): Promise<void> {
     await sns().send(
-      new PublishCommand({ PhoneNumber: `+86${n.to.phone}`, Message: n.link ? `${n.text} ${n.link}` : n.text }),
+      new PublishCommand({
+        PhoneNumber: `+86${n.to.phone}`,
+        Message: n.link ? `${n.text} ${n.link}` : n.text,
+      }),
     );
     logger.info('sms sent', { to: maskPhone(n.to.phone) });
   }

@@ -16,7 +16,9 @@ export function ddb(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: process.env.DYNAMODB_ENDPOINT,
-      ...(process.env.DYNAMODB_ENDPOINT ? { region: 'local', credentials: localCredentials('local', 'local') } : {}),
+      ...(process.env.DYNAMODB_ENDPOINT
+        ? { region: 'local', credentials: localCredentials('local', 'local') }
+        : {}),
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
@@ -45,7 +47,11 @@ let sfnClient: SFNClient | undefined;
 export function sfn(): SFNClient {
   sfnClient ??= new SFNClient(
     process.env.SFN_ENDPOINT
-      ? { endpoint: process.env.SFN_ENDPOINT, region: 'local', credentials: localCredentials('local', 'local') }
+      ? {
+          endpoint: process.env.SFN_ENDPOINT,
+          region: 'local',
+          credentials: localCredentials('local', 'local'),
+        }
       : {},
   );
   return sfnClient;

@@ -4,11 +4,20 @@ import { personName } from './common.ts';
 
 export const MEETING_ROLES = ['村两委', '驻村工作队', '村监委会', '村民代表'] as const;
 
-const count = z.number({ error: '票数应为整数' }).int('票数应为整数').min(0, '票数不能为负数').max(1000, '票数过大');
+const count = z
+  .number({ error: '票数应为整数' })
+  .int('票数应为整数')
+  .min(0, '票数不能为负数')
+  .max(1000, '票数过大');
 
 export const meeting = z.object({
   attendees: z
-    .array(z.object({ name: personName, role: z.enum(MEETING_ROLES, { error: '参会身份应为村两委、驻村工作队、村监委会或村民代表' }) }))
+    .array(
+      z.object({
+        name: personName,
+        role: z.enum(MEETING_ROLES, { error: '参会身份应为村两委、驻村工作队、村监委会或村民代表' }),
+      }),
+    )
     .min(1, '至少记录一名参会人员')
     .max(200, '参会人员过多'),
   vote: z.object({ for: count, against: count, abstain: count }),

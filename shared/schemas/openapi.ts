@@ -4,9 +4,17 @@
  */
 import { z } from 'zod';
 import { decisionRecorded, decisionRequest } from './approvals.ts';
-import { applicationAccepted, applicationRequest, commitmentUrlRequest, objectionAccepted, objectionRequest, uploadInstructions } from './webhooks.ts';
+import {
+  applicationAccepted,
+  applicationRequest,
+  commitmentUrlRequest,
+  objectionAccepted,
+  objectionRequest,
+  uploadInstructions,
+} from './webhooks.ts';
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
+const schema = (s: z.ZodType) =>
+  z.toJSONSchema(s, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
 
 const error = z.object({
   error: z.object({
@@ -17,9 +25,24 @@ const error = z.object({
 });
 
 const webhookHeaders = [
-  { name: 'x-fangfan-channel', in: 'header', required: true, schema: { type: 'string', enum: ['hotline', 'mini-program'] } },
-  { name: 'x-fangfan-timestamp', in: 'header', required: true, schema: { type: 'string', description: 'unix seconds, within 300 s' } },
-  { name: 'x-fangfan-nonce', in: 'header', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } },
+  {
+    name: 'x-fangfan-channel',
+    in: 'header',
+    required: true,
+    schema: { type: 'string', enum: ['hotline', 'mini-program'] },
+  },
+  {
+    name: 'x-fangfan-timestamp',
+    in: 'header',
+    required: true,
+    schema: { type: 'string', description: 'unix seconds, within 300 s' },
+  },
+  {
+    name: 'x-fangfan-nonce',
+    in: 'header',
+    required: true,
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' },
+  },
   {
     name: 'x-fangfan-signature',
     in: 'header',
@@ -29,30 +52,70 @@ const webhookHeaders = [
 ];
 
 const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [String(c), { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
+  Object.fromEntries(
+    codes.map((c) => [
+      String(c),
+      {
+        description: 'error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+    ]),
+  );
 
-const jsonBody = (ref: string) => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
-const jsonResponse = (description: string, ref: string) => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const jsonBody = (ref: string) => ({
+  required: true,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
+const jsonResponse = (description: string, ref: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
 
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
-    info: { title: 'Fangfan 防返 API', version: '1.0.0', description: '防止返贫动态监测和帮扶：webhooks, approval links and staff API (CONTRACT.md).' },
+    info: {
+      title: 'Fangfan 防返 API',
+      version: '1.0.0',
+      description: '防止返贫动态监测和帮扶：webhooks, approval links and staff API (CONTRACT.md).',
+    },
     paths: {
       '/webhooks/applications': {
         post: {
           summary: '纳入监测申请',
           parameters: webhookHeaders,
           requestBody: jsonBody('ApplicationRequest'),
-          responses: { '202': jsonResponse('accepted', 'ApplicationAccepted'), ...errors(400, 401, 409, 413, 429) },
+          responses: {
+            '202': jsonResponse('accepted', 'ApplicationAccepted'),
+            ...errors(400, 401, 409, 413, 429),
+          },
         },
       },
       '/webhooks/applications/{id}/commitment-url': {
         post: {
           summary: '重新获取承诺书上传地址',
-          parameters: [...webhookHeaders, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [
+            ...webhookHeaders,
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          ],
           requestBody: jsonBody('CommitmentUrlRequest'),
-          responses: { '200': { description: 'upload URL', content: { 'application/json': { schema: { type: 'object', properties: { applicationId: { type: 'string' }, commitment: { $ref: '#/components/schemas/UploadInstructions' } } } } } }, ...errors(400, 401, 404, 409) },
+          responses: {
+            '200': {
+              description: 'upload URL',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      applicationId: { type: 'string' },
+                      commitment: { $ref: '#/components/schemas/UploadInstructions' },
+                    },
+                  },
+                },
+              },
+            },
+            ...errors(400, 401, 404, 409),
+          },
         },
       },
       '/webhooks/objections': {
@@ -70,7 +133,10 @@ export function openApiDocument() {
             { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
             { name: 't', in: 'query', required: true, schema: { type: 'string' } },
           ],
-          responses: { '200': { description: 'zh-CN page, or JSON with Accept: application/json' }, ...errors(403, 410) },
+          responses: {
+            '200': { description: 'zh-CN page, or JSON with Accept: application/json' },
+            ...errors(403, 410),
+          },
         },
         post: {
           summary: '提交审批决定',

@@ -7,12 +7,17 @@ export const applicationRequest = z
   .object({
     requestId,
     village: villageCode,
-    group: z.string({ error: '村民小组必填' }).trim().min(1, '村民小组不能为空').max(32, '村民小组不超过32个字符'),
-    applicant: z.object(
-      { name: personName, idNumber, phone: mobile },
-      { error: '申请人信息必填' },
-    ),
-    reason: z.string({ error: '申请理由必填' }).trim().min(2, '申请理由至少2个字').max(2000, '申请理由不超过2000字'),
+    group: z
+      .string({ error: '村民小组必填' })
+      .trim()
+      .min(1, '村民小组不能为空')
+      .max(32, '村民小组不超过32个字符'),
+    applicant: z.object({ name: personName, idNumber, phone: mobile }, { error: '申请人信息必填' }),
+    reason: z
+      .string({ error: '申请理由必填' })
+      .trim()
+      .min(2, '申请理由至少2个字')
+      .max(2000, '申请理由不超过2000字'),
     riskTypes,
     declaredAnnualIncome: z
       .number({ error: '家庭年收入应为数字（元）' })
@@ -36,7 +41,11 @@ export const objectionRequest = z
     requestId,
     applicationId,
     objector: z.object({ name: personName, phone: mobile }, { error: '异议人信息必填' }),
-    content: z.string({ error: '异议内容必填' }).trim().min(2, '异议内容至少2个字').max(2000, '异议内容不超过2000字'),
+    content: z
+      .string({ error: '异议内容必填' })
+      .trim()
+      .min(2, '异议内容至少2个字')
+      .max(2000, '异议内容不超过2000字'),
   })
   .strict();
 export type ObjectionRequest = z.infer<typeof objectionRequest>;

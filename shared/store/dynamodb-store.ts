@@ -14,12 +14,10 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-
 } from '@aws-sdk/lib-dynamodb';
 import { isFinal } from '#domain/stages';
 import { ddb } from '#runtime/clients';
 import { config } from '#runtime/config';
-import { ConflictError, type ApplicationChange, type Store } from './store.ts';
 import type {
   Application,
   Approval,
@@ -30,6 +28,7 @@ import type {
   StoredRequest,
   WebhookReceipt,
 } from './model.ts';
+import { type ApplicationChange, ConflictError, type Store } from './store.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -52,7 +51,10 @@ export const keys = {
 export const villageOfApplication = (applicationId: string): string => applicationId.slice(0, 12);
 
 function cancellationCodes(error: unknown): string[] | undefined {
-  if (error instanceof TransactionCanceledException || (error as Error)?.name === 'TransactionCanceledException') {
+  if (
+    error instanceof TransactionCanceledException ||
+    (error as Error)?.name === 'TransactionCanceledException'
+  ) {
     return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
   }
   return undefined;
@@ -64,7 +66,10 @@ export class DynamoStore implements Store {
     private readonly table: string = config.tableName,
   ) {}
 
-  private auditItem(application: Pick<Application, 'applicationId' | 'village' | 'stage'>, audit: AuditEntry): TransactItem {
+  private auditItem(
+    application: Pick<Application, 'applicationId' | 'village' | 'stage'>,
+    audit: AuditEntry,
+  ): TransactItem {
     return {
       Put: {
         TableName: this.table,
@@ -105,7 +110,10 @@ export class DynamoStore implements Store {
     ];
   }
 
-  private async transact(items: TransactItem[], reasons: (ConflictError['reason'] | undefined)[]): Promise<void> {
+  private async transact(
+    items: TransactItem[],
+    reasons: (ConflictError['reason'] | undefined)[],
+  ): Promise<void> {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
@@ -129,7 +137,9 @@ export class DynamoStore implements Store {
     return {
       township: meta?.township ?? { code: '', name: '' },
       district: meta?.district ?? { code: '', name: '' },
-      villages: items.filter((i) => String(i.SK).startsWith('V#')).map((i) => ({ code: i.code, name: i.name, groups: i.groups })),
+      villages: items
+        .filter((i) => String(i.SK).startsWith('V#'))
+        .map((i) => ({ code: i.code, name: i.name, groups: i.groups })),
       people: items
         .filter((i) => String(i.SK).startsWith('P#'))
         .map((i) => ({ personId: i.personId, name: i.name, phone: i.phone, roles: i.roles })),
@@ -147,7 +157,10 @@ export class DynamoStore implements Store {
 
   async getRegistryHousehold(village: string, idHash: string): Promise<RegistryHousehold | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: { PK: keys.village(village), SK: keys.household(idHash) } }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: keys.village(village), SK: keys.household(idHash) },
+      }),
     );
     return out.Item as RegistryHousehold | undefined;
   }
@@ -156,32 +169,57 @@ export class DynamoStore implements Store {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
-        Item: { PK: keys.village(household.village), SK: keys.household(household.idHash), type: 'HOUSEHOLD', ...household },
+        Item: {
+          PK: keys.village(household.village),
+          SK: keys.household(household.idHash),
+          type: 'HOUSEHOLD',
+          ...household,
+        },
       }),
     );
   }
 
   async getRequest(channel: string, requestId: string): Promise<StoredRequest | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: { PK: keys.request(channel, requestId), SK: 'RQ' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: keys.request(channel, requestId), SK: 'RQ' },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? { bodyHash: out.Item.bodyHash, response: out.Item.response } : undefined;
   }
 
   async claimNonce(channel: string, nonce: string): Promise<void> {
-    await this.transact(this.receiptItems({ channel, nonce, requestId: '', bodyHash: '', response: { status: 0, body: null } }).slice(0, 1), [
-      'NONCE',
-    ]);
+    await this.transact(
+      this.receiptItems({
+        channel,
+        nonce,
+        requestId: '',
+        bodyHash: '',
+        response: { status: 0, body: null },
+      }).slice(0, 1),
+      ['NONCE'],
+    );
   }
 
-  async createApplication(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void> {
+  async createApplication(
+    application: Application,
+    receipt: WebhookReceipt,
+    audit: AuditEntry,
+  ): Promise<void> {
     const lock: TransactItem = {
       Update: {
         TableName: this.table,
         Key: { PK: keys.person(application.applicant.idHash), SK: 'ID' },
         UpdateExpression: 'SET openApplicationId = :id, village = :village, updatedAt = :at',
         ConditionExpression: 'attribute_not_exists(openApplicationId) OR openApplicationId = :none',
-        ExpressionAttributeValues: { ':id': application.applicationId, ':village': application.village, ':at': audit.at, ':none': '' },
+        ExpressionAttributeValues: {
+          ':id': application.applicationId,
+          ':village': application.village,
+          ':at': audit.at,
+          ':none': '',
+        },
       },
     };
     const put: TransactItem = {
@@ -192,16 +230,18 @@ export class DynamoStore implements Store {
       },
     };
     try {
-      await this.transact([...this.receiptItems(receipt), lock, put, this.auditItem(application, audit)], [
-        'NONCE',
-        'REQUEST',
-        'OPEN_CASE',
-        'VERSION',
-      ]);
+      await this.transact(
+        [...this.receiptItems(receipt), lock, put, this.auditItem(application, audit)],
+        ['NONCE', 'REQUEST', 'OPEN_CASE', 'VERSION'],
+      );
     } catch (error) {
       if (error instanceof ConflictError && error.reason === 'OPEN_CASE') {
         const holder = await this.client.send(
-          new GetCommand({ TableName: this.table, Key: { PK: keys.person(application.applicant.idHash), SK: 'ID' }, ConsistentRead: true }),
+          new GetCommand({
+            TableName: this.table,
+            Key: { PK: keys.person(application.applicant.idHash), SK: 'ID' },
+            ConsistentRead: true,
+          }),
         );
         throw new ConflictError('OPEN_CASE', holder.Item?.openApplicationId);
       }
@@ -210,7 +250,10 @@ export class DynamoStore implements Store {
   }
 
   async recordRequest(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void> {
-    await this.transact([...this.receiptItems(receipt), this.auditItem(application, audit)], ['NONCE', 'REQUEST']);
+    await this.transact(
+      [...this.receiptItems(receipt), this.auditItem(application, audit)],
+      ['NONCE', 'REQUEST'],
+    );
   }
 
   async addObjection(
@@ -240,11 +283,10 @@ export class DynamoStore implements Store {
         },
       },
     };
-    await this.transact([...this.receiptItems(receipt), update, put, this.auditItem(application, audit)], [
-      'NONCE',
-      'REQUEST',
-      'NOT_IN_PUBLICITY',
-    ]);
+    await this.transact(
+      [...this.receiptItems(receipt), update, put, this.auditItem(application, audit)],
+      ['NONCE', 'REQUEST', 'NOT_IN_PUBLICITY'],
+    );
   }
 
   async getApplication(applicationId: string): Promise<Application | undefined> {
@@ -262,7 +304,11 @@ export class DynamoStore implements Store {
     const items = await this.queryAll({
       TableName: this.table,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.village(village), ':prefix': 'A#', ...(stage ? { ':stage': stage } : {}) },
+      ExpressionAttributeValues: {
+        ':pk': keys.village(village),
+        ':prefix': 'A#',
+        ...(stage ? { ':stage': stage } : {}),
+      },
       ...(stage ? { FilterExpression: 'stage = :stage' } : {}),
     });
     return items.map((item) => this.toApplication(item));
@@ -272,7 +318,10 @@ export class DynamoStore implements Store {
     const items = await this.queryAll({
       TableName: this.table,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.village(application.village), ':prefix': `AU#${application.applicationId}#` },
+      ExpressionAttributeValues: {
+        ':pk': keys.village(application.village),
+        ':prefix': `AU#${application.applicationId}#`,
+      },
     });
     return items.map(({ action, by, at, detail }) => ({ action, by, at, detail }));
   }
@@ -312,12 +361,19 @@ export class DynamoStore implements Store {
 
   async updateApplication(previous: Application, change: ApplicationChange): Promise<void> {
     const writes = this.applicationWrites(previous, change);
-    await this.transact(writes, writes.map(() => 'VERSION' as const));
+    await this.transact(
+      writes,
+      writes.map(() => 'VERSION' as const),
+    );
   }
 
   async getApproval(approvalId: string): Promise<Approval | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: { PK: keys.approval(approvalId), SK: 'AP' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: keys.approval(approvalId), SK: 'AP' },
+        ConsistentRead: true,
+      }),
     );
     if (!out.Item) return undefined;
     const { PK: _pk, SK: _sk, ...approval } = out.Item;
@@ -335,7 +391,10 @@ export class DynamoStore implements Store {
         },
       },
     ];
-    await this.transact(writes, writes.map(() => 'VERSION' as const));
+    await this.transact(
+      writes,
+      writes.map(() => 'VERSION' as const),
+    );
   }
 
   async updatePendingApproval(
@@ -351,7 +410,10 @@ export class DynamoStore implements Store {
             Key: { PK: keys.approval(approval.approvalId), SK: 'AP' },
             UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
             ConditionExpression: '#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(names.map((n) => [`#${n}`, n])) },
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              ...Object.fromEntries(names.map((n) => [`#${n}`, n])),
+            },
             ExpressionAttributeValues: {
               ':pending': 'PENDING',
               ...Object.fromEntries(Object.entries(patch).map(([n, v]) => [`:${n}`, v])),
@@ -363,7 +425,12 @@ export class DynamoStore implements Store {
     );
   }
 
-  async decideApproval(approval: Approval, decided: Approval, previous: Application, change: ApplicationChange): Promise<void> {
+  async decideApproval(
+    approval: Approval,
+    decided: Approval,
+    previous: Application,
+    change: ApplicationChange,
+  ): Promise<void> {
     const writes: TransactItem[] = [
       {
         Put: {
@@ -396,7 +463,10 @@ export class DynamoStore implements Store {
       ConsistentRead: true,
     });
     return items
-      .map(({ id, to, channel, text, link, createdAt }) => ({ id, to, channel, text, link, createdAt }) as OutboxMessage)
+      .map(
+        ({ id, to, channel, text, link, createdAt }) =>
+          ({ id, to, channel, text, link, createdAt }) as OutboxMessage,
+      )
       .filter((m) => !to || m.to.personId === to || m.to.phone === to);
   }
 
@@ -428,4 +498,3 @@ export class DynamoStore implements Store {
     return items;
   }
 }
-

@@ -2,14 +2,23 @@
  * The records the store keeps, as the rest of the code sees them. Keys and attribute names of the
  * single table stay inside `dynamodb-store.ts`.
  */
-import type { Meeting } from '#schemas/approvals';
+
 import type { HouseholdFlags } from '#domain/eligibility';
-import type { ApprovalStage, Decision, Role, Stage } from '#domain/stages';
 import type { HouseholdType, MonitoringObjectType, RiskType } from '#domain/risk-types';
+import type { ApprovalStage, Decision, Role, Stage } from '#domain/stages';
+import type { Meeting } from '#schemas/approvals';
 
 export interface HistoryEntry {
   stage: Stage;
-  decision: Decision | 'submitted' | 'commitment' | 'publicity' | 'objection' | 'comparison' | 'timeout' | 'system';
+  decision:
+    | Decision
+    | 'submitted'
+    | 'commitment'
+    | 'publicity'
+    | 'objection'
+    | 'comparison'
+    | 'timeout'
+    | 'system';
   by: string;
   byPersonId?: string;
   at: string;

@@ -58,9 +58,17 @@ export interface Store {
   /** Writes a new approval and points the application at it, in one transaction. */
   openApproval(previous: Application, change: ApplicationChange, approval: Approval): Promise<void>;
   /** Re-binds or widens a pending approval (a restarted wait, an escalation). */
-  updatePendingApproval(approval: Approval, patch: Partial<Pick<Approval, 'taskToken' | 'approvers' | 'escalation' | 'expiresAt'>>): Promise<void>;
+  updatePendingApproval(
+    approval: Approval,
+    patch: Partial<Pick<Approval, 'taskToken' | 'approvers' | 'escalation' | 'expiresAt'>>,
+  ): Promise<void>;
   /** PENDING → DECIDED together with the application's history, or `ALREADY_DECIDED`. */
-  decideApproval(approval: Approval, decided: Approval, previous: Application, change: ApplicationChange): Promise<void>;
+  decideApproval(
+    approval: Approval,
+    decided: Approval,
+    previous: Application,
+    change: ApplicationChange,
+  ): Promise<void>;
 
   putOutbox(message: OutboxMessage): Promise<void>;
   listOutbox(to?: string): Promise<OutboxMessage[]>;

@@ -2,7 +2,16 @@
 import { mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationBody, getApplication, linkFor, type RunningStack, startStack, upload, waitForStage, webhook } from '../support/local-stack.ts';
+import {
+  applicationBody,
+  getApplication,
+  linkFor,
+  type RunningStack,
+  startStack,
+  upload,
+  waitForStage,
+  webhook,
+} from '../support/local-stack.ts';
 
 let stack: RunningStack;
 let browser: Browser;
@@ -11,7 +20,16 @@ beforeAll(async () => {
   stack = await startStack();
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -41,7 +59,9 @@ describe('approval page', () => {
     expect(text).toMatch(/\d{6}\*{8}\d{3}[\dX]/);
     expect(text).not.toContain(submitted.body.applicantIdNumber ?? '341302198001');
     await waitForStage(stack, id, 'VILLAGE_REVIEW');
-    expect((await getApplication(stack, id)).history.some((h: { decision: string }) => h.decision === 'approve')).toBe(true);
+    expect(
+      (await getApplication(stack, id)).history.some((h: { decision: string }) => h.decision === 'approve'),
+    ).toBe(true);
     await page.goto(link);
     expect(await page.textContent('body')).toContain('此审批已作出决定');
     console.log('screenshot: test-results/approval-page.png');

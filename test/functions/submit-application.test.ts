@@ -1,12 +1,17 @@
 /** The intake handler with the SDK mocked: a rejected request sends nothing; an accepted one writes once and starts the case. */
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signWebhook } from '#http/webhook-auth';
 import { resetCaseContext } from '#cases/context';
+import { signWebhook } from '#http/webhook-auth';
 import { resetClients } from '#runtime/clients';
 import { resetSecrets } from '#runtime/secrets';
 import { sampleIdNumber } from '../../infra/local/seed.ts';
@@ -35,7 +40,9 @@ beforeEach(() => {
   raw.reset();
   sfn.reset();
   ddb.on(QueryCommand).resolves({
-    Items: [{ PK: 'DIR', SK: 'V#341302105201', code: '341302105201', name: '桃沟村', groups: ['第三村民小组'] }],
+    Items: [
+      { PK: 'DIR', SK: 'V#341302105201', code: '341302105201', name: '桃沟村', groups: ['第三村民小组'] },
+    ],
   });
   ddb.on(GetCommand).resolves({});
   ddb.on(TransactWriteCommand).resolves({});
@@ -47,7 +54,12 @@ function event(body: unknown, secret = 'hotline-secret') {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = 'n'.repeat(20);
   return {
-    headers: { 'x-fangfan-channel': 'hotline', 'x-fangfan-timestamp': timestamp, 'x-fangfan-nonce': nonce, 'x-fangfan-signature': signWebhook(secret, timestamp, nonce, text) },
+    headers: {
+      'x-fangfan-channel': 'hotline',
+      'x-fangfan-timestamp': timestamp,
+      'x-fangfan-nonce': nonce,
+      'x-fangfan-signature': signWebhook(secret, timestamp, nonce, text),
+    },
     body: text,
     isBase64Encoded: false,
     requestContext: { http: { method: 'POST' } },

@@ -40,14 +40,21 @@ describe('Fangfan stack', () => {
   it('blocks public access to documents, versions them and expires quarantine', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'quarantine/' })]) },
     });
   });
 
   it('runs every function on Node 22, arm64', () => {
     const resources = template.findResources('AWS::Lambda::Function');
-    const ours = Object.values(stack.functions).map((f) => resources[stack.getLogicalId(f.node.defaultChild as never)]!);
+    const ours = Object.values(stack.functions).map(
+      (f) => resources[stack.getLogicalId(f.node.defaultChild as never)]!,
+    );
     expect(ours).toHaveLength(9);
     for (const f of ours) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');

@@ -9,11 +9,11 @@ import {
   MEETING,
   outbox,
   type RunningStack,
+  sampleIdNumber,
   startStack,
   upload,
   waitForStage,
   webhook,
-  sampleIdNumber,
 } from '../support/local-stack.ts';
 
 let stack: RunningStack;
@@ -33,7 +33,12 @@ async function applyAndUpload(overrides: Record<string, unknown> = {}) {
   return { id: submitted.body.applicationId as string, body };
 }
 
-async function approveThrough(id: string, personId: string, stage: string, extra: Record<string, unknown> = {}) {
+async function approveThrough(
+  id: string,
+  personId: string,
+  stage: string,
+  extra: Record<string, unknown> = {},
+) {
   await waitForStage(stack, id, stage);
   const count = (await outbox(stack, personId)).filter((m) => m.link).length;
   const link = await linkFor(stack, personId, count - 1);
@@ -64,7 +69,15 @@ describe('monitoring application chain', () => {
     expect(active.outcome.contactPerson.name).toBe('王书记');
     expect(active.outcome.monitoringObjectType).toBe('MARGINAL');
     expect(active.history.map((h: { stage: string }) => h.stage)).toEqual(
-      expect.arrayContaining(['SUBMITTED', 'GROUP_REVIEW', 'VILLAGE_REVIEW', 'PUBLICITY', 'TOWNSHIP_REVIEW', 'DISTRICT_FILING', 'SYSTEM_ENTRY']),
+      expect.arrayContaining([
+        'SUBMITTED',
+        'GROUP_REVIEW',
+        'VILLAGE_REVIEW',
+        'PUBLICITY',
+        'TOWNSHIP_REVIEW',
+        'DISTRICT_FILING',
+        'SYSTEM_ENTRY',
+      ]),
     );
     const told = await outbox(stack, '13800000000');
     expect(told.at(-1).text).toContain('已纳入防止返贫监测');
@@ -82,13 +95,22 @@ async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
 
 describe('decisions that end or turn the case', () => {
   it('rejects with the reason told to the applicant, and a second decision is 409', async () => {
-    const { id } = await applyAndUpload({ applicant: { ...applicationBody().applicant, phone: '13811112222' } });
+    const { id } = await applyAndUpload({
+      applicant: { ...applicationBody().applicant, phone: '13811112222' },
+    });
     await waitForStage(stack, id, 'GROUP_REVIEW');
-    const link = await linkFor(stack, 'p-gl-201', (await outbox(stack, 'p-gl-201')).filter((m) => m.link).length - 1);
+    const link = await linkFor(
+      stack,
+      'p-gl-201',
+      (await outbox(stack, 'p-gl-201')).filter((m) => m.link).length - 1,
+    );
     const missingComment = await decide(link, { decision: 'reject' });
     expect(missingComment.status).toBe(400);
     expect(missingComment.body.error.fields[0].path).toBe('comment');
-    const rejected = await decide(link, { decision: 'reject', comment: '家庭收入核实高于监测范围且无返贫风险' });
+    const rejected = await decide(link, {
+      decision: 'reject',
+      comment: '家庭收入核实高于监测范围且无返贫风险',
+    });
     expect(rejected.body.stage).toBe('REJECTED');
     expect((await decide(link, { decision: 'approve' })).status).toBe(409);
     await until(async () => (await outbox(stack, '13811112222')).find((m) => m.text.includes('未通过')));
@@ -102,7 +124,11 @@ describe('decisions that end or turn the case', () => {
     await approveThrough(id, 'p-gl-201', 'GROUP_REVIEW');
     await waitForStage(stack, id, 'VILLAGE_REVIEW');
     const before = (await outbox(stack, 'p-gl-201')).filter((m) => m.link).length;
-    const link = await linkFor(stack, 'p-vc-201', (await outbox(stack, 'p-vc-201')).filter((m) => m.link).length - 1);
+    const link = await linkFor(
+      stack,
+      'p-vc-201',
+      (await outbox(stack, 'p-vc-201')).filter((m) => m.link).length - 1,
+    );
     const returned = await decide(link, { decision: 'return', comment: '请补充家庭成员信息' });
     expect(returned.body.stage).toBe('GROUP_REVIEW');
     const again = await linkFor(stack, 'p-gl-201', before);
@@ -137,7 +163,9 @@ describe('decisions that end or turn the case', () => {
   });
 
   it('the district comparison stops a household with a private car, naming the rule', async () => {
-    const { id } = await applyAndUpload({ applicant: { name: '钱五', idNumber: sampleIdNumber('34130219750304001'), phone: '13822223333' } });
+    const { id } = await applyAndUpload({
+      applicant: { name: '钱五', idNumber: sampleIdNumber('34130219750304001'), phone: '13822223333' },
+    });
     await approveThrough(id, 'p-gl-201', 'GROUP_REVIEW');
     await approveThrough(id, 'p-vc-201', 'VILLAGE_REVIEW', { meeting: MEETING });
     await until(async () => (await getApplication(stack, id)).publicity);

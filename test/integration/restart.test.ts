@@ -29,7 +29,11 @@ describe('restart', () => {
     // prepare: case A waits for the group leader, case B is in publicity
     const a = await webhook(stack, '/webhooks/applications', applicationBody());
     await upload(a.body.commitment.uploadUrl);
-    const b = await webhook(stack, '/webhooks/applications', applicationBody({ village: '341302105202', group: '第一村民小组' }));
+    const b = await webhook(
+      stack,
+      '/webhooks/applications',
+      applicationBody({ village: '341302105202', group: '第一村民小组' }),
+    );
     await upload(b.body.commitment.uploadUrl);
     const linkA = await linkFor(stack, 'p-gl-201');
     await decide(await linkFor(stack, 'p-gl-202'), { decision: 'approve' });

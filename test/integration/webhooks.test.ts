@@ -2,7 +2,17 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '#http/webhook-auth';
-import { applicationBody, getApplication, outbox, type RunningStack, startStack, until, upload, waitForStage, webhook } from '../support/local-stack.ts';
+import {
+  applicationBody,
+  getApplication,
+  outbox,
+  type RunningStack,
+  startStack,
+  until,
+  upload,
+  waitForStage,
+  webhook,
+} from '../support/local-stack.ts';
 
 let stack: RunningStack;
 beforeAll(async () => {
@@ -13,7 +23,11 @@ afterAll(async () => {
 });
 
 async function post(path: string, raw: string, headers: Record<string, string>) {
-  const response = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+  const response = await fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: raw,
+  });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -28,15 +42,23 @@ function signed(raw: string, overrides: Record<string, string> = {}) {
   };
 }
 
-const villageCount = async () => ((await (await fetch(`${stack.url}/_local/outbox`)).json()) as { items: unknown[] }).items.length;
+const villageCount = async () =>
+  ((await (await fetch(`${stack.url}/_local/outbox`)).json()) as { items: unknown[] }).items.length;
 
 describe('webhooks', () => {
   it('refuses forged, stale and replayed calls and writes nothing', async () => {
     const raw = JSON.stringify(applicationBody());
     const before = await villageCount();
-    const forged = await post('/webhooks/applications', raw, { ...signed(raw), 'x-fangfan-signature': 'a'.repeat(64) });
+    const forged = await post('/webhooks/applications', raw, {
+      ...signed(raw),
+      'x-fangfan-signature': 'a'.repeat(64),
+    });
     expect(forged).toMatchObject({ status: 401, body: { error: { code: 'BAD_SIGNATURE' } } });
-    const stale = await post('/webhooks/applications', raw, signed(raw, { timestamp: String(Math.floor(Date.now() / 1000) - 301) }));
+    const stale = await post(
+      '/webhooks/applications',
+      raw,
+      signed(raw, { timestamp: String(Math.floor(Date.now() / 1000) - 301) }),
+    );
     expect(stale).toMatchObject({ status: 401, body: { error: { code: 'STALE_TIMESTAMP' } } });
     const headers = signed(raw);
     expect((await post('/webhooks/applications', raw, headers)).status).toBe(202);
@@ -52,22 +74,35 @@ describe('webhooks', () => {
     expect(again.body.applicationId).toBe(first.body.applicationId);
     const changed = await webhook(stack, '/webhooks/applications', { ...body, reason: '另一个理由说明' });
     expect(changed).toMatchObject({ status: 409, body: { error: { code: 'IDEMPOTENCY_MISMATCH' } } });
-    const second = await webhook(stack, '/webhooks/applications', { ...body, requestId: `${body.requestId}-b` });
+    const second = await webhook(stack, '/webhooks/applications', {
+      ...body,
+      requestId: `${body.requestId}-b`,
+    });
     expect(second).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT' } } });
     expect(second.body.error.message).toContain(first.body.applicationId);
   });
 
   it('validates with Chinese messages and field paths', async () => {
-    const bad = await webhook(stack, '/webhooks/applications', applicationBody({
-      applicant: { name: '张三', idNumber: '341302198001011234', phone: '12345' },
-      riskTypes: ['ILLNESS', 'NOT_A_RISK'],
-      village: '341302999999',
-    }));
+    const bad = await webhook(
+      stack,
+      '/webhooks/applications',
+      applicationBody({
+        applicant: { name: '张三', idNumber: '341302198001011234', phone: '12345' },
+        riskTypes: ['ILLNESS', 'NOT_A_RISK'],
+        village: '341302999999',
+      }),
+    );
     expect(bad.status).toBe(400);
     const paths = bad.body.error.fields.map((f: { path: string }) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['applicant.idNumber', 'applicant.phone', 'riskTypes.1']));
-    expect(bad.body.error.fields.find((f: { path: string }) => f.path === 'applicant.idNumber').message).toBe('身份证号码校验位不正确');
-    const unknownVillage = await webhook(stack, '/webhooks/applications', applicationBody({ village: '341302999999' }));
+    expect(bad.body.error.fields.find((f: { path: string }) => f.path === 'applicant.idNumber').message).toBe(
+      '身份证号码校验位不正确',
+    );
+    const unknownVillage = await webhook(
+      stack,
+      '/webhooks/applications',
+      applicationBody({ village: '341302999999' }),
+    );
     expect(unknownVillage.body.error.fields[0].path).toBe('village');
     const huge = JSON.stringify({ ...applicationBody(), reason: 'x'.repeat(300 * 1024) });
     expect((await post('/webhooks/applications', huge, signed(huge))).status).toBe(413);
@@ -77,18 +112,29 @@ describe('webhooks', () => {
     const body = applicationBody({ applicant: { ...applicationBody().applicant, phone: '13833334444' } });
     const submitted = await webhook(stack, '/webhooks/applications', body);
     await upload(submitted.body.commitment.uploadUrl, Buffer.from('MZ this is not a scan'));
-    await until('the applicant told', async () => (await outbox(stack, '13833334444')).find((m) => m.text.includes('未通过检查')));
+    await until('the applicant told', async () =>
+      (await outbox(stack, '13833334444')).find((m) => m.text.includes('未通过检查')),
+    );
     expect((await getApplication(stack, submitted.body.applicationId)).commitment.status).toBe('QUARANTINED');
-    const fresh = await webhook(stack, `/webhooks/applications/${submitted.body.applicationId}/commitment-url`, { requestId: `cu-${body.requestId}` });
+    const fresh = await webhook(
+      stack,
+      `/webhooks/applications/${submitted.body.applicationId}/commitment-url`,
+      { requestId: `cu-${body.requestId}` },
+    );
     expect(fresh.status).toBe(200);
-    await upload(fresh.body.commitment.uploadUrl, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+    await upload(
+      fresh.body.commitment.uploadUrl,
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]),
+    );
     const moved = await waitForStage(stack, submitted.body.applicationId, 'GROUP_REVIEW');
     expect(moved.commitment.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('publishes the OpenAPI document generated from the schemas', async () => {
     const doc = (await (await fetch(`${stack.url}/openapi.json`)).json()) as any;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/webhooks/applications', '/webhooks/objections', '/approvals/{id}']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/webhooks/applications', '/webhooks/objections', '/approvals/{id}']),
+    );
     const { readFileSync } = await import('node:fs');
     expect(JSON.parse(readFileSync('openapi.json', 'utf8'))).toEqual(doc);
   });

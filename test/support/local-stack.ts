@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signWebhook } from '#http/webhook-auth';
-import { sampleIdNumber } from '../../infra/local/seed.ts';
 import { freePort } from '../../infra/local/net.ts';
+import { sampleIdNumber } from '../../infra/local/seed.ts';
 
 export { sampleIdNumber };
 
@@ -81,7 +81,12 @@ import { spawnSync } from 'node:child_process';
 
 export const nonce = () => randomBytes(12).toString('hex');
 
-export async function webhook(stack: RunningStack, path: string, body: unknown, channel: 'hotline' | 'mini-program' = 'hotline') {
+export async function webhook(
+  stack: RunningStack,
+  path: string,
+  body: unknown,
+  channel: 'hotline' | 'mini-program' = 'hotline',
+) {
   const raw = JSON.stringify(body);
   const timestamp = String(Math.floor(Date.now() / 1000));
   const n = nonce();
@@ -109,7 +114,11 @@ export function applicationBody(overrides: Record<string, unknown> = {}) {
     requestId: `req-${randomBytes(6).toString('hex')}`,
     village: '341302105201',
     group: '第三村民小组',
-    applicant: { name: '张三', idNumber: sampleIdNumber(`3413021980${String(1 + (process.pid % 12)).padStart(2, '0')}${day}${serial}`), phone: '13800000000' },
+    applicant: {
+      name: '张三',
+      idNumber: sampleIdNumber(`3413021980${String(1 + (process.pid % 12)).padStart(2, '0')}${day}${serial}`),
+      phone: '13800000000',
+    },
     reason: '妻子患尿毒症，年自付医疗费用约4万元',
     riskTypes: ['ILLNESS'],
     declaredAnnualIncome: 21000,
@@ -126,17 +135,26 @@ export async function upload(uploadUrl: string, bytes: Buffer = PDF) {
 }
 
 export async function staffToken(stack: RunningStack, personId = 'p-df-302'): Promise<string> {
-  const response = await fetch(`${stack.url}/_local/login`, { method: 'POST', body: JSON.stringify({ personId }) });
+  const response = await fetch(`${stack.url}/_local/login`, {
+    method: 'POST',
+    body: JSON.stringify({ personId }),
+  });
   return ((await response.json()) as { token: string }).token;
 }
 
 export async function getApplication(stack: RunningStack, id: string) {
   const token = await staffToken(stack);
-  const response = await fetch(`${stack.url}/applications/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${stack.url}/applications/${id}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return (await response.json()) as any;
 }
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -152,10 +170,14 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 }
 
 export const waitForStage = (stack: RunningStack, id: string, stage: string, timeoutMs?: number) =>
-  until(`stage ${stage}`, async () => {
-    const app = await getApplication(stack, id);
-    return app.stage === stage ? app : undefined;
-  }, timeoutMs);
+  until(
+    `stage ${stage}`,
+    async () => {
+      const app = await getApplication(stack, id);
+      return app.stage === stage ? app : undefined;
+    },
+    timeoutMs,
+  );
 
 export async function outbox(stack: RunningStack, to?: string) {
   const response = await fetch(`${stack.url}/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`);
@@ -170,7 +192,11 @@ export const linkFor = (stack: RunningStack, personId: string, after = 0) =>
   });
 
 export async function decide(link: string, body: Record<string, unknown>) {
-  const response = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as any };
 }
 

@@ -14,7 +14,10 @@ describe('ID numbers (GB 11643)', () => {
     expect(checkIdNumber(id)).toMatchObject({ valid: true, normalized: id.toUpperCase() });
   });
   it('rejects a wrong check character, an impossible birth date and a bad shape', () => {
-    expect(checkIdNumber('110105194912310021')).toMatchObject({ valid: false, reason: '身份证号码校验位不正确' });
+    expect(checkIdNumber('110105194912310021')).toMatchObject({
+      valid: false,
+      reason: '身份证号码校验位不正确',
+    });
     expect(checkIdNumber('110105194902300026').valid).toBe(false);
     expect(checkIdNumber('12345')).toMatchObject({ valid: false });
   });
@@ -31,13 +34,23 @@ describe('phones and masking', () => {
   it('masks as people read it', () => {
     expect(maskIdNumber('341302198001011233')).toBe('341302********1233');
     expect(maskPhone('13800000000')).toBe('138****0000');
-    expect(maskText('身份证341302198001011233，电话13800000000')).toBe('身份证341302********1233，电话138****0000');
+    expect(maskText('身份证341302198001011233，电话13800000000')).toBe(
+      '身份证341302********1233，电话138****0000',
+    );
   });
 });
 
 describe('income and the monitoring line', () => {
   it('computes net and per-capita income exactly', () => {
-    expect(netIncomeFen({ wages: 12000.1, business: 5000.2, property: 0, transfers: 3000, businessExpenses: 1000.3 })).toBe(1900000);
+    expect(
+      netIncomeFen({
+        wages: 12000.1,
+        business: 5000.2,
+        property: 0,
+        transfers: 3000,
+        businessExpenses: 1000.3,
+      }),
+    ).toBe(1900000);
     expect(perCapitaNetIncome(21000, 4)).toBe(5250);
     expect(() => perCapitaNetIncome(100, 0)).toThrow();
   });
@@ -57,9 +70,30 @@ describe('income and the monitoring line', () => {
     expect(checkExclusions({ multipleHomes: true }, []).warnings).toEqual([]);
   });
   it('types a new monitoring object', () => {
-    expect(monitoringObjectTypeFor({ householdType: 'LIFTED', perCapitaIncome: 5000, line: 6000, riskTypes: ['ILLNESS'] })).toBe('UNSTABLE_LIFTED');
-    expect(monitoringObjectTypeFor({ householdType: 'ORDINARY', perCapitaIncome: 9000, line: 6000, riskTypes: ['ILLNESS'] })).toBe('SUDDEN_HARDSHIP');
-    expect(monitoringObjectTypeFor({ householdType: 'ORDINARY', perCapitaIncome: 5000, line: 6000, riskTypes: ['EDUCATION'] })).toBe('MARGINAL');
+    expect(
+      monitoringObjectTypeFor({
+        householdType: 'LIFTED',
+        perCapitaIncome: 5000,
+        line: 6000,
+        riskTypes: ['ILLNESS'],
+      }),
+    ).toBe('UNSTABLE_LIFTED');
+    expect(
+      monitoringObjectTypeFor({
+        householdType: 'ORDINARY',
+        perCapitaIncome: 9000,
+        line: 6000,
+        riskTypes: ['ILLNESS'],
+      }),
+    ).toBe('SUDDEN_HARDSHIP');
+    expect(
+      monitoringObjectTypeFor({
+        householdType: 'ORDINARY',
+        perCapitaIncome: 5000,
+        line: 6000,
+        riskTypes: ['EDUCATION'],
+      }),
+    ).toBe('MARGINAL');
   });
 });
 
@@ -93,7 +127,12 @@ describe('publicity calendar', () => {
     expect(provisional.provisional).toBe(true);
     expect(workdayInfo('2027-10-01').workday).toBe(false);
     const configured = publicityPeriod('2027-09-28', {
-      extra: { '2027': { holidays: ['2027-10-01', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07'], workdays: ['2027-10-09'] } },
+      extra: {
+        '2027': {
+          holidays: ['2027-10-01', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07'],
+          workdays: ['2027-10-09'],
+        },
+      },
     });
     expect(configured.provisional).toBe(false);
     expect(configured.lastDay > provisional.lastDay).toBe(true);
@@ -103,7 +142,9 @@ describe('publicity calendar', () => {
 describe('stages', () => {
   it('routes decisions', () => {
     expect(stageAfterDecision('VILLAGE_REVIEW', 'approve', { groupReview: true })).toBe('PUBLICITY');
-    expect(stageAfterDecision('VILLAGE_REVIEW', 'return', { groupReview: false })).toBe('AWAITING_COMMITMENT');
+    expect(stageAfterDecision('VILLAGE_REVIEW', 'return', { groupReview: false })).toBe(
+      'AWAITING_COMMITMENT',
+    );
     expect(stageAfterDecision('TOWNSHIP_REVIEW', 'reject', { groupReview: true })).toBe('REJECTED');
     expect(returnTarget('SYSTEM_ENTRY', { groupReview: true })).toBe('DISTRICT_FILING');
   });

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '#http/errors';
+import type { HttpError } from '#http/errors';
 import { signWebhook } from '#http/webhook-auth';
 import { approvalLink, verifyApprovalToken } from '#links/approval-links';
 
 const key = 'k'.repeat(32);
 
 describe('approval links', () => {
-  const link = approvalLink('http://x', { approvalId: 'ap1', personId: 'p1', expiresAt: '2026-12-01T00:00:00Z' }, key);
+  const link = approvalLink(
+    'http://x',
+    { approvalId: 'ap1', personId: 'p1', expiresAt: '2026-12-01T00:00:00Z' },
+    key,
+  );
   const token = new URL(link).searchParams.get('t')!;
 
   it('binds approval and approver', () => {
@@ -20,10 +24,18 @@ describe('approval links', () => {
         return (e as HttpError).code;
       }
     };
-    expect(code(() => verifyApprovalToken(token, 'ap2', key, new Date('2026-11-30T00:00:00Z')))).toBe('BAD_LINK');
-    expect(code(() => verifyApprovalToken(`${token}x`, 'ap1', key, new Date('2026-11-30T00:00:00Z')))).toBe('BAD_LINK');
-    expect(code(() => verifyApprovalToken(token, 'ap1', 'other', new Date('2026-11-30T00:00:00Z')))).toBe('BAD_LINK');
-    expect(code(() => verifyApprovalToken(token, 'ap1', key, new Date('2026-12-02T00:00:00Z')))).toBe('LINK_EXPIRED');
+    expect(code(() => verifyApprovalToken(token, 'ap2', key, new Date('2026-11-30T00:00:00Z')))).toBe(
+      'BAD_LINK',
+    );
+    expect(code(() => verifyApprovalToken(`${token}x`, 'ap1', key, new Date('2026-11-30T00:00:00Z')))).toBe(
+      'BAD_LINK',
+    );
+    expect(code(() => verifyApprovalToken(token, 'ap1', 'other', new Date('2026-11-30T00:00:00Z')))).toBe(
+      'BAD_LINK',
+    );
+    expect(code(() => verifyApprovalToken(token, 'ap1', key, new Date('2026-12-02T00:00:00Z')))).toBe(
+      'LINK_EXPIRED',
+    );
   });
   it('never carries a task token', () => {
     expect(link).not.toMatch(/taskToken/i);
@@ -33,6 +45,8 @@ describe('approval links', () => {
 describe('webhook signature', () => {
   it('is the lowercase hex HMAC-SHA256 of "<timestamp>.<nonce>.<raw body>"', () => {
     expect(signWebhook('secret', '1700000000', 'nonce-nonce-nonce', '{}')).toMatch(/^[0-9a-f]{64}$/);
-    expect(signWebhook('secret', '1700000000', 'nonce-nonce-nonce', '{}')).not.toBe(signWebhook('secret', '1700000001', 'nonce-nonce-nonce', '{}'));
+    expect(signWebhook('secret', '1700000000', 'nonce-nonce-nonce', '{}')).not.toBe(
+      signWebhook('secret', '1700000001', 'nonce-nonce-nonce', '{}'),
+    );
   });
 });

@@ -16,7 +16,13 @@ describe('monitoring application workflow', () => {
     );
     const parts = machine.Properties.DefinitionString['Fn::Join'][1] as unknown[];
     const text = parts
-      .map((p) => (typeof p === 'string' ? p : (p as any)['Fn::GetAtt'] ? localFunctionArn((p as any)['Fn::GetAtt'][0]) : 'aws'))
+      .map((p) =>
+        typeof p === 'string'
+          ? p
+          : (p as any)['Fn::GetAtt']
+            ? localFunctionArn((p as any)['Fn::GetAtt'][0])
+            : 'aws',
+      )
       .join('');
     expect(local.monitoringApplication).toEqual(JSON.parse(text));
     for (const arn of local.handlers.keys()) expect(arn).toMatch(/^arn:aws:lambda:local:/);
@@ -24,7 +30,17 @@ describe('monitoring application workflow', () => {
 
   it('names its states as the policy does, and every human step has a timeout', () => {
     const states = local.monitoringApplication.States as Record<string, any>;
-    for (const name of ['AwaitCommitment', 'VillageGroupReview', 'VillageCommitteeReview', 'Publicity', 'ObjectionReview', 'TownshipReview', 'DistrictFiling', 'SystemEntry', 'Activate']) {
+    for (const name of [
+      'AwaitCommitment',
+      'VillageGroupReview',
+      'VillageCommitteeReview',
+      'Publicity',
+      'ObjectionReview',
+      'TownshipReview',
+      'DistrictFiling',
+      'SystemEntry',
+      'Activate',
+    ]) {
       expect(states).toHaveProperty(name);
     }
     const human = Object.values(states).filter((s) => String(s.Resource).endsWith('waitForTaskToken'));
