@@ -14,7 +14,7 @@ import {
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { AccountRecovery, UserPool } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -116,6 +116,8 @@ export class FangfanStack extends Stack {
         requireSymbols: true,
       },
       accountRecovery: AccountRecovery.NONE,
+      // the staff API reads the directory person behind a login from this claim (custom:personId)
+      customAttributes: { personId: new StringAttribute({ mutable: true, minLen: 1, maxLen: 64 }) },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const client = userPool.addClient('StaffConsole');
