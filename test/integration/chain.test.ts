@@ -11,6 +11,7 @@ import {
   type RunningStack,
   sampleIdNumber,
   startStack,
+  until,
   upload,
   waitForStage,
   webhook,
@@ -56,7 +57,7 @@ describe('monitoring application chain', () => {
     const afterCommittee = await approveThrough(id, 'p-vc-201', 'VILLAGE_REVIEW', { meeting: MEETING });
     expect(afterCommittee.stage).toBe('PUBLICITY');
     const inPublicity = await waitForStage(stack, id, 'PUBLICITY');
-    await until(async () => (await getApplication(stack, id)).publicity);
+    await until('publicity', async () => (await getApplication(stack, id)).publicity);
     const app = await getApplication(stack, id);
     expect(app.publicity.endsAt).toBe('2026-03-09T16:00:00Z');
     expect(inPublicity.household.head.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
@@ -84,15 +85,6 @@ describe('monitoring application chain', () => {
   });
 });
 
-async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error('timed out');
-}
-
 describe('decisions that end or turn the case', () => {
   it('rejects with the reason told to the applicant, and a second decision is 409', async () => {
     const { id } = await applyAndUpload({
@@ -113,7 +105,7 @@ describe('decisions that end or turn the case', () => {
     });
     expect(rejected.body.stage).toBe('REJECTED');
     expect((await decide(link, { decision: 'approve' })).status).toBe(409);
-    await until(async () => (await outbox(stack, '13811112222')).find((m) => m.text.includes('未通过')));
+    await until('the applicant told', async () => (await outbox(stack, '13811112222')).find((m) => m.text.includes('未通过')));
     const told = (await outbox(stack, '13811112222')).find((m) => m.text.includes('未通过'));
     expect(told.text).toContain('家庭收入核实高于监测范围');
     expect((await getApplication(stack, id)).stage).toBe('REJECTED');
@@ -140,7 +132,7 @@ describe('decisions that end or turn the case', () => {
     const { id } = await applyAndUpload();
     await approveThrough(id, 'p-gl-201', 'GROUP_REVIEW');
     await approveThrough(id, 'p-vc-201', 'VILLAGE_REVIEW', { meeting: MEETING });
-    await until(async () => (await getApplication(stack, id)).publicity);
+    await until('publicity', async () => (await getApplication(stack, id)).publicity);
     const objection = await webhook(stack, '/webhooks/objections', {
       requestId: `obj-${id.slice(-10)}`,
       applicationId: id,
@@ -168,7 +160,7 @@ describe('decisions that end or turn the case', () => {
     });
     await approveThrough(id, 'p-gl-201', 'GROUP_REVIEW');
     await approveThrough(id, 'p-vc-201', 'VILLAGE_REVIEW', { meeting: MEETING });
-    await until(async () => (await getApplication(stack, id)).publicity);
+    await until('publicity', async () => (await getApplication(stack, id)).publicity);
     await advanceClock(stack, 'P10D');
     const rejected = await waitForStage(stack, id, 'REJECTED');
     expect(rejected.outcome.reason).toContain('消费型轿车');
@@ -178,9 +170,9 @@ describe('decisions that end or turn the case', () => {
     const { id } = await applyAndUpload();
     await waitForStage(stack, id, 'GROUP_REVIEW');
     await advanceClock(stack, 'P4D');
-    await until(async () => (await outbox(stack, 'p-gl-201')).find((m) => m.text.startsWith('催办')));
+    await until('a reminder', async () => (await outbox(stack, 'p-gl-201')).find((m) => m.text.startsWith('催办')));
     await advanceClock(stack, 'P4D');
-    await until(async () => (await outbox(stack, 'p-vc-201')).find((m) => m.text.startsWith('督办')));
+    await until('an escalation', async () => (await outbox(stack, 'p-vc-201')).find((m) => m.text.startsWith('督办')));
     await advanceClock(stack, 'P4D');
     const lapsed = await waitForStage(stack, id, 'LAPSED');
     expect(lapsed.history.at(-1).decision).toBe('timeout');
