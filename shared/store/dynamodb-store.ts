@@ -119,7 +119,7 @@ export class DynamoStore implements Store {
     } catch (error) {
       const codes = cancellationCodes(error);
       if (!codes) throw error;
-      const index = codes.findIndex((code) => code === 'ConditionalCheckFailed');
+      const index = codes.indexOf('ConditionalCheckFailed');
       const reason = index >= 0 ? reasons[index] : undefined;
       if (reason) throw new ConflictError(reason);
       if (codes.includes('TransactionConflict')) throw new ConflictError('VERSION');

@@ -105,7 +105,9 @@ describe('decisions that end or turn the case', () => {
     });
     expect(rejected.body.stage).toBe('REJECTED');
     expect((await decide(link, { decision: 'approve' })).status).toBe(409);
-    await until('the applicant told', async () => (await outbox(stack, '13811112222')).find((m) => m.text.includes('未通过')));
+    await until('the applicant told', async () =>
+      (await outbox(stack, '13811112222')).find((m) => m.text.includes('未通过')),
+    );
     const told = (await outbox(stack, '13811112222')).find((m) => m.text.includes('未通过'));
     expect(told.text).toContain('家庭收入核实高于监测范围');
     expect((await getApplication(stack, id)).stage).toBe('REJECTED');
@@ -170,9 +172,13 @@ describe('decisions that end or turn the case', () => {
     const { id } = await applyAndUpload();
     await waitForStage(stack, id, 'GROUP_REVIEW');
     await advanceClock(stack, 'P4D');
-    await until('a reminder', async () => (await outbox(stack, 'p-gl-201')).find((m) => m.text.startsWith('催办')));
+    await until('a reminder', async () =>
+      (await outbox(stack, 'p-gl-201')).find((m) => m.text.startsWith('催办')),
+    );
     await advanceClock(stack, 'P4D');
-    await until('an escalation', async () => (await outbox(stack, 'p-vc-201')).find((m) => m.text.startsWith('督办')));
+    await until('an escalation', async () =>
+      (await outbox(stack, 'p-vc-201')).find((m) => m.text.startsWith('督办')),
+    );
     await advanceClock(stack, 'P4D');
     const lapsed = await waitForStage(stack, id, 'LAPSED');
     expect(lapsed.history.at(-1).decision).toBe('timeout');
