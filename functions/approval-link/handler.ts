@@ -45,7 +45,7 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
   try {
     const access = await openApprovalLink(ctx, approvalId, token);
     if (event.requestContext.http.method === 'GET') {
-      const view = await approvalView(ctx, access);
+      const view = await approvalView(access);
       if (asJson) {
         const { approvalId: id, applicationId, stage, status, household, reason, riskTypes, history } = view;
         return json(200, {

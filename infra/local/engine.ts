@@ -13,7 +13,7 @@
  */
 import './polyfills.ts';
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { BusinessClock } from './business-clock.ts';
 
@@ -349,13 +349,9 @@ export class LocalEngine {
 
   private async load(name: string): Promise<ExecutionRecord | undefined> {
     const out = await this.options.db.send(
-      new QueryCommand({
-        TableName: this.options.table,
-        KeyConditionExpression: 'PK = :pk AND SK = :sk',
-        ExpressionAttributeValues: { ':pk': 'EXEC', ':sk': name },
-      }),
+      new GetCommand({ TableName: this.options.table, Key: { PK: 'EXEC', SK: name }, ConsistentRead: true }),
     );
-    return out.Items?.[0] as ExecutionRecord | undefined;
+    return out.Item as ExecutionRecord | undefined;
   }
 
   private async save(record: ExecutionRecord): Promise<void> {

@@ -12,7 +12,6 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { perCapitaNetIncome } from '#domain/income';
 import { maskText } from '#domain/masking';
-import { firstReviewStage } from '#domain/stages';
 import { HttpError, validationFailed } from '#http/errors';
 import type { VerifiedWebhook } from '#http/webhook-auth';
 import { s3 } from '#runtime/clients';
@@ -259,6 +258,7 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
   const updated = await updateWithRetry(
     ctx,
     applicationId,
+    // Nothing to do once the case has moved on, or when another scan was already accepted.
     (current) =>
       current.stage !== 'AWAITING_COMMITMENT' ||
       (current.commitment.key !== key && current.commitment.status === 'ACCEPTED')

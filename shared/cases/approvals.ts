@@ -56,7 +56,7 @@ export function approvalStatus(access: ApprovalAccess): Approval['status'] {
   return Date.parse(approval.expiresAt) < now().getTime() ? 'EXPIRED' : 'PENDING';
 }
 
-export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
+export async function approvalView(access: ApprovalAccess) {
   const { approval, application } = access;
   const commitmentUrl =
     application.commitment.status === 'ACCEPTED'
@@ -114,6 +114,7 @@ export async function decide(
     ...application,
     version: application.version + 1,
     updatedAt: at,
+    // ACTIVE is set by the Activate step, together with the contact person and the first plan.
     stage: after === 'ACTIVE' ? application.stage : after,
     ...(after === 'AWAITING_COMMITMENT'
       ? { commitment: { ...application.commitment, status: 'PENDING' as const } }

@@ -83,6 +83,15 @@ export async function awaitCommitment(
   }
 }
 
+const linkExpiry = () => new Date(now().getTime() + config.linkTtlSeconds * 1000).toISOString();
+
+const personalLink = (ctx: CaseContext, approval: Approval, personId: string) =>
+  approvalLink(
+    config.publicBaseUrl,
+    { approvalId: approval.approvalId, personId, expiresAt: approval.expiresAt },
+    ctx.secrets.linkKey,
+  );
+
 function decisionOutput(approval: Approval) {
   return { ...approval.decision, escalation: 0 };
 }
@@ -106,19 +115,21 @@ export async function requestApproval(
         await completeTask(input.taskToken, decisionOutput(current));
         return;
       }
-      const directory = await ctx.store.getDirectory();
-      const escalating = input.escalation > current.escalation;
+      const patch = {
+        taskToken: input.taskToken,
+        escalation: Math.max(input.escalation, current.escalation),
+        expiresAt: linkExpiry(),
+      };
       try {
-        await ctx.store.updatePendingApproval(current, {
-          taskToken: input.taskToken,
-          escalation: Math.max(input.escalation, current.escalation),
-          expiresAt: new Date(now().getTime() + config.linkTtlSeconds * 1000).toISOString(),
-        });
+        await ctx.store.updatePendingApproval(current, patch);
       } catch (error) {
         if (error instanceof ConflictError && attempt < 3) continue; // decided meanwhile: hand it on
         throw error;
       }
-      if (escalating) await remindOrEscalate(ctx, app, current, input.escalation, directory.people);
+      if (input.escalation > current.escalation) {
+        const directory = await ctx.store.getDirectory();
+        await remindOrEscalate(ctx, app, { ...current, ...patch }, input.escalation, directory.people);
+      }
       return;
     }
     const directory = await ctx.store.getDirectory();
@@ -140,7 +151,7 @@ export async function requestApproval(
       approvers: approvers.map((p) => p.personId),
       escalation: input.escalation,
       createdAt: at,
-      expiresAt: new Date(now().getTime() + config.linkTtlSeconds * 1000).toISOString(),
+      expiresAt: linkExpiry(),
     };
     try {
       await ctx.store.openApproval(
@@ -171,11 +182,7 @@ export async function requestApproval(
         ctx,
         person,
         `请审核${app.villageName ?? app.village}${app.group}${app.applicant.name}户的纳入监测申请（${level.stage === 'OBJECTION_REVIEW' ? '公示有异议，请复核' : STAGE_LABELS[input.stage]}）。`,
-        approvalLink(
-          config.publicBaseUrl,
-          { approvalId: approval.approvalId, personId: person.personId, expiresAt: approval.expiresAt },
-          ctx.secrets.linkKey,
-        ),
+        personalLink(ctx, approval, person.personId),
       );
     }
     return;
@@ -198,11 +205,7 @@ async function remindOrEscalate(
       ctx,
       person,
       `催办：${app.applicant.name}户的纳入监测申请（${label}）已超时，请尽快处理。`,
-      approvalLink(
-        config.publicBaseUrl,
-        { approvalId: approval.approvalId, personId, expiresAt: approval.expiresAt },
-        ctx.secrets.linkKey,
-      ),
+      personalLink(ctx, approval, personId),
     );
   }
   if (escalation >= MAX_ESCALATIONS) {

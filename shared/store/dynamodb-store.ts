@@ -15,7 +15,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { isFinal } from '#domain/stages';
+import { isAllowedTransition, isFinal } from '#domain/stages';
 import { ddb } from '#runtime/clients';
 import { config } from '#runtime/config';
 import type {
@@ -85,15 +85,19 @@ export class DynamoStore implements Store {
     };
   }
 
+  private nonceItem(channel: string, nonce: string): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { PK: keys.nonce(channel, nonce), SK: 'NC', ttl: epoch() + 600 },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+  }
+
   private receiptItems(receipt: WebhookReceipt): TransactItem[] {
     return [
-      {
-        Put: {
-          TableName: this.table,
-          Item: { PK: keys.nonce(receipt.channel, receipt.nonce), SK: 'NC', ttl: epoch() + 600 },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
+      this.nonceItem(receipt.channel, receipt.nonce),
       {
         Put: {
           TableName: this.table,
@@ -191,16 +195,7 @@ export class DynamoStore implements Store {
   }
 
   async claimNonce(channel: string, nonce: string): Promise<void> {
-    await this.transact(
-      this.receiptItems({
-        channel,
-        nonce,
-        requestId: '',
-        bodyHash: '',
-        response: { status: 0, body: null },
-      }).slice(0, 1),
-      ['NONCE'],
-    );
+    await this.transact([this.nonceItem(channel, nonce)], ['NONCE']);
   }
 
   async createApplication(
@@ -327,6 +322,11 @@ export class DynamoStore implements Store {
   }
 
   private applicationWrites(previous: Application, change: ApplicationChange): TransactItem[] {
+    if (!isAllowedTransition(previous.stage, change.next.stage)) {
+      throw new Error(
+        `refused stage change ${previous.stage} → ${change.next.stage} of ${previous.applicationId}`,
+      );
+    }
     const items: TransactItem[] = [
       {
         Put: {

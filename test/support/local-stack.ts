@@ -2,7 +2,7 @@
  * Integration tests drive the real local stack over HTTP, as an integrator would: a child process
  * (so a test can SIGKILL and restart it) on a free port with its own data directory.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,8 +76,6 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
   };
   return stack;
 }
-
-import { spawnSync } from 'node:child_process';
 
 export const nonce = () => randomBytes(12).toString('hex');
 
