@@ -95,15 +95,12 @@ export class FangfanStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const secret = new Secret(this, 'Keys', {
-      description: 'Fangfan webhook secrets per channel, approval-link key, ID-number HMAC key',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({}),
-        generateStringKey: 'linkKey',
-        excludePunctuation: true,
-        passwordLength: 48,
-      },
-    });
+    const generated = (id: string, description: string) =>
+      new Secret(this, id, { description, generateSecretString: { excludePunctuation: true, passwordLength: 48 } });
+    const masterKey = generated('Keys', 'Fangfan master key: approval links, ID-number HMACs (derived with HKDF)');
+    const hotlineSecret = generated('HotlineWebhookSecret', 'Webhook secret of the 12317 hotline channel (give to the vendor)');
+    const miniProgramSecret = generated('MiniProgramWebhookSecret', 'Webhook secret of the mini-program channel (give to its back end)');
+    const secrets = [masterKey, hotlineSecret, miniProgramSecret];
 
     const userPool = new UserPool(this, 'Staff', {
       selfSignUpEnabled: false,
@@ -141,11 +138,13 @@ export class FangfanStack extends Stack {
 
     const common = {
       BUCKET_NAME: bucket.bucketName,
-      SECRETS_ARN: secret.secretArn,
+      KEYS_SECRET_ARN: masterKey.secretArn,
+      HOTLINE_SECRET_ARN: hotlineSecret.secretArn,
+      MINIPROGRAM_SECRET_ARN: miniProgramSecret.secretArn,
       PUBLIC_BASE_URL: api.apiEndpoint,
       CHAIN_CONFIG: JSON.stringify(props.chainConfig ?? { default: { groupReview: true } }),
     };
-    const fn = (name: string, extra: Record<string, string> = {}) => {
+    const fn = (name: string, extra: Record<string, string> = {}, readsSecrets = true) => {
       const f = new FangfanFunction(
         this,
         name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
@@ -154,7 +153,7 @@ export class FangfanStack extends Stack {
           environment: { ...common, ...extra },
         },
       );
-      secret.grantRead(f);
+      if (readsSecrets) for (const secret of secrets) secret.grantRead(f);
       this.functions[name] = f;
       return f;
     };
@@ -165,7 +164,7 @@ export class FangfanStack extends Stack {
     const uploaded = fn('commitment-uploaded').bindTable(table, 'readWrite');
     const approvals = fn('approval-link').bindTable(table, 'readWrite');
     fn('staff-api').bindTable(table, 'read');
-    fn('openapi');
+    fn('openapi', {}, false);
     const humanSteps = fn('human-steps').bindTable(table, 'readWrite');
     const workflowSteps = fn('workflow-steps', { CALENDAR_DATA: '{}' }).bindTable(table, 'readWrite');
     for (const f of [submit, commitmentUrl]) bucket.grantPut(f, 'commitments/*');
@@ -234,7 +233,8 @@ export class FangfanStack extends Stack {
     }
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
-    new CfnOutput(this, 'SecretsArn', { value: secret.secretArn });
+    new CfnOutput(this, 'HotlineSecretArn', { value: hotlineSecret.secretArn });
+    new CfnOutput(this, 'MiniProgramSecretArn', { value: miniProgramSecret.secretArn });
     new CfnOutput(this, 'StaffUserPoolId', { value: userPool.userPoolId });
   }
 }

@@ -1,8 +1,13 @@
 /**
  * Keys: the channels' webhook secrets, the approval-link key, the key for ID-number HMACs and the
- * local staff-token key. On AWS they live in one Secrets Manager secret (`SECRETS_ARN`), read once per
- * container; locally they come from the environment the local runtime prepared.
+ * local staff-token key.
+ *
+ * On AWS three Secrets Manager secrets are generated at deploy time: one per channel (shared with the
+ * hotline vendor and the mini-program back end, who read them from the console) and one master key
+ * from which the internal keys are derived (HKDF), so nothing has to be filled in by hand. They are
+ * read once per container. Locally they come from the environment the local runtime prepared.
  */
+import { hkdfSync } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 export interface Secrets {
@@ -30,12 +35,35 @@ function fromEnvironment(): Secrets {
   };
 }
 
+/** An internal key derived from the master key; the purpose names it. */
+export const deriveKey = (master: string, purpose: string): string =>
+  Buffer.from(hkdfSync('sha256', master, 'fangfan', purpose, 32)).toString('hex');
+
+async function fromSecretsManager(arns: { keys: string; hotline: string; miniProgram: string }): Promise<Secrets> {
+  const client = new SecretsManagerClient({});
+  const [master, hotline, miniProgram] = await Promise.all(
+    [arns.keys, arns.hotline, arns.miniProgram].map(async (SecretId) => {
+      const out = await client.send(new GetSecretValueCommand({ SecretId }));
+      if (!out.SecretString) throw new Error(`secret ${SecretId} is empty`);
+      return out.SecretString;
+    }),
+  );
+  return {
+    hotline: hotline!,
+    'mini-program': miniProgram!,
+    linkKey: deriveKey(master!, 'approval-links'),
+    idHmacKey: deriveKey(master!, 'id-number-hmac'),
+    staffTokenKey: deriveKey(master!, 'staff-tokens'),
+  };
+}
+
 export function secrets(): Promise<Secrets> {
   cached ??= (async () => {
-    const arn = process.env.SECRETS_ARN;
-    if (!arn) return fromEnvironment();
-    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
-    return JSON.parse(out.SecretString ?? '{}') as Secrets;
+    const keys = process.env.KEYS_SECRET_ARN;
+    const hotline = process.env.HOTLINE_SECRET_ARN;
+    const miniProgram = process.env.MINIPROGRAM_SECRET_ARN;
+    if (keys && hotline && miniProgram) return fromSecretsManager({ keys, hotline, miniProgram });
+    return fromEnvironment();
   })();
   return cached;
 }

@@ -1,0 +1,66 @@
+/** Adapters to AWS and WeCom, with the SDK mocked: what exactly they send. */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SmsNotifier, WeComNotifier } from '#notify/notifier';
+import { resetClients } from '#runtime/clients';
+import { deriveKey, resetSecrets, secrets } from '#runtime/secrets';
+
+afterEach(() => {
+  for (const name of ['KEYS_SECRET_ARN', 'HOTLINE_SECRET_ARN', 'MINIPROGRAM_SECRET_ARN']) delete process.env[name];
+  resetSecrets();
+  resetClients();
+});
+
+describe('secrets on AWS', () => {
+  it('reads the three generated secrets once and derives the internal keys', async () => {
+    // prepare
+    const sm = mockClient(SecretsManagerClient);
+    sm.on(GetSecretValueCommand, { SecretId: 'keys' }).resolves({ SecretString: 'master' });
+    sm.on(GetSecretValueCommand, { SecretId: 'hotline' }).resolves({ SecretString: 'hl' });
+    sm.on(GetSecretValueCommand, { SecretId: 'mp' }).resolves({ SecretString: 'mp-secret' });
+    Object.assign(process.env, { KEYS_SECRET_ARN: 'keys', HOTLINE_SECRET_ARN: 'hotline', MINIPROGRAM_SECRET_ARN: 'mp' });
+    // act
+    const first = await secrets();
+    const again = await secrets();
+    // assess
+    expect(first).toMatchObject({ hotline: 'hl', 'mini-program': 'mp-secret', linkKey: deriveKey('master', 'approval-links') });
+    expect(first.linkKey).not.toBe(first.idHmacKey);
+    expect(first.linkKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(again).toBe(first);
+    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(3);
+    sm.restore();
+  });
+});
+
+describe('notifiers', () => {
+  const message = { to: { personId: 'p1', name: '王书记', phone: '13900000211' }, text: '请审核', link: 'https://x/approvals/a?t=b' };
+
+  it('posts markdown with the link to a WeCom group robot', async () => {
+    const post = vi.fn(async () => new Response('{"errcode":0}', { status: 200 }));
+    await new WeComNotifier('https://robot.example/send?key=k', post as unknown as typeof fetch).send(message);
+    const [url, init] = post.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('https://robot.example/send?key=k');
+    expect(JSON.parse(String(init.body))).toEqual({
+      msgtype: 'markdown',
+      markdown: { content: '**王书记**：请审核\n[点击办理](https://x/approvals/a?t=b)' },
+    });
+  });
+
+  it('fails loudly when the robot refuses, so the step is retried', async () => {
+    const post = vi.fn(async () => new Response('', { status: 500 }));
+    await expect(new WeComNotifier('https://robot.example', post as unknown as typeof fetch).send(message)).rejects.toThrow('500');
+  });
+
+  it('sends an SMS through SNS to the +86 number', async () => {
+    const sns = mockClient(SNSClient);
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    await new SmsNotifier().send(message);
+    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input).toEqual({
+      PhoneNumber: '+8613900000211',
+      Message: '请审核 https://x/approvals/a?t=b',
+    });
+    sns.restore();
+  });
+});
