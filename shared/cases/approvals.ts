@@ -10,6 +10,7 @@ import { APPROVAL_LEVELS, type ApprovalStage, STAGE_LABELS, stageAfterDecision }
 import { HttpError } from '#http/errors';
 import { verifyApprovalToken } from '#links/approval-links';
 import { s3 } from '#runtime/clients';
+import { crashPoint } from '#runtime/crash-points';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import type { DecisionRequest } from '#schemas/approvals';
@@ -149,7 +150,9 @@ export async function decide(
     }
     throw error;
   }
-  // If the step timed out meanwhile, the next visit of this step finds the decision and replays it.
+  crashPoint('decision-recorded');
+  // If the step timed out meanwhile (or the runtime died just now), the next visit of this step finds
+  // the decision and hands it on.
   await completeTask(approval.taskToken, { ...decision, escalation: 0 });
   return { status: 'recorded', stage: after };
 }

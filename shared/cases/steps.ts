@@ -68,6 +68,14 @@ export async function awaitCommitment(
     await completeTask(input.taskToken, { escalation: 0, commitment: 'ACCEPTED' });
     return;
   }
+  const last = app?.history.at(-1);
+  if (app && input.escalation === 0 && last?.decision === 'return') {
+    await tellApplicant(
+      ctx,
+      app,
+      `您的纳入监测申请（${app.applicationId}）被退回补正：${last.comment ?? ''}。请补正后重新上传签字按手印的承诺书。`,
+    );
+  }
   if (app && input.escalation > 0) {
     await tellApplicant(
       ctx,

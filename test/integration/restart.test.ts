@@ -6,6 +6,7 @@ import {
   decide,
   getApplication,
   linkFor,
+  outbox,
   MEETING,
   type RunningStack,
   startStack,
@@ -50,5 +51,45 @@ describe('restart', () => {
     await waitForStage(stack, a.body.applicationId, 'VILLAGE_REVIEW');
     await advanceClock(stack, 'P10D');
     await waitForStage(stack, b.body.applicationId, 'TOWNSHIP_REVIEW');
+  });
+
+  it('hands on a decision recorded just before the runtime died', async () => {
+    // prepare: the runtime dies right after the decision is written, before the workflow hears of it
+    await stack.kill();
+    await stack.restart({ FANGFAN_CRASH_AT: 'decision-recorded' });
+    const a = await webhook(stack, '/webhooks/applications', applicationBody());
+    await upload(a.body.commitment.uploadUrl);
+    await waitForStage(stack, a.body.applicationId, 'GROUP_REVIEW');
+    const link = await linkFor(stack, 'p-gl-201', (await outbox(stack, 'p-gl-201')).filter((m) => m.link).length - 1);
+    const committeeLinks = (await outbox(stack, 'p-vc-201')).filter((m) => m.link).length;
+    await expect(decide(link, { decision: 'approve' })).rejects.toThrow();
+
+    // act
+    await stack.kill();
+    await stack.restart({});
+
+    // assess: the workflow moved on once, the committee got its link, the first link is spent
+    await linkFor(stack, 'p-vc-201', committeeLinks);
+    expect((await decide(link, { decision: 'approve' })).status).toBe(409);
+    const app = await getApplication(stack, a.body.applicationId);
+    expect(app.stage).toBe('VILLAGE_REVIEW');
+    expect(app.history.filter((h: { stage: string }) => h.stage === 'GROUP_REVIEW')).toHaveLength(1);
+  });
+
+  it('skips the village group level where the district switched it off', async () => {
+    await stack.kill();
+    await stack.restart({ CHAIN_CONFIG: JSON.stringify({ '341302': { groupReview: false } }) });
+    const committeeLinks = (await outbox(stack, 'p-vc-201')).filter((m) => m.link).length;
+    const a = await webhook(stack, '/webhooks/applications', applicationBody());
+    await upload(a.body.commitment.uploadUrl);
+    await waitForStage(stack, a.body.applicationId, 'VILLAGE_REVIEW');
+    const link = await linkFor(stack, 'p-vc-201', committeeLinks);
+    const returned = await decide(link, { decision: 'return', comment: '承诺书缺少手印，请重新上传' });
+    expect(returned.body.stage).toBe('AWAITING_COMMITMENT');
+    await waitForStage(stack, a.body.applicationId, 'AWAITING_COMMITMENT');
+    const told = await until('the applicant told', async () =>
+      (await outbox(stack, '13800000000')).find((m) => m.text.includes('退回补正') && m.text.includes(a.body.applicationId)),
+    );
+    expect(told.text).toContain('承诺书缺少手印');
   });
 });

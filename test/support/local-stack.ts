@@ -18,7 +18,8 @@ export interface RunningStack {
   dataDir: string;
   secrets: { hotline: string; 'mini-program': string };
   kill(signal?: NodeJS.Signals): Promise<void>;
-  restart(): Promise<void>;
+  /** starts it again on the same data; `env` replaces the extra environment */
+  restart(env?: Record<string, string>): Promise<void>;
 }
 
 async function launch(dataDir: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
@@ -70,8 +71,8 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
       spawnSync('pkill', ['-f', `dbPath ${join(dataDir, 'dynamodb')}`]);
       await new Promise((r) => setTimeout(r, 300));
     },
-    async restart() {
-      child = await launch(dataDir, port, env);
+    async restart(next = env) {
+      child = await launch(dataDir, port, next);
     },
   };
   return stack;
