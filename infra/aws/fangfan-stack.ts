@@ -96,10 +96,22 @@ export class FangfanStack extends Stack {
     });
 
     const generated = (id: string, description: string) =>
-      new Secret(this, id, { description, generateSecretString: { excludePunctuation: true, passwordLength: 48 } });
-    const masterKey = generated('Keys', 'Fangfan master key: approval links, ID-number HMACs (derived with HKDF)');
-    const hotlineSecret = generated('HotlineWebhookSecret', 'Webhook secret of the 12317 hotline channel (give to the vendor)');
-    const miniProgramSecret = generated('MiniProgramWebhookSecret', 'Webhook secret of the mini-program channel (give to its back end)');
+      new Secret(this, id, {
+        description,
+        generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+      });
+    const masterKey = generated(
+      'Keys',
+      'Fangfan master key: approval links, ID-number HMACs (derived with HKDF)',
+    );
+    const hotlineSecret = generated(
+      'HotlineWebhookSecret',
+      'Webhook secret of the 12317 hotline channel (give to the vendor)',
+    );
+    const miniProgramSecret = generated(
+      'MiniProgramWebhookSecret',
+      'Webhook secret of the mini-program channel (give to its back end)',
+    );
     const secrets = [masterKey, hotlineSecret, miniProgramSecret];
 
     const userPool = new UserPool(this, 'Staff', {

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resetCaseContext } from '#cases/context';
-import { readToken, signToken } from '#links/signed-token';
+import { readToken } from '#links/signed-token';
 import { resetClients } from '#runtime/clients';
 import { resetSecrets } from '#runtime/secrets';
 import { DynamoStore } from '#store/dynamodb-store';
@@ -19,6 +19,7 @@ import { synthesizeLocalDefinitions } from './definitions.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEngine } from './engine.ts';
 import { startGateway } from './gateway.ts';
+import { localEndpoints } from './local-endpoints.ts';
 import { freePort } from './net.ts';
 import { startS3Local } from './s3-local.ts';
 import { seedSampleTownship } from './seed.ts';
@@ -149,45 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const claims = readToken<{ p: string; e: number }>(token, keys.staffTokenKey);
       return claims && claims.e > Date.now() / 1000 ? claims.p : undefined;
     },
-    local: async ({ method, path, query, body }) => {
-      const input = () => (body ? JSON.parse(body) : {});
-      if (path === '/_local/directory' && method === 'GET')
-        return { status: 200, body: await store.getDirectory() };
-      if (path === '/_local/login' && method === 'POST') {
-        const { personId } = input();
-        const directory = await store.getDirectory();
-        if (!directory.people.some((p) => p.personId === personId)) {
-          return { status: 403, body: { error: { code: 'FORBIDDEN', message: '名录中没有此人' } } };
-        }
-        return {
-          status: 200,
-          body: {
-            token: signToken(
-              { p: personId, e: Math.floor(Date.now() / 1000) + 12 * 3600 },
-              keys.staffTokenKey,
-            ),
-          },
-        };
-      }
-      if (path === '/_local/outbox' && method === 'GET')
-        return { status: 200, body: { items: await store.listOutbox(query.get('to') ?? undefined) } };
-      if (path === '/_local/clock' && method === 'GET')
-        return { status: 200, body: { now: new Date(clock.now()).toISOString() } };
-      if (path === '/_local/clock' && method === 'POST') {
-        try {
-          clock.advance(input());
-        } catch (error) {
-          return {
-            status: 400,
-            body: {
-              error: { code: 'VALIDATION_FAILED', message: `时间格式不正确：${(error as Error).message}` },
-            },
-          };
-        }
-        return { status: 200, body: { now: new Date(clock.now()).toISOString() } };
-      }
-      return undefined;
-    },
+    local: localEndpoints({ store, clock, staffTokenKey: keys.staffTokenKey }),
   });
   await engine.resumeAll();
 

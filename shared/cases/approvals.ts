@@ -10,9 +10,9 @@ import { APPROVAL_LEVELS, type ApprovalStage, STAGE_LABELS, stageAfterDecision }
 import { HttpError } from '#http/errors';
 import { verifyApprovalToken } from '#links/approval-links';
 import { s3 } from '#runtime/clients';
-import { crashPoint } from '#runtime/crash-points';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
+import { crashPoint } from '#runtime/crash-points';
 import type { DecisionRequest } from '#schemas/approvals';
 import type { Application, Approval, Person } from '#store/model';
 import { ConflictError } from '#store/store';

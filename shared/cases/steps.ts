@@ -233,13 +233,17 @@ export function overdue(input: { escalation: number }) {
   return { escalation, lapse: escalation > MAX_ESCALATIONS };
 }
 
-async function calendarData(): Promise<CalendarData> {
-  return JSON.parse(process.env.CALENDAR_DATA ?? '{}') as CalendarData;
+/** Holiday data configured in the table, over what the deployment's environment carries. */
+async function calendarData(ctx: CaseContext): Promise<CalendarData> {
+  return {
+    ...(JSON.parse(process.env.CALENDAR_DATA ?? '{}') as CalendarData),
+    ...(await ctx.store.getCalendarData()),
+  };
 }
 
 /** 村内公示: opens the posting (or finds it open) and says when it ends. */
 export async function openPublicity(ctx: CaseContext, input: { applicationId: string }) {
-  const extra = await calendarData();
+  const extra = await calendarData(ctx);
   const app = await updateWithRetry(
     ctx,
     input.applicationId,
@@ -284,7 +288,7 @@ export async function openPublicity(ctx: CaseContext, input: { applicationId: st
 
 /** Closes publicity against the business clock; a provisional end is recomputed first. */
 export async function closePublicity(ctx: CaseContext, input: { applicationId: string }) {
-  const extra = await calendarData();
+  const extra = await calendarData(ctx);
   const app = await mustGet(ctx, input.applicationId);
   const publicity = app.publicity!;
   if (publicity.closedAt)

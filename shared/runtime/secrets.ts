@@ -39,7 +39,11 @@ function fromEnvironment(): Secrets {
 export const deriveKey = (master: string, purpose: string): string =>
   Buffer.from(hkdfSync('sha256', master, 'fangfan', purpose, 32)).toString('hex');
 
-async function fromSecretsManager(arns: { keys: string; hotline: string; miniProgram: string }): Promise<Secrets> {
+async function fromSecretsManager(arns: {
+  keys: string;
+  hotline: string;
+  miniProgram: string;
+}): Promise<Secrets> {
   const client = new SecretsManagerClient({});
   const [master, hotline, miniProgram] = await Promise.all(
     [arns.keys, arns.hotline, arns.miniProgram].map(async (SecretId) => {

@@ -15,6 +15,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { CalendarData } from '#domain/calendar';
 import { isAllowedTransition, isFinal } from '#domain/stages';
 import { ddb } from '#runtime/clients';
 import { config } from '#runtime/config';
@@ -444,6 +445,49 @@ export class DynamoStore implements Store {
       ...this.applicationWrites(previous, change),
     ];
     await this.transact(writes, ['ALREADY_DECIDED', ...writes.slice(1).map(() => 'VERSION' as const)]);
+  }
+
+  async getCalendarData(): Promise<CalendarData> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { PK: 'CONFIG', SK: 'CALENDAR' } }),
+    );
+    return (out.Item?.years as CalendarData | undefined) ?? {};
+  }
+
+  async putCalendarYear(year: string, data: CalendarData[string], audit: AuditEntry): Promise<void> {
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.table,
+            Key: { PK: 'CONFIG', SK: 'CALENDAR' },
+            UpdateExpression: 'SET years = if_not_exists(years, :empty)',
+            ExpressionAttributeValues: { ':empty': {} },
+          },
+        },
+      ],
+      [undefined],
+    );
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.table,
+            Key: { PK: 'CONFIG', SK: 'CALENDAR' },
+            UpdateExpression: 'SET years.#year = :data',
+            ExpressionAttributeNames: { '#year': year },
+            ExpressionAttributeValues: { ':data': data },
+          },
+        },
+        {
+          Put: {
+            TableName: this.table,
+            Item: { PK: 'CONFIG', SK: `AU#${audit.at}#${randomUUID().slice(0, 8)}`, type: 'AUDIT', ...audit },
+          },
+        },
+      ],
+      [undefined, undefined],
+    );
   }
 
   async putOutbox(message: OutboxMessage): Promise<void> {

@@ -2,6 +2,7 @@
  * The port every handler depends on. `dynamodb-store.ts` implements it on the single table; tests of
  * handlers may swap it. Every state change here is one conditional transaction with its audit entry.
  */
+import type { CalendarData } from '#domain/calendar';
 import type {
   Application,
   Approval,
@@ -69,6 +70,11 @@ export interface Store {
     previous: Application,
     change: ApplicationChange,
   ): Promise<void>;
+
+  /** Holiday data added by configuration for years `chinese-days` does not carry. */
+  getCalendarData(): Promise<CalendarData>;
+  /** Sets one year's holidays and make-up workdays, with its audit entry. */
+  putCalendarYear(year: string, data: CalendarData[string], audit: AuditEntry): Promise<void>;
 
   putOutbox(message: OutboxMessage): Promise<void>;
   listOutbox(to?: string): Promise<OutboxMessage[]>;

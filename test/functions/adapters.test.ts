@@ -8,7 +8,8 @@ import { resetClients } from '#runtime/clients';
 import { deriveKey, resetSecrets, secrets } from '#runtime/secrets';
 
 afterEach(() => {
-  for (const name of ['KEYS_SECRET_ARN', 'HOTLINE_SECRET_ARN', 'MINIPROGRAM_SECRET_ARN']) delete process.env[name];
+  for (const name of ['KEYS_SECRET_ARN', 'HOTLINE_SECRET_ARN', 'MINIPROGRAM_SECRET_ARN'])
+    delete process.env[name];
   resetSecrets();
   resetClients();
 });
@@ -20,12 +21,20 @@ describe('secrets on AWS', () => {
     sm.on(GetSecretValueCommand, { SecretId: 'keys' }).resolves({ SecretString: 'master' });
     sm.on(GetSecretValueCommand, { SecretId: 'hotline' }).resolves({ SecretString: 'hl' });
     sm.on(GetSecretValueCommand, { SecretId: 'mp' }).resolves({ SecretString: 'mp-secret' });
-    Object.assign(process.env, { KEYS_SECRET_ARN: 'keys', HOTLINE_SECRET_ARN: 'hotline', MINIPROGRAM_SECRET_ARN: 'mp' });
+    Object.assign(process.env, {
+      KEYS_SECRET_ARN: 'keys',
+      HOTLINE_SECRET_ARN: 'hotline',
+      MINIPROGRAM_SECRET_ARN: 'mp',
+    });
     // act
     const first = await secrets();
     const again = await secrets();
     // assess
-    expect(first).toMatchObject({ hotline: 'hl', 'mini-program': 'mp-secret', linkKey: deriveKey('master', 'approval-links') });
+    expect(first).toMatchObject({
+      hotline: 'hl',
+      'mini-program': 'mp-secret',
+      linkKey: deriveKey('master', 'approval-links'),
+    });
     expect(first.linkKey).not.toBe(first.idHmacKey);
     expect(first.linkKey).toMatch(/^[0-9a-f]{64}$/);
     expect(again).toBe(first);
@@ -35,11 +44,17 @@ describe('secrets on AWS', () => {
 });
 
 describe('notifiers', () => {
-  const message = { to: { personId: 'p1', name: '王书记', phone: '13900000211' }, text: '请审核', link: 'https://x/approvals/a?t=b' };
+  const message = {
+    to: { personId: 'p1', name: '王书记', phone: '13900000211' },
+    text: '请审核',
+    link: 'https://x/approvals/a?t=b',
+  };
 
   it('posts markdown with the link to a WeCom group robot', async () => {
     const post = vi.fn(async () => new Response('{"errcode":0}', { status: 200 }));
-    await new WeComNotifier('https://robot.example/send?key=k', post as unknown as typeof fetch).send(message);
+    await new WeComNotifier('https://robot.example/send?key=k', post as unknown as typeof fetch).send(
+      message,
+    );
     const [url, init] = post.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe('https://robot.example/send?key=k');
     expect(JSON.parse(String(init.body))).toEqual({
@@ -50,7 +65,9 @@ describe('notifiers', () => {
 
   it('fails loudly when the robot refuses, so the step is retried', async () => {
     const post = vi.fn(async () => new Response('', { status: 500 }));
-    await expect(new WeComNotifier('https://robot.example', post as unknown as typeof fetch).send(message)).rejects.toThrow('500');
+    await expect(
+      new WeComNotifier('https://robot.example', post as unknown as typeof fetch).send(message),
+    ).rejects.toThrow('500');
   });
 
   it('sends an SMS through SNS to the +86 number', async () => {

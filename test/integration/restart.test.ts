@@ -6,8 +6,8 @@ import {
   decide,
   getApplication,
   linkFor,
-  outbox,
   MEETING,
+  outbox,
   type RunningStack,
   startStack,
   until,
@@ -60,7 +60,11 @@ describe('restart', () => {
     const a = await webhook(stack, '/webhooks/applications', applicationBody());
     await upload(a.body.commitment.uploadUrl);
     await waitForStage(stack, a.body.applicationId, 'GROUP_REVIEW');
-    const link = await linkFor(stack, 'p-gl-201', (await outbox(stack, 'p-gl-201')).filter((m) => m.link).length - 1);
+    const link = await linkFor(
+      stack,
+      'p-gl-201',
+      (await outbox(stack, 'p-gl-201')).filter((m) => m.link).length - 1,
+    );
     const committeeLinks = (await outbox(stack, 'p-vc-201')).filter((m) => m.link).length;
     await expect(decide(link, { decision: 'approve' })).rejects.toThrow();
 
@@ -88,7 +92,9 @@ describe('restart', () => {
     expect(returned.body.stage).toBe('AWAITING_COMMITMENT');
     await waitForStage(stack, a.body.applicationId, 'AWAITING_COMMITMENT');
     const told = await until('the applicant told', async () =>
-      (await outbox(stack, '13800000000')).find((m) => m.text.includes('退回补正') && m.text.includes(a.body.applicationId)),
+      (await outbox(stack, '13800000000')).find(
+        (m) => m.text.includes('退回补正') && m.text.includes(a.body.applicationId),
+      ),
     );
     expect(told.text).toContain('承诺书缺少手印');
   });

@@ -1,0 +1,68 @@
+/**
+ * `/_local/*` (CONTRACT.md, Local mode only): the directory, staff logins, the outbox, the business
+ * clock, and holiday data for a year the packaged calendar does not carry. Absent on AWS.
+ */
+
+import { z } from 'zod';
+import { configureCalendarYear } from '#cases/configuration';
+import { caseContext } from '#cases/context';
+import { parseJsonText, validate } from '#http/body';
+import { HttpError } from '#http/errors';
+import { signToken } from '#links/signed-token';
+import { calendarYear } from '#schemas/config';
+import type { DynamoStore } from '#store/dynamodb-store';
+import type { BusinessClock } from './business-clock.ts';
+import type { LocalEndpoint } from './gateway.ts';
+
+const login = z.object({ personId: z.string({ error: 'personId 必填' }) });
+const clockMove = z
+  .object({
+    advance: z
+      .string()
+      .regex(/^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, '应为ISO 8601时长，如 P6D')
+      .optional(),
+    now: z.iso.datetime({ offset: true, error: '应为ISO 8601时间' }).optional(),
+  })
+  .refine((b) => b.advance || b.now, '需要 advance 或 now');
+
+export function localEndpoints(deps: {
+  store: DynamoStore;
+  clock: BusinessClock;
+  staffTokenKey: string;
+}): LocalEndpoint {
+  const { store, clock } = deps;
+  const routes: Record<string, (query: URLSearchParams, body: () => unknown) => Promise<unknown>> = {
+    'GET /_local/directory': () => store.getDirectory(),
+    'POST /_local/login': async (_, body) => {
+      const { personId } = validate(login, body());
+      const directory = await store.getDirectory();
+      if (!directory.people.some((p) => p.personId === personId))
+        throw new HttpError('FORBIDDEN', '名录中没有此人');
+      return {
+        token: signToken({ p: personId, e: Math.floor(Date.now() / 1000) + 12 * 3600 }, deps.staffTokenKey),
+      };
+    },
+    'GET /_local/outbox': async (query) => ({ items: await store.listOutbox(query.get('to') ?? undefined) }),
+    'GET /_local/clock': async () => ({ now: new Date(clock.now()).toISOString() }),
+    'POST /_local/clock': async (_, body) => {
+      clock.advance(validate(clockMove, body()));
+      return { now: new Date(clock.now()).toISOString() };
+    },
+    'GET /_local/calendar': () => store.getCalendarData(),
+    'POST /_local/calendar': async (_, body) => {
+      const year = validate(calendarYear, body());
+      await configureCalendarYear(await caseContext(), year, 'local');
+      return store.getCalendarData();
+    },
+  };
+  return async ({ method, path, query, body }) => {
+    const route = routes[`${method} ${path}`];
+    if (!route) return undefined;
+    try {
+      return { status: 200, body: await route(query, () => parseJsonText(body || '{}')) };
+    } catch (error) {
+      if (error instanceof HttpError) return { status: error.status, body: error.toBody() };
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Loads configuration into a deployed table (AWS credentials and TABLE_NAME from the environment):
+ *   npx tsx scripts/configure.ts directory directory.json   — villages, groups and approvers
+ *   npx tsx scripts/configure.ts holidays 2027.json          — a year's holidays and make-up workdays
+ * Locally the stack is seeded, and `POST /_local/calendar` takes the same holiday document.
+ */
+import { readFileSync } from 'node:fs';
+import { configureCalendarYear } from '#cases/configuration';
+import { caseContext } from '#cases/context';
+import { validate } from '#http/body';
+import { HttpError } from '#http/errors';
+import { calendarYear, directory } from '#schemas/config';
+import { DynamoStore } from '#store/dynamodb-store';
+
+const [what, file] = process.argv.slice(2);
+if (!file || (what !== 'directory' && what !== 'holidays')) {
+  console.error('usage: configure.ts directory|holidays <file.json>');
+  process.exit(2);
+}
+try {
+  const document = JSON.parse(readFileSync(file, 'utf8'));
+  if (what === 'directory') await new DynamoStore().putDirectory(validate(directory, document));
+  else await configureCalendarYear(await caseContext(), validate(calendarYear, document), 'configure-script');
+  console.log(`${what} loaded from ${file}`);
+} catch (error) {
+  if (error instanceof HttpError) {
+    console.error(error.message);
+    for (const field of error.fields ?? []) console.error(`  ${field.path}: ${field.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
