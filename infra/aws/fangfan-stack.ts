@@ -46,6 +46,12 @@ export const ROUTES = [
 export interface FangfanStackProps extends StackProps {
   /** 村民小组评议 per district, e.g. `{"default": {"groupReview": true}}` */
   chainConfig?: Record<string, { groupReview: boolean }>;
+  /** how long one approval attempt waits before a reminder (default 3 days) */
+  approvalTimeout?: Duration;
+  /** how long the applicant has for the signed commitment before a reminder (default 7 days) */
+  commitmentTimeout?: Duration;
+  /** reminders and escalations before a step lapses (default 2: a reminder, then the level above) */
+  escalations?: number;
 }
 
 export class FangfanStack extends Stack {
@@ -155,6 +161,7 @@ export class FangfanStack extends Stack {
       MINIPROGRAM_SECRET_ARN: miniProgramSecret.secretArn,
       PUBLIC_BASE_URL: api.apiEndpoint,
       CHAIN_CONFIG: JSON.stringify(props.chainConfig ?? { default: { groupReview: true } }),
+      ESCALATIONS: String(props.escalations ?? 2),
     };
     const fn = (name: string, extra: Record<string, string> = {}, readsSecrets = true) => {
       const f = new FangfanFunction(
@@ -194,7 +201,12 @@ export class FangfanStack extends Stack {
       stateMachineName,
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(
-        monitoringApplicationDefinition(this, { humanSteps, workflowSteps }),
+        monitoringApplicationDefinition(this, {
+          humanSteps,
+          workflowSteps,
+          approvalTimeout: props.approvalTimeout,
+          commitmentTimeout: props.commitmentTimeout,
+        }),
       ),
       tracingEnabled: true,
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },

@@ -24,8 +24,8 @@ import { updateWithRetry } from './applications.ts';
 import type { CaseContext } from './context.ts';
 import { completeTask } from './sfn-tasks.ts';
 
-/** Reminder, then escalation to the level above, then the case lapses. */
-export const MAX_ESCALATIONS = 2;
+/** Reminder, then escalation to the level above (the last allowed), then the case lapses. */
+const maxEscalations = () => config.escalations;
 
 const tell = (
   ctx: CaseContext,
@@ -82,7 +82,7 @@ export async function awaitCommitment(
       app,
       `您的纳入监测申请（${app.applicationId}）尚未收到签字的承诺书，请尽快上传。`,
     );
-    if (input.escalation >= MAX_ESCALATIONS) {
+    if (input.escalation >= maxEscalations()) {
       const directory = await ctx.store.getDirectory();
       for (const person of peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', app.village)) {
         await tell(ctx, person, `${app.applicant.name}户的纳入监测申请尚未提交承诺书，请协助农户填写上传。`);
@@ -216,7 +216,7 @@ async function remindOrEscalate(
       personalLink(ctx, approval, personId),
     );
   }
-  if (escalation >= MAX_ESCALATIONS) {
+  if (escalation >= maxEscalations()) {
     for (const person of peopleFor(people, level.escalateTo.role, level.escalateTo.scope, app.village)) {
       await tell(
         ctx,
@@ -230,7 +230,7 @@ async function remindOrEscalate(
 /** A human step timed out: one more escalation, or lapse past the last. */
 export function overdue(input: { escalation: number }) {
   const escalation = input.escalation + 1;
-  return { escalation, lapse: escalation > MAX_ESCALATIONS };
+  return { escalation, lapse: escalation > maxEscalations() };
 }
 
 /** Holiday data configured in the table, over what the deployment's environment carries. */

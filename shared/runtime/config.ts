@@ -43,6 +43,10 @@ export const config = {
   get publicity(): { days: number; countPostingDay: boolean; calendarDays: boolean } {
     return json('PUBLICITY_CONFIG', { days: 5, countPostingDay: false, calendarDays: false });
   },
+  /** Reminders and escalations of an overdue human step before the case lapses. */
+  get escalations(): number {
+    return Number(process.env.ESCALATIONS ?? 2);
+  },
   /** Notification channels to use besides the outbox, e.g. `["wecom","sms"]`. */
   get notifyChannels(): string[] {
     return json<string[]>('NOTIFY_CHANNELS', []);

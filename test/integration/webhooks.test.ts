@@ -7,6 +7,7 @@ import {
   getApplication,
   outbox,
   type RunningStack,
+  staffToken,
   startStack,
   until,
   upload,
@@ -137,5 +138,28 @@ describe('webhooks', () => {
     );
     const { readFileSync } = await import('node:fs');
     expect(JSON.parse(readFileSync('openapi.json', 'utf8'))).toEqual(doc);
+  });
+
+  it('serves the staff API to people whose scope covers the village', async () => {
+    const submitted = await webhook(stack, '/webhooks/applications', applicationBody());
+    const id = submitted.body.applicationId;
+    const get = async (path: string, personId?: string) => {
+      const headers: Record<string, string> = personId
+        ? { authorization: `Bearer ${await staffToken(stack, personId)}` }
+        : {};
+      const response = await fetch(`${stack.url}${path}`, { headers });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const listed = await get('/villages/341302105201/applications?stage=AWAITING_COMMITMENT', 'p-tr-105');
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((i: { applicationId: string }) => i.applicationId)).toContain(id);
+    expect(listed.body.items.every((i: { stage: string }) => i.stage === 'AWAITING_COMMITMENT')).toBe(true);
+    expect((await get(`/applications/${id}`, 'p-gl-202')).status).toBe(403);
+    expect((await get('/villages/341302105201/applications', 'p-vc-202')).status).toBe(403);
+    expect((await get(`/applications/${id}`)).status).toBe(401);
+    const badStage = await get('/villages/341302105201/applications?stage=DONE', 'p-df-302');
+    expect(badStage).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    const own = await get(`/applications/${id}`, 'p-vc-201');
+    expect(own.body.household.head.idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
   });
 });
