@@ -84,6 +84,13 @@ export function monitoringApplicationDefinition(
     const lapsed = new sfn.Choice(scope, `${id}Lapsed`)
       .when(sfn.Condition.booleanEquals('$.step.lapse', true), lapse)
       .otherwise(task);
+    // A failed invocation (not a timeout, which Catch handles) is retried; the step is idempotent.
+    task.addRetry({
+      errors: ['States.TaskFailed'],
+      interval: Duration.seconds(2),
+      maxAttempts: 5,
+      backoffRate: 2,
+    });
     task.addCatch(overdue, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
     overdue.next(lapsed);
     return task;

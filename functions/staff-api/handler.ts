@@ -1,5 +1,5 @@
 /**
- * Staff API: `GET /applications/{id}` and `GET /villages/{code}/applications?stage=`. The caller is the
+ * Staff API: `GET /applications/{id}`, its audit trail `GET /applications/{id}/audit`, and `GET /villages/{code}/applications?stage=`. The caller is the
  * person in the token's claims (Cognito on AWS, the local login locally); a person reads only the
  * villages their roles cover.
  */
@@ -36,6 +36,10 @@ const staff = async (event: HttpEvent) => {
     const app = await ctx.store.getApplication(id);
     if (!app) throw new HttpError('NOT_FOUND', '申请不存在');
     if (!covers(app.village)) throw new HttpError('FORBIDDEN', '无权查看此村的申请');
+    if (event.routeKey.endsWith('/audit')) {
+      const audit = await ctx.store.listAudit(app);
+      return json(200, { items: audit.sort((a, b) => a.at.localeCompare(b.at)) });
+    }
     return json(200, applicationView(app));
   }
   const code = validate(villageCode, event.pathParameters?.code);

@@ -39,6 +39,7 @@ export const ROUTES = [
   { method: 'GET', path: '/approvals/{id}', fn: 'approval-link', auth: 'link' },
   { method: 'POST', path: '/approvals/{id}', fn: 'approval-link', auth: 'link' },
   { method: 'GET', path: '/applications/{id}', fn: 'staff-api', auth: 'staff' },
+  { method: 'GET', path: '/applications/{id}/audit', fn: 'staff-api', auth: 'staff' },
   { method: 'GET', path: '/villages/{code}/applications', fn: 'staff-api', auth: 'staff' },
   { method: 'GET', path: '/openapi.json', fn: 'openapi', auth: 'none' },
 ] as const;

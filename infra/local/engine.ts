@@ -334,7 +334,10 @@ export class LocalEngine {
         const task = this.pending.get(token);
         if (!task) return;
         this.pending.delete(token);
-        task.reject(Object.assign(new Error('Task timed out'), { name: 'States.Timeout' }));
+        // Like AWS, a timeout is not matched by a States.TaskFailed retrier, only by Catch.
+        task.reject(
+          Object.assign(new Error('Task timed out'), { name: 'States.Timeout', isRetryable: false }),
+        );
       });
       this.cancels.get(record.name)?.push(cancel);
     }

@@ -48,6 +48,8 @@ export function localEndpoints(deps: {
       clock.advance(validate(clockMove, body()));
       return { now: new Date(clock.now()).toISOString() };
     },
+    /** items per kind, to prove that refused requests wrote nothing */
+    'GET /_local/stats': async () => ({ items: await store.countItems() }),
     'GET /_local/calendar': () => store.getCalendarData(),
     'POST /_local/calendar': async (_, body) => {
       const year = validate(calendarYear, body());

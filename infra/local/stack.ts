@@ -134,11 +134,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const sfnServer = await startSfnEndpoint(engine, sfnPort);
 
+  // S3 invokes its function asynchronously and tries a failed event twice more; so does this.
   let s3Queue = Promise.resolve();
   const s3 = await startS3Local(dataDir, BUCKET, (event) => {
-    s3Queue = s3Queue
-      .then(() => modules.get('commitment-uploaded')(event, {}))
-      .catch((error) => console.error('S3 event failed', error));
+    s3Queue = s3Queue.then(async () => {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        try {
+          return await modules.get('commitment-uploaded')(event, {});
+        } catch (error) {
+          if (attempt === 3) console.error('S3 event failed', error);
+          else await new Promise((r) => setTimeout(r, 200 * attempt));
+        }
+      }
+    });
   });
   process.env.S3_ENDPOINT = s3.endpoint;
   resetClients();

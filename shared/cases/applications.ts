@@ -224,8 +224,15 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
   let verdict: { ok: true; sha256: string; contentType: string } | { ok: false; reason: string };
   if (size > MAX_COMMITMENT_BYTES) verdict = { ok: false, reason: '文件超过10 MiB' };
   else {
-    const object = await s3().send(new GetObjectCommand({ Bucket: config.bucketName, Key: key }));
-    const bytes = await object.Body!.transformToByteArray();
+    let bytes: Uint8Array;
+    try {
+      const object = await s3().send(new GetObjectCommand({ Bucket: config.bucketName, Key: key }));
+      bytes = await object.Body!.transformToByteArray();
+    } catch (error) {
+      // A redelivered event for a scan already moved to quarantine: it was handled.
+      if ((error as Error).name === 'NoSuchKey') return;
+      throw error;
+    }
     const contentType = sniffContentType(bytes);
     verdict =
       bytes.length === 0
@@ -235,7 +242,7 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
           : { ok: false, reason: '文件不是PDF、JPEG或PNG' };
   }
   if (!verdict.ok) {
-    await quarantine(key);
+    // Record and tell first, move last: a redelivered event finds the scan gone and stops.
     await updateWithRetry(
       ctx,
       applicationId,
@@ -253,15 +260,16 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
       to: { name: app.applicant.name, phone: app.applicant.phone },
       text: `您上传的承诺书未通过检查（${verdict.reason}），请重新上传签字按手印的PDF、JPEG或PNG文件（不超过10 MiB）。`,
     });
+    await quarantine(key);
     return;
   }
   const updated = await updateWithRetry(
     ctx,
     applicationId,
-    // Nothing to do once the case has moved on, or when another scan was already accepted.
+    // Nothing to write once the case has moved on or a scan was accepted (a redelivered event); the
+    // waiting step is still told below.
     (current) =>
-      current.stage !== 'AWAITING_COMMITMENT' ||
-      (current.commitment.key !== key && current.commitment.status === 'ACCEPTED')
+      current.stage !== 'AWAITING_COMMITMENT' || current.commitment.status === 'ACCEPTED'
         ? undefined
         : {
             ...current,
@@ -291,13 +299,18 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
 
 async function quarantine(key: string): Promise<void> {
   const target = key.replace(/^commitments\//, 'quarantine/');
-  await s3().send(
-    new CopyObjectCommand({
-      Bucket: config.bucketName,
-      Key: target,
-      CopySource: `${config.bucketName}/${key}`,
-    }),
-  );
+  try {
+    await s3().send(
+      new CopyObjectCommand({
+        Bucket: config.bucketName,
+        Key: target,
+        CopySource: `${config.bucketName}/${key}`,
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey') return; // moved by an earlier delivery
+    throw error;
+  }
   await s3().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: key }));
 }
 

@@ -108,93 +108,113 @@ function decisionOutput(approval: Approval) {
  * 审批环节: opens an approval and sends each approver a personal link. Re-entered after a restart it
  * re-binds the new task token to the same approval (the links stay valid); re-entered after a
  * decision that never reached the workflow it hands that decision on; re-entered after a timeout it
- * reminds, then escalates.
+ * reminds, then escalates. Links and reminders are marked sent only after they went out, so a step
+ * retried after a failure sends what is missing.
  */
 export async function requestApproval(
   ctx: CaseContext,
   input: { applicationId: string; stage: ApprovalStage; taskToken: string; escalation: number },
 ) {
-  const level = APPROVAL_LEVELS[input.stage];
   for (let attempt = 0; ; attempt++) {
     const app = await mustGet(ctx, input.applicationId);
     const current = app.pendingApproval ? await ctx.store.getApproval(app.pendingApproval) : undefined;
-    if (current && current.stage === input.stage) {
-      if (current.status === 'DECIDED') {
-        await completeTask(input.taskToken, decisionOutput(current));
-        return;
+    try {
+      let approval: Approval;
+      if (current && current.stage === input.stage) {
+        if (current.status === 'DECIDED') {
+          await completeTask(input.taskToken, decisionOutput(current));
+          return;
+        }
+        approval = { ...current, taskToken: input.taskToken, expiresAt: linkExpiry() };
+        await ctx.store.updatePendingApproval(current, {
+          taskToken: approval.taskToken,
+          expiresAt: approval.expiresAt,
+        });
+      } else {
+        approval = await openApprovalFor(ctx, app, input);
       }
-      const patch = {
-        taskToken: input.taskToken,
-        escalation: Math.max(input.escalation, current.escalation),
-        expiresAt: linkExpiry(),
-      };
-      try {
-        await ctx.store.updatePendingApproval(current, patch);
-      } catch (error) {
-        if (error instanceof ConflictError && attempt < 3) continue; // decided meanwhile: hand it on
-        throw error;
-      }
-      if (input.escalation > current.escalation) {
-        const directory = await ctx.store.getDirectory();
-        await remindOrEscalate(ctx, app, { ...current, ...patch }, input.escalation, directory.people);
+      const directory = await ctx.store.getDirectory();
+      await sendLinks(ctx, app, approval, directory.people);
+      if (input.escalation > approval.escalation) {
+        await remindOrEscalate(ctx, app, approval, input.escalation, directory.people);
+        await ctx.store.updatePendingApproval(approval, { escalation: input.escalation });
       }
       return;
-    }
-    const directory = await ctx.store.getDirectory();
-    const approvers = peopleFor(directory.people, level.role, level.scope, app.village);
-    if (approvers.length === 0) {
-      logger.warn('no approver in the directory', {
-        role: level.role,
-        scope: scopeCode(app.village, level.scope),
-      });
-    }
-    const at = nowIso();
-    const approval: Approval = {
-      approvalId: randomBytes(16).toString('base64url'),
-      applicationId: app.applicationId,
-      village: app.village,
-      stage: input.stage,
-      status: 'PENDING',
-      taskToken: input.taskToken,
-      approvers: approvers.map((p) => p.personId),
-      escalation: input.escalation,
-      createdAt: at,
-      expiresAt: linkExpiry(),
-    };
-    try {
-      await ctx.store.openApproval(
-        app,
-        {
-          next: {
-            ...app,
-            stage: input.stage,
-            pendingApproval: approval.approvalId,
-            version: app.version + 1,
-            updatedAt: at,
-          },
-          audit: {
-            action: 'APPROVAL_OPENED',
-            by: 'system',
-            at,
-            detail: { approvalId: approval.approvalId, stage: input.stage },
-          },
-        },
-        approval,
-      );
     } catch (error) {
+      // decided or changed meanwhile: read again (a decision is then handed on)
       if (error instanceof ConflictError && attempt < 5) continue;
       throw error;
     }
-    for (const person of approvers) {
-      await tell(
-        ctx,
-        person,
-        `请审核${app.villageName ?? app.village}${app.group}${app.applicant.name}户的纳入监测申请（${level.stage === 'OBJECTION_REVIEW' ? '公示有异议，请复核' : STAGE_LABELS[input.stage]}）。`,
-        personalLink(ctx, approval, person.personId),
-      );
-    }
-    return;
   }
+}
+
+async function openApprovalFor(
+  ctx: CaseContext,
+  app: Application,
+  input: { stage: ApprovalStage; taskToken: string; escalation: number },
+): Promise<Approval> {
+  const level = APPROVAL_LEVELS[input.stage];
+  const directory = await ctx.store.getDirectory();
+  const approvers = peopleFor(directory.people, level.role, level.scope, app.village);
+  if (approvers.length === 0) {
+    logger.warn('no approver in the directory', {
+      role: level.role,
+      scope: scopeCode(app.village, level.scope),
+    });
+  }
+  const at = nowIso();
+  const approval: Approval = {
+    approvalId: randomBytes(16).toString('base64url'),
+    applicationId: app.applicationId,
+    village: app.village,
+    stage: input.stage,
+    status: 'PENDING',
+    taskToken: input.taskToken,
+    approvers: approvers.map((p) => p.personId),
+    escalation: input.escalation,
+    notified: [],
+    createdAt: at,
+    expiresAt: linkExpiry(),
+  };
+  await ctx.store.openApproval(
+    app,
+    {
+      next: {
+        ...app,
+        stage: input.stage,
+        pendingApproval: approval.approvalId,
+        version: app.version + 1,
+        updatedAt: at,
+      },
+      audit: {
+        action: 'APPROVAL_OPENED',
+        by: 'system',
+        at,
+        detail: { approvalId: approval.approvalId, stage: input.stage },
+      },
+    },
+    approval,
+  );
+  return approval;
+}
+
+/** Each approver's personal link, once. */
+async function sendLinks(ctx: CaseContext, app: Application, approval: Approval, people: Person[]) {
+  const sent = new Set(approval.notified ?? []);
+  const missing = approval.approvers.filter((id) => !sent.has(id));
+  if (missing.length === 0) return;
+  const label = approval.stage === 'OBJECTION_REVIEW' ? '公示有异议，请复核' : STAGE_LABELS[approval.stage];
+  for (const personId of missing) {
+    const person = people.find((p) => p.personId === personId);
+    if (!person) continue;
+    await tell(
+      ctx,
+      person,
+      `请审核${app.villageName ?? app.village}${app.group}${app.applicant.name}户的纳入监测申请（${label}）。`,
+      personalLink(ctx, approval, personId),
+    );
+  }
+  await ctx.store.updatePendingApproval(approval, { notified: approval.approvers });
 }
 
 async function remindOrEscalate(

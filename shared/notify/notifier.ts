@@ -8,6 +8,7 @@ import { maskPhone } from '#domain/masking';
 import { sns } from '#runtime/clients';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
+import { maybeFail } from '#runtime/faults';
 import { logger } from '#runtime/logger';
 import type { OutboxMessage } from '#store/model';
 import type { Store } from '#store/store';
@@ -67,10 +68,30 @@ export class SmsNotifier implements Notifier {
   }
 }
 
+const ATTEMPTS = 5;
+
+/**
+ * Sends through every configured channel; a channel that fails is tried again with backoff before the
+ * step fails (and is retried by its caller in turn).
+ */
 class FanOutNotifier implements Notifier {
   constructor(private readonly notifiers: Notifier[]) {}
   async send(n: Notification): Promise<void> {
-    await Promise.all(this.notifiers.map((notifier) => notifier.send(n)));
+    await Promise.all(
+      this.notifiers.map(async (notifier) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            maybeFail('notify');
+            await notifier.send(n);
+            return;
+          } catch (error) {
+            if (attempt >= ATTEMPTS) throw error;
+            logger.warn('notification failed, retrying', { attempt, error: (error as Error).message });
+            await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+          }
+        }
+      }),
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { injectFaults } from './faults.ts';
 
 const localCredentials = (id: string, secret: string) =>
   process.env.AWS_ACCESS_KEY_ID ? undefined : { accessKeyId: id, secretAccessKey: secret };
@@ -22,6 +23,7 @@ export function ddb(): DynamoDBDocumentClient {
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
+  injectFaults(documentClient, 'dynamodb');
   return documentClient;
 }
 
@@ -40,6 +42,7 @@ export function s3(): S3Client {
         }
       : {},
   );
+  injectFaults(s3Client, 's3');
   return s3Client;
 }
 

@@ -156,6 +156,17 @@ export function openApiDocument() {
           responses: { '200': { description: 'application' }, ...errors(401, 403, 404) },
         },
       },
+      '/applications/{id}/audit': {
+        get: {
+          summary: '申请的审计记录（工作人员）',
+          security: [{ bearer: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: '{"items": [{action, by, at, detail}]}' },
+            ...errors(401, 403, 404),
+          },
+        },
+      },
       '/villages/{code}/applications': {
         get: {
           summary: '村内申请列表（工作人员）',

@@ -12,6 +12,7 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -400,7 +401,7 @@ export class DynamoStore implements Store {
 
   async updatePendingApproval(
     approval: Approval,
-    patch: Partial<Pick<Approval, 'taskToken' | 'approvers' | 'escalation' | 'expiresAt'>>,
+    patch: Partial<Pick<Approval, 'taskToken' | 'approvers' | 'escalation' | 'expiresAt' | 'notified'>>,
   ): Promise<void> {
     const names = Object.keys(patch);
     await this.transact(
@@ -488,6 +489,28 @@ export class DynamoStore implements Store {
       ],
       [undefined, undefined],
     );
+  }
+
+  /** Items per kind across the table (a scan: for local diagnostics and tests only). */
+  async countItems(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new ScanCommand({
+          TableName: this.table,
+          ProjectionExpression: 'PK, SK, #type',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const kind = String(item.type ?? String(item.PK).split('#')[0]);
+        counts[kind] = (counts[kind] ?? 0) + 1;
+      }
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return counts;
   }
 
   async putOutbox(message: OutboxMessage): Promise<void> {

@@ -106,6 +106,8 @@ export interface Approval {
   /** everyone who holds a personal link to it */
   approvers: string[];
   escalation: number;
+  /** approvers whose link went out for this approval (a retried step sends only the rest) */
+  notified?: string[];
   createdAt: string;
   expiresAt: string;
   decision?: { decision: Decision; by: string; byPersonId: string; at: string; comment?: string };

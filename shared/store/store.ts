@@ -61,7 +61,7 @@ export interface Store {
   /** Re-binds or widens a pending approval (a restarted wait, an escalation). */
   updatePendingApproval(
     approval: Approval,
-    patch: Partial<Pick<Approval, 'taskToken' | 'approvers' | 'escalation' | 'expiresAt'>>,
+    patch: Partial<Pick<Approval, 'taskToken' | 'approvers' | 'escalation' | 'expiresAt' | 'notified'>>,
   ): Promise<void>;
   /** PENDING → DECIDED together with the application's history, or `ALREADY_DECIDED`. */
   decideApproval(

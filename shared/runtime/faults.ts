@@ -1,0 +1,44 @@
+/**
+ * Transient faults on purpose, for the reliability suites: `FANGFAN_FAULTS={"dynamodb":0.2,"s3":0.2,
+ * "notify":0.2}` makes that share of calls fail the way a throttled service does. Only in local mode.
+ * The SDK fault sits below the SDK's retry layer, so what is tested is the whole retry path.
+ */
+import type { MiddlewareStack } from '@smithy/types';
+
+export type FaultTarget = 'dynamodb' | 's3' | 'notify';
+
+export function faultRate(target: FaultTarget): number {
+  if (process.env.FANGFAN_LOCAL !== '1' || !process.env.FANGFAN_FAULTS) return 0;
+  return Number((JSON.parse(process.env.FANGFAN_FAULTS) as Record<string, number>)[target] ?? 0);
+}
+
+export class InjectedFault extends Error {
+  override name = 'ThrottlingException';
+  readonly $retryable = { throttling: true };
+  readonly $metadata = { httpStatusCode: 400 };
+  constructor(target: FaultTarget) {
+    super(`injected transient fault (${target})`);
+  }
+}
+
+/** Throws an injected fault with the configured probability. */
+export function maybeFail(target: FaultTarget): void {
+  const rate = faultRate(target);
+  if (rate > 0 && Math.random() < rate) throw new InjectedFault(target);
+}
+
+/** Adds the fault below the client's retry middleware (per attempt). */
+// biome-ignore lint/suspicious/noExplicitAny: any SDK client's stack
+export function injectFaults(
+  client: { middlewareStack: MiddlewareStack<any, any> },
+  target: FaultTarget,
+): void {
+  if (faultRate(target) === 0) return;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      maybeFail(target);
+      return next(args);
+    },
+    { step: 'deserialize', name: `fangfanFault-${target}` },
+  );
+}
