@@ -7,7 +7,7 @@ import { approvalView, decide, openApprovalLink } from '#cases/approvals';
 import { caseContext } from '#cases/context';
 import { parseJsonText, validate } from '#http/body';
 import { HttpError } from '#http/errors';
-import { httpErrors, withLogger } from '#http/middleware';
+import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, type HttpResult, header, html, json, rawBody } from '#http/responses';
 import { decisionRequest } from '#schemas/approvals';
 import { approvalPage, noticePage } from './page.ts';
@@ -76,4 +76,4 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
   }
 };
 
-export const handler = middy(approval).use(withLogger()).use(httpErrors());
+export const handler = middy(approval).use(withLogger()).use(accessLog()).use(httpErrors());

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { issueCommitmentUrl } from '#cases/applications';
 import { caseContext } from '#cases/context';
 import { parseBody, validate } from '#http/body';
-import { httpErrors, withLogger } from '#http/middleware';
+import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json, rawBody } from '#http/responses';
 import { verifyWebhook } from '#http/webhook-auth';
 import { applicationId } from '#schemas/common';
@@ -17,4 +17,4 @@ const issue = async (event: HttpEvent) => {
   return json(answer.status, answer.body);
 };
 
-export const handler = middy(issue).use(withLogger()).use(httpErrors());
+export const handler = middy(issue).use(withLogger()).use(accessLog()).use(httpErrors());

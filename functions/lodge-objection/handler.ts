@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { lodgeObjection } from '#cases/applications';
 import { caseContext } from '#cases/context';
 import { parseBody } from '#http/body';
-import { httpErrors, withLogger } from '#http/middleware';
+import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json, rawBody } from '#http/responses';
 import { verifyWebhook } from '#http/webhook-auth';
 import { objectionRequest } from '#schemas/webhooks';
@@ -15,4 +15,4 @@ const lodge = async (event: HttpEvent) => {
   return json(answer.status, answer.body);
 };
 
-export const handler = middy(lodge).use(withLogger()).use(httpErrors());
+export const handler = middy(lodge).use(withLogger()).use(accessLog()).use(httpErrors());

@@ -10,7 +10,7 @@ import { applicationView } from '#cases/views';
 import { STAGES, scopeCovers } from '#domain/stages';
 import { validate } from '#http/body';
 import { HttpError } from '#http/errors';
-import { httpErrors, withLogger } from '#http/middleware';
+import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json } from '#http/responses';
 import { applicationId, villageCode } from '#schemas/common';
 
@@ -49,4 +49,4 @@ const staff = async (event: HttpEvent) => {
   return json(200, { items: items.map(applicationView) });
 };
 
-export const handler = middy(staff).use(withLogger()).use(httpErrors());
+export const handler = middy(staff).use(withLogger()).use(accessLog()).use(httpErrors());

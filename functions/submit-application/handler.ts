@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import { submitApplication } from '#cases/applications';
 import { caseContext } from '#cases/context';
 import { parseBody } from '#http/body';
-import { httpErrors, withLogger } from '#http/middleware';
+import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json, rawBody } from '#http/responses';
 import { verifyWebhook } from '#http/webhook-auth';
 import { applicationRequest } from '#schemas/webhooks';
@@ -18,4 +18,4 @@ const submit = async (event: HttpEvent) => {
   return json(answer.status, answer.body);
 };
 
-export const handler = middy(submit).use(withLogger()).use(httpErrors());
+export const handler = middy(submit).use(withLogger()).use(accessLog()).use(httpErrors());

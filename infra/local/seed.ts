@@ -88,8 +88,39 @@ export const SAMPLE_EXCLUDED_HOUSEHOLDS = [
   },
 ];
 
-export async function seedSampleTownship(store: DynamoStore, idHmacKey: string): Promise<void> {
-  await store.putDirectory(SAMPLE_DIRECTORY);
+/**
+ * The sample directory, widened to `villages` villages for load tests (`FANGFAN_SEED_VILLAGES`): each
+ * extra village gets its groups, a group leader and a village committee member.
+ */
+export function sampleDirectory(villages = SAMPLE_DIRECTORY.villages.length): Directory {
+  const directory = structuredClone(SAMPLE_DIRECTORY);
+  for (let n = directory.villages.length + 1; n <= villages; n++) {
+    const code = `341302105${200 + n}`;
+    directory.villages.push({ code, name: `示范${n}村`, groups });
+    directory.people.push(
+      {
+        personId: `p-gl-${200 + n}`,
+        name: `组长${n}`,
+        phone: `139${String(10_000_000 + n * 2).slice(-8)}`,
+        roles: [{ role: 'GROUP_LEADER', scope: code }],
+      },
+      {
+        personId: `p-vc-${200 + n}`,
+        name: `村委${n}`,
+        phone: `139${String(10_000_001 + n * 2).slice(-8)}`,
+        roles: [{ role: 'VILLAGE_COMMITTEE', scope: code }],
+      },
+    );
+  }
+  return directory;
+}
+
+export async function seedSampleTownship(
+  store: DynamoStore,
+  idHmacKey: string,
+  villages?: number,
+): Promise<void> {
+  await store.putDirectory(sampleDirectory(villages));
   for (const h of SAMPLE_EXCLUDED_HOUSEHOLDS) {
     await store.putRegistryHousehold({
       village: h.village,

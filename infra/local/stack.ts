@@ -122,7 +122,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     { marshallOptions: { removeUndefinedValues: true } },
   );
   const store = new DynamoStore(db, TABLE);
-  if (fresh) await seedSampleTownship(store, keys.idHmacKey);
+  if (fresh)
+    await seedSampleTownship(
+      store,
+      keys.idHmacKey,
+      Number(process.env.FANGFAN_SEED_VILLAGES ?? 0) || undefined,
+    );
 
   const engine = new LocalEngine({
     definition: definitions.monitoringApplication,

@@ -95,7 +95,12 @@ export async function decide(
   const { approval, application, approver } = access;
   const status = approvalStatus(access);
   if (status === 'DECIDED') throw new HttpError('ALREADY_DECIDED', '此审批已作出决定');
-  if (status === 'EXPIRED') throw new HttpError('LINK_EXPIRED', '此审批环节已结束或链接已过期');
+  if (status === 'EXPIRED') {
+    // The case may have moved on because of a decision made since the approval was read.
+    const fresh = await ctx.store.getApproval(approval.approvalId);
+    if (fresh?.status === 'DECIDED') throw new HttpError('ALREADY_DECIDED', '此审批已作出决定');
+    throw new HttpError('LINK_EXPIRED', '此审批环节已结束或链接已过期');
+  }
   const stage = approval.stage as ApprovalStage;
   if (APPROVAL_LEVELS[stage].recordsMeeting && body.decision === 'approve' && !body.meeting) {
     throw new HttpError('VALIDATION_FAILED', '村级评议须记录参会人员和表决结果', [

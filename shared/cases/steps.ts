@@ -210,7 +210,7 @@ async function sendLinks(ctx: CaseContext, app: Application, approval: Approval,
     await tell(
       ctx,
       person,
-      `请审核${app.villageName ?? app.village}${app.group}${app.applicant.name}户的纳入监测申请（${label}）。`,
+      `请审核${app.villageName ?? app.village}${app.group}${app.applicant.name}户的纳入监测申请（${label}，编号${app.applicationId}）。`,
       personalLink(ctx, approval, personId),
     );
   }
@@ -232,7 +232,7 @@ async function remindOrEscalate(
     await tell(
       ctx,
       person,
-      `催办：${app.applicant.name}户的纳入监测申请（${label}）已超时，请尽快处理。`,
+      `催办：${app.applicant.name}户的纳入监测申请（${label}，编号${app.applicationId}）已超时，请尽快处理。`,
       personalLink(ctx, approval, personId),
     );
   }

@@ -22,3 +22,15 @@ export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
 }
 
 export const withLogger = () => injectLambdaContext(logger, { resetKeys: true });
+
+/** One line per request: route, path and status. Bodies and headers are never logged. */
+export function accessLog(): MiddlewareObj<HttpEvent, HttpResult> {
+  const write = (request: { event: HttpEvent; response?: HttpResult | null }) => {
+    logger.info('request', {
+      route: request.event.routeKey,
+      path: request.event.rawPath,
+      status: request.response?.statusCode,
+    });
+  };
+  return { after: async (request) => write(request), onError: async (request) => write(request) };
+}

@@ -30,6 +30,7 @@ export const decisionRequest = z
     comment: z.string().trim().max(2000, '意见不超过2000字').optional(),
     meeting: meeting.optional(),
   })
+  .strict()
   .superRefine((body, ctx) => {
     if (body.decision === 'reject' && !body.comment) {
       ctx.addIssue({ code: 'custom', path: ['comment'], message: '不同意时必须填写理由' });

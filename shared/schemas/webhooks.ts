@@ -12,7 +12,7 @@ export const applicationRequest = z
       .trim()
       .min(1, '村民小组不能为空')
       .max(32, '村民小组不超过32个字符'),
-    applicant: z.object({ name: personName, idNumber, phone: mobile }, { error: '申请人信息必填' }),
+    applicant: z.object({ name: personName, idNumber, phone: mobile }, { error: '申请人信息必填' }).strict(),
     reason: z
       .string({ error: '申请理由必填' })
       .trim()
@@ -40,7 +40,7 @@ export const objectionRequest = z
   .object({
     requestId,
     applicationId,
-    objector: z.object({ name: personName, phone: mobile }, { error: '异议人信息必填' }),
+    objector: z.object({ name: personName, phone: mobile }, { error: '异议人信息必填' }).strict(),
     content: z
       .string({ error: '异议内容必填' })
       .trim()

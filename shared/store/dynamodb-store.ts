@@ -513,28 +513,55 @@ export class DynamoStore implements Store {
     return counts;
   }
 
+  /** Kept per recipient phone, so one person's messages are one Query. */
   async putOutbox(message: OutboxMessage): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
-        Item: { PK: 'OUTBOX', SK: `${message.createdAt}#${message.id}`, ...message },
+        Item: {
+          PK: `OUTBOX#${message.to.phone}`,
+          SK: `${message.createdAt}#${message.id}`,
+          type: 'OUTBOX',
+          ...message,
+        },
       }),
     );
   }
 
   async listOutbox(to?: string): Promise<OutboxMessage[]> {
+    const toMessage = ({ id, to, channel, text, link, createdAt }: Record<string, any>) =>
+      ({ id, to, channel, text, link, createdAt }) as OutboxMessage;
+    if (!to) {
+      const items: Record<string, any>[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await this.client.send(
+          new ScanCommand({
+            TableName: this.table,
+            FilterExpression: '#type = :outbox',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':outbox': 'OUTBOX' },
+            ExclusiveStartKey,
+          }),
+        );
+        items.push(...(out.Items ?? []));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return items
+        .map(toMessage)
+        .sort((a, b) => `${a.createdAt}#${a.id}`.localeCompare(`${b.createdAt}#${b.id}`));
+    }
+    const phone = /^\d+$/.test(to)
+      ? to
+      : (await this.getDirectory()).people.find((p) => p.personId === to)?.phone;
+    if (!phone) return [];
     const items = await this.queryAll({
       TableName: this.table,
       KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': 'OUTBOX' },
+      ExpressionAttributeValues: { ':pk': `OUTBOX#${phone}` },
       ConsistentRead: true,
     });
-    return items
-      .map(
-        ({ id, to, channel, text, link, createdAt }) =>
-          ({ id, to, channel, text, link, createdAt }) as OutboxMessage,
-      )
-      .filter((m) => !to || m.to.personId === to || m.to.phone === to);
+    return items.map(toMessage).filter((m) => m.to.personId === to || m.to.phone === to);
   }
 
   private applicationItem(application: Application): Record<string, unknown> {

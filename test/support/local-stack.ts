@@ -20,6 +20,8 @@ export interface RunningStack {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** starts it again on the same data; `env` replaces the extra environment */
   restart(env?: Record<string, string>): Promise<void>;
+  /** everything the stack prints from now on (logs included) */
+  onOutput(listener: (chunk: string) => void): void;
 }
 
 async function launch(dataDir: string, port: number, env: Record<string, string>): Promise<ChildProcess> {
@@ -55,6 +57,14 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
   const dataDir = mkdtempSync(join(tmpdir(), 'fangfan-'));
   const port = await freePort();
   let child = await launch(dataDir, port, env);
+  const listeners: ((chunk: string) => void)[] = [];
+  const attached = new WeakSet<ChildProcess>();
+  const attach = (c: ChildProcess) => {
+    if (attached.has(c)) return;
+    attached.add(c);
+    for (const stream of [c.stdout!, c.stderr!])
+      stream.on('data', (chunk: Buffer) => listeners.forEach((l) => l(String(chunk))));
+  };
   const stopChild = (signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -71,8 +81,13 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
       spawnSync('pkill', ['-f', `dbPath ${join(dataDir, 'dynamodb')}`]);
       await new Promise((r) => setTimeout(r, 300));
     },
+    onOutput(listener) {
+      listeners.push(listener);
+      attach(child);
+    },
     async restart(next = env) {
       child = await launch(dataDir, port, next);
+      attach(child);
     },
   };
   return stack;
@@ -211,4 +226,98 @@ export const MEETING = {
 
 export async function advanceClock(stack: RunningStack, advance: string) {
   await fetch(`${stack.url}/_local/clock`, { method: 'POST', body: JSON.stringify({ advance }) });
+}
+
+/** Suite sizes: small enough for CI, the issue's full sizes under `npm run test:heavy`. */
+export const heavy = process.env.FANGFAN_HEAVY === '1';
+export const scale = (ci: number, full: number) => (heavy ? full : ci);
+
+export async function countItems(stack: RunningStack): Promise<Record<string, number>> {
+  return ((await (await fetch(`${stack.url}/_local/stats`)).json()) as { items: Record<string, number> })
+    .items;
+}
+
+export async function auditTrail(
+  stack: RunningStack,
+  id: string,
+): Promise<{ action: string; by: string; at: string }[]> {
+  const token = await staffToken(stack);
+  const response = await fetch(`${stack.url}/applications/${id}/audit`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return ((await response.json()) as { items: { action: string; by: string; at: string }[] }).items;
+}
+
+/** Who decides a stage in the sample directory. */
+export function approverFor(stage: string, village: string): string | undefined {
+  const n = village.slice(-3);
+  return {
+    GROUP_REVIEW: `p-gl-${n}`,
+    VILLAGE_REVIEW: `p-vc-${n}`,
+    OBJECTION_REVIEW: `p-vc-${n}`,
+    TOWNSHIP_REVIEW: 'p-tr-105',
+    DISTRICT_FILING: 'p-df-302',
+    SYSTEM_ENTRY: 'p-se-302',
+  }[stage];
+}
+
+/** The newest link sent to a person for one application (links name the application). */
+export async function caseLink(
+  stack: RunningStack,
+  personId: string,
+  applicationId: string,
+): Promise<string | undefined> {
+  const items = (await outbox(stack, personId)).filter((m) => m.link && m.text.includes(applicationId));
+  return items.at(-1)?.link;
+}
+
+/**
+ * Moves a case one human step on if it waits for a person: finds that person's link for the case and
+ * decides. Returns the stage it found.
+ */
+export async function stepCase(
+  stack: RunningStack,
+  id: string,
+  decision: 'approve' | 'reject' = 'approve',
+): Promise<string> {
+  const app = await getApplication(stack, id);
+  const personId = approverFor(app.stage, app.village);
+  if (!personId) return app.stage;
+  const link = await caseLink(stack, personId, id);
+  if (!link) return app.stage;
+  const body =
+    decision === 'reject'
+      ? { decision, comment: '经核实不符合纳入条件' }
+      : {
+          decision,
+          ...(app.stage === 'VILLAGE_REVIEW' || app.stage === 'OBJECTION_REVIEW' ? { meeting: MEETING } : {}),
+        };
+  const response = await fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  // 409/410: decided already or the step moved on; the next call sees the new stage
+  if (![200, 409, 410].includes(response.status))
+    throw new Error(`decision refused: ${response.status} ${await response.text()}`);
+  return app.stage;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+export async function pool<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!, index);
+      }
+    }),
+  );
+  return results;
 }

@@ -1,0 +1,307 @@
+/**
+ * R1 forged, stale and replayed calls; R2 duplicate deliveries; R3 concurrent decisions; R6 generated
+ * malformed input on every public endpoint; R8 personal data in logs, outbox and pages. Each prints its
+ * figure. CI runs them at small sizes; `npm run test:heavy` at the issue's.
+ */
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signWebhook } from '#http/webhook-auth';
+import {
+  applicationBody,
+  auditTrail,
+  countItems,
+  decide,
+  getApplication,
+  linkFor,
+  outbox,
+  pool,
+  type RunningStack,
+  scale,
+  startStack,
+  until,
+  upload,
+  waitForStage,
+  webhook,
+} from '../support/local-stack.ts';
+
+let stack: RunningStack;
+let logs = '';
+
+beforeAll(async () => {
+  stack = await startStack({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
+  stack.onOutput((chunk) => {
+    logs += chunk;
+  });
+}, 180_000);
+afterAll(async () => {
+  await stack?.kill();
+});
+
+function headersFor(raw: string, o: { secret?: string; timestamp?: number; nonce?: string } = {}) {
+  const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000));
+  const nonce = o.nonce ?? randomBytes(12).toString('hex');
+  return {
+    'content-type': 'application/json',
+    'x-fangfan-channel': 'hotline',
+    'x-fangfan-timestamp': timestamp,
+    'x-fangfan-nonce': nonce,
+    'x-fangfan-signature': signWebhook(o.secret ?? stack.secrets.hotline, timestamp, nonce, raw),
+  };
+}
+
+const send = async (path: string, raw: string, headers: Record<string, string>) => {
+  const response = await fetch(`${stack.url}${path}`, { method: 'POST', headers, body: raw });
+  await response.arrayBuffer();
+  return response.status;
+};
+
+describe('R1 forged, stale and replayed webhook calls', () => {
+  it('accepts none and writes nothing', async () => {
+    // prepare: one accepted call whose headers are then replayed
+    const acceptedRaw = JSON.stringify(applicationBody());
+    const acceptedHeaders = headersFor(acceptedRaw);
+    expect(await send('/webhooks/applications', acceptedRaw, acceptedHeaders)).toBe(202);
+    const acceptedId = (
+      (await (await fetch(`${stack.url}/_local/outbox`)).json()) as { items: { text: string }[] }
+    ).items
+      .map((m) => /编号(\d{12}-\w+)/.exec(m.text)?.[1])
+      .filter(Boolean)
+      .at(-1)!;
+    // let its workflow park at the commitment before counting
+    await until('the case parked', async () =>
+      (await auditTrail(stack, acceptedId)).some((a) => a.action === 'COMMITMENT_AWAITED'),
+    );
+    const before = await countItems(stack);
+    const n = scale(150, 1000);
+    // act
+    const statuses = await pool(
+      Array.from({ length: n }, (_, i) => i),
+      20,
+      async (i) => {
+        const raw = JSON.stringify(applicationBody());
+        switch (i % 4) {
+          case 0:
+            return send('/webhooks/applications', raw, headersFor(raw, { secret: 'not-the-secret' }));
+          case 1:
+            return send(
+              '/webhooks/applications',
+              raw,
+              headersFor(raw, { timestamp: Math.floor(Date.now() / 1000) - 301 - i }),
+            );
+          case 2:
+            return send('/webhooks/applications', acceptedRaw, acceptedHeaders);
+          default: {
+            const h = headersFor(raw);
+            return send(
+              '/webhooks/applications',
+              JSON.stringify({ ...JSON.parse(raw), reason: '篡改后的申请理由' }),
+              h,
+            );
+          }
+        }
+      },
+    );
+    // assess
+    const accepted = statuses.filter((s) => s < 300).length;
+    console.log(
+      `R1: ${n} forged/stale/replayed calls → ${accepted} accepted; statuses ${JSON.stringify(countBy(statuses))}`,
+    );
+    expect(accepted).toBe(0);
+    expect(statuses.every((s) => s === 401 || s === 409)).toBe(true);
+    expect(await countItems(stack)).toEqual(before);
+  });
+});
+
+describe('R2 each legitimate application delivered 5 times concurrently', () => {
+  it('creates exactly one application each', async () => {
+    const n = scale(40, 200);
+    const bodies = Array.from({ length: n }, () =>
+      applicationBody({ village: '341302105202', group: '第二村民小组' }),
+    );
+    const before = (await countItems(stack)).APPLICATION ?? 0;
+    const answers = await pool(
+      bodies.flatMap((body) => Array.from({ length: 5 }, () => body)),
+      50,
+      (body) => webhook(stack, '/webhooks/applications', body),
+    );
+    const ids = new Map<string, Set<string>>();
+    for (const [i, answer] of answers.entries()) {
+      expect(answer.status).toBe(202);
+      const key = bodies[Math.floor(i / 5)]!.requestId;
+      ids.set(key, (ids.get(key) ?? new Set()).add(answer.body.applicationId));
+    }
+    const created = ((await countItems(stack)).APPLICATION ?? 0) - before;
+    console.log(`R2: ${n} applications × 5 deliveries → ${created} applications created`);
+    expect([...ids.values()].every((set) => set.size === 1)).toBe(true);
+    expect(created).toBe(n);
+  });
+});
+
+describe('R3 concurrent decisions on one approval', () => {
+  it('records exactly one; the rest are 409 and the workflow moves once', async () => {
+    const submitted = await webhook(stack, '/webhooks/applications', applicationBody());
+    await upload(submitted.body.commitment.uploadUrl);
+    const id = submitted.body.applicationId;
+    await waitForStage(stack, id, 'GROUP_REVIEW');
+    const link = await linkFor(stack, 'p-gl-201');
+    const n = 100;
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        decide(link, i % 2 ? { decision: 'approve' } : { decision: 'reject', comment: `并发测试${i}` }),
+      ),
+    );
+    const recorded = results.filter((r) => r.status === 200);
+    console.log(
+      `R3: ${n} concurrent decisions → ${recorded.length} recorded; statuses ${JSON.stringify(countBy(results.map((r) => r.status)))}`,
+    );
+    for (const r of results.filter((r) => r.status !== 200 && r.status !== 409))
+      console.log(JSON.stringify(r.body));
+    expect(recorded).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(n - 1);
+    const final = recorded[0]!.body.stage === 'REJECTED' ? 'REJECTED' : 'VILLAGE_REVIEW';
+    await waitForStage(stack, id, final);
+    const app = await getApplication(stack, id);
+    expect(
+      app.history.filter((h: { stage: string; decision: string }) => h.stage === 'GROUP_REVIEW'),
+    ).toHaveLength(1);
+  });
+});
+
+describe('R6 generated malformed input on every public endpoint', () => {
+  it('never answers 5xx and never writes', async () => {
+    const submitted = await webhook(
+      stack,
+      '/webhooks/applications',
+      applicationBody({ village: '341302105203', group: '第一村民小组' }),
+    );
+    await upload(submitted.body.commitment.uploadUrl);
+    await waitForStage(stack, submitted.body.applicationId, 'GROUP_REVIEW');
+    const link = await linkFor(stack, 'p-gl-203');
+    const before = await countItems(stack);
+    const validApplication = applicationBody();
+    const validObjection = {
+      requestId: 'obj-0000001',
+      applicationId: submitted.body.applicationId,
+      objector: { name: '李四', phone: '13900001111' },
+      content: '反映情况',
+    };
+    const validDecision = { decision: 'approve', comment: '同意' };
+
+    // a mutation that always breaks the schema: a wrong type, a missing required field, or an unknown key
+    const junk = fc.oneof(
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 3 }),
+      fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }),
+    );
+    const breakObject = (valid: Record<string, unknown>, requiredStrings: string[]) =>
+      fc.oneof(
+        fc
+          .record({
+            field: fc.constantFrom(...requiredStrings),
+            value: junk.filter((v) => typeof v !== 'string'),
+          })
+          .map(({ field, value }) => setPath(valid, field, value)),
+        fc.constantFrom(...requiredStrings).map((field) => setPath(valid, field, undefined)),
+        fc
+          .string({ minLength: 1, maxLength: 12 })
+          .filter((k) => !(k in valid))
+          .map((key) => ({ ...valid, [key]: 1 })),
+        fc.string({ maxLength: 200 }).map((text) => text),
+      );
+    const cases = fc.oneof(
+      breakObject(validApplication, [
+        'requestId',
+        'village',
+        'group',
+        'applicant',
+        'applicant.name',
+        'applicant.idNumber',
+        'applicant.phone',
+        'reason',
+        'riskTypes',
+        'declaredAnnualIncome',
+        'householdSize',
+      ]).map((body) => ({ path: '/webhooks/applications', body, signed: true })),
+      breakObject(validObjection, [
+        'requestId',
+        'applicationId',
+        'objector',
+        'objector.name',
+        'objector.phone',
+        'content',
+      ]).map((body) => ({ path: '/webhooks/objections', body, signed: true })),
+      breakObject({ requestId: 'cu-00000001' }, ['requestId']).map((body) => ({
+        path: `/webhooks/applications/${submitted.body.applicationId}/commitment-url`,
+        body,
+        signed: true,
+      })),
+      breakObject(validDecision, ['decision']).map((body) => ({
+        path: new URL(link).pathname + new URL(link).search,
+        body,
+        signed: false,
+      })),
+    );
+    const n = scale(400, 10_000);
+    const statuses: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ path, body, signed }) => {
+        const raw = typeof body === 'string' ? body : JSON.stringify(body);
+        const headers = signed
+          ? headersFor(raw)
+          : { 'content-type': 'application/json', accept: 'application/json' };
+        const status = await send(path, raw, headers);
+        statuses.push(status);
+        return status >= 400 && status < 500;
+      }),
+      { numRuns: n },
+    );
+    const staff = await fetch(`${stack.url}/villages/not-a-code/applications?stage=%00`, {
+      headers: { authorization: 'Bearer x.y' },
+    });
+    statuses.push(staff.status);
+    console.log(`R6: ${n} generated malformed requests → statuses ${JSON.stringify(countBy(statuses))}`);
+    expect(statuses.some((s) => s >= 500)).toBe(false);
+    expect(await countItems(stack)).toEqual(before);
+  }, 900_000);
+});
+
+describe('R8 personal data', () => {
+  it('never shows a whole ID number or phone number in logs, outbox texts or pages', async () => {
+    const body = applicationBody({ applicant: { ...applicationBody().applicant, phone: '13712345678' } });
+    const submitted = await webhook(stack, '/webhooks/applications', body);
+    await upload(submitted.body.commitment.uploadUrl);
+    await waitForStage(stack, submitted.body.applicationId, 'GROUP_REVIEW');
+    const page = await (await fetch(await linkFor(stack, 'p-gl-201'))).text();
+    const texts = (await outbox(stack)).map((m) => `${m.text} ${m.link ?? ''}`).join('\n');
+    const whole = [body.applicant.idNumber, body.applicant.phone];
+    console.log(
+      `R8: ${logs.length} bytes of logs, ${texts.length} of outbox text, ${page.length} of page checked`,
+    );
+    for (const value of whole) {
+      expect(logs).not.toContain(value);
+      expect(texts).not.toContain(value);
+      expect(page).not.toContain(value);
+    }
+    expect(page).toContain(
+      `${body.applicant.idNumber.slice(0, 6)}********${body.applicant.idNumber.slice(-4)}`,
+    );
+  });
+});
+
+function countBy(values: number[]): Record<string, number> {
+  return values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
+}
+
+function setPath(object: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const copy = structuredClone(object);
+  const keys = path.split('.');
+  let target = copy as Record<string, any>;
+  for (const key of keys.slice(0, -1)) target = target[key];
+  if (value === undefined) delete target[keys.at(-1)!];
+  else target[keys.at(-1)!] = value;
+  return copy;
+}
