@@ -23,3 +23,11 @@ export async function waitFor(check: () => Promise<unknown>, timeoutMs: number):
     }
   }
 }
+
+export function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}

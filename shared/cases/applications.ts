@@ -15,6 +15,7 @@ import { maskText } from '#domain/masking';
 import { HttpError, validationFailed } from '#http/errors';
 import type { VerifiedWebhook } from '#http/webhook-auth';
 import { s3 } from '#runtime/clients';
+import { crashPoint } from '#runtime/crash-points';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
@@ -127,6 +128,7 @@ export async function submitApplication(
     return response;
   });
   const applicationId = (answer.body as { applicationId?: string }).applicationId;
+  crashPoint('application-written');
   if (applicationId) {
     // Also on a repeat: a start that failed after the write is retried by the caller's retry.
     await startCase(applicationId, {

@@ -321,3 +321,36 @@ export async function pool<T, R>(
   );
   return results;
 }
+
+/**
+ * Drives cases to their end by approving every step that waits for a person, and moving the business
+ * clock past publicity when nothing else can move. `leave` names cases nobody acts on (to lapse).
+ */
+export async function driveAll(stack: RunningStack, ids: string[], options: { leave?: Set<string>; reject?: Set<string>; timeoutMs?: number } = {}) {
+  const end = Date.now() + (options.timeoutMs ?? 120_000);
+  const stages = new Map<string, string>();
+  let idleRounds = 0;
+  for (;;) {
+    const open = ids.filter((id) => !['ACTIVE', 'REJECTED', 'LAPSED'].includes(stages.get(id) ?? ''));
+    if (open.length === 0) return stages;
+    if (Date.now() > end) throw new Error(`cases still open: ${open.map((id) => `${id}:${stages.get(id)}`).join(', ')}`);
+    let moved = false;
+    await pool(open, 10, async (id) => {
+      if (options.leave?.has(id)) {
+        stages.set(id, (await getApplication(stack, id)).stage);
+        return;
+      }
+      const before = stages.get(id);
+      const stage = await stepCase(stack, id, options.reject?.has(id) ? 'reject' : 'approve');
+      stages.set(id, stage);
+      if (stage !== before) moved = true;
+    });
+    idleRounds = moved ? 0 : idleRounds + 1;
+    // Nothing a person can do: publicity or timeouts wait for the clock.
+    if (idleRounds >= 3) {
+      await advanceClock(stack, 'P4D');
+      idleRounds = 0;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
