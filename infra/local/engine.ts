@@ -71,6 +71,8 @@ export class LocalEngine {
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly runs = new Map<string, { abort: () => void; generation: number }>();
   private readonly pending = new Map<string, PendingTask>();
+  /** starts in flight per execution name, so two concurrent starts are served one after the other */
+  private readonly starting = new Map<string, Promise<{ executionArn: string; startDate: number }>>();
   /** Waits whose time has come, per execution: passed at once on the next run */
   private readonly dueWaits = new Map<string, Set<string>>();
   private readonly cancels = new Map<string, (() => void)[]>();
@@ -109,7 +111,18 @@ export class LocalEngine {
     return machine;
   }
 
-  async start(
+  /** Starts by name at most once, even when the same start arrives twice at the same moment. */
+  start(name: string, stateMachineArn: string, input: Json): Promise<{ executionArn: string; startDate: number }> {
+    const previous = this.starting.get(name) ?? Promise.resolve();
+    const attempt = previous.catch(() => undefined).then(() => this.startOnce(name, stateMachineArn, input));
+    this.starting.set(name, attempt);
+    attempt.finally(() => {
+      if (this.starting.get(name) === attempt) this.starting.delete(name);
+    }).catch(() => undefined);
+    return attempt;
+  }
+
+  private async startOnce(
     name: string,
     stateMachineArn: string,
     input: Json,

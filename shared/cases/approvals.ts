@@ -91,6 +91,7 @@ export async function decide(
   ctx: CaseContext,
   access: ApprovalAccess,
   body: DecisionRequest,
+  attempt = 1,
 ): Promise<{ status: 'recorded'; stage: string }> {
   const { approval, application, approver } = access;
   const status = approvalStatus(access);
@@ -151,6 +152,11 @@ export async function decide(
     if (error instanceof ConflictError) {
       const fresh = await ctx.store.getApproval(approval.approvalId);
       if (fresh?.status === 'DECIDED') throw new HttpError('ALREADY_DECIDED', '此审批已作出决定');
+      // Still open: the case record or the step's token changed meanwhile (a restart, a reminder).
+      const freshApplication = await ctx.store.getApplication(approval.applicationId);
+      if (fresh && freshApplication && attempt < 5) {
+        return decide(ctx, { ...access, approval: fresh, application: freshApplication }, body, attempt + 1);
+      }
       throw new HttpError('CONFLICT', '申请状态已变化，请刷新后重试');
     }
     throw error;

@@ -118,8 +118,8 @@ export async function requestApproval(
   for (let attempt = 0; ; attempt++) {
     const app = await mustGet(ctx, input.applicationId);
     const current = app.pendingApproval ? await ctx.store.getApproval(app.pendingApproval) : undefined;
+    let approval: Approval | undefined;
     try {
-      let approval: Approval;
       if (current && current.stage === input.stage) {
         if (current.status === 'DECIDED') {
           await completeTask(input.taskToken, decisionOutput(current));
@@ -141,9 +141,14 @@ export async function requestApproval(
       }
       return;
     } catch (error) {
-      // decided or changed meanwhile: read again (a decision is then handed on)
-      if (error instanceof ConflictError && attempt < 5) continue;
-      throw error;
+      if (!(error instanceof ConflictError) || attempt >= 5) throw error;
+      // Decided while this step was still sending links: hand the decision on and stop. Never open a
+      // second approval for a step whose approval exists; the case may already be further on.
+      const ours = approval && (await ctx.store.getApproval(approval.approvalId));
+      if (ours?.status === 'DECIDED') {
+        await completeTask(input.taskToken, decisionOutput(ours));
+        return;
+      }
     }
   }
 }

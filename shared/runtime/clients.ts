@@ -14,22 +14,25 @@ const localCredentials = (id: string, secret: string) =>
 
 let documentClient: DynamoDBDocumentClient | undefined;
 export function ddb(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: process.env.DYNAMODB_ENDPOINT,
-      ...(process.env.DYNAMODB_ENDPOINT
-        ? { region: 'local', credentials: localCredentials('local', 'local') }
-        : {}),
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
-  injectFaults(documentClient, 'dynamodb');
+  if (!documentClient) {
+    documentClient = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: process.env.DYNAMODB_ENDPOINT,
+        ...(process.env.DYNAMODB_ENDPOINT
+          ? { region: 'local', credentials: localCredentials('local', 'local') }
+          : {}),
+      }),
+      { marshallOptions: { removeUndefinedValues: true } },
+    );
+    injectFaults(documentClient, 'dynamodb');
+  }
   return documentClient;
 }
 
 let s3Client: S3Client | undefined;
 export function s3(): S3Client {
-  s3Client ??= new S3Client(
+  if (s3Client) return s3Client;
+  s3Client = new S3Client(
     process.env.S3_ENDPOINT
       ? {
           endpoint: process.env.S3_ENDPOINT,

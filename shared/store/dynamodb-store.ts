@@ -438,9 +438,10 @@ export class DynamoStore implements Store {
         Put: {
           TableName: this.table,
           Item: { PK: keys.approval(approval.approvalId), SK: 'AP', ...decided },
-          ConditionExpression: '#status = :pending',
+          // the token read must still be the current one, or the workflow would not hear the decision
+          ConditionExpression: '#status = :pending AND taskToken = :token',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'PENDING' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':token': approval.taskToken },
         },
       },
       ...this.applicationWrites(previous, change),

@@ -95,6 +95,19 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
 
 export const nonce = () => randomBytes(12).toString('hex');
 
+/** fetch that tries again on a 5xx or a refused connection, as an integrator's client does. */
+export async function fetchRetry(url: string, init?: RequestInit, attempts = 8): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await fetch(url, init);
+      if (response.status < 500 || attempt >= attempts) return response;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+  }
+}
+
 export async function webhook(
   stack: RunningStack,
   path: string,
@@ -149,7 +162,7 @@ export async function upload(uploadUrl: string, bytes: Buffer = PDF) {
 }
 
 export async function staffToken(stack: RunningStack, personId = 'p-df-302'): Promise<string> {
-  const response = await fetch(`${stack.url}/_local/login`, {
+  const response = await fetchRetry(`${stack.url}/_local/login`, {
     method: 'POST',
     body: JSON.stringify({ personId }),
   });
@@ -158,7 +171,7 @@ export async function staffToken(stack: RunningStack, personId = 'p-df-302'): Pr
 
 export async function getApplication(stack: RunningStack, id: string) {
   const token = await staffToken(stack);
-  const response = await fetch(`${stack.url}/applications/${id}`, {
+  const response = await fetchRetry(`${stack.url}/applications/${id}`, {
     headers: { authorization: `Bearer ${token}` },
   });
   return (await response.json()) as any;
@@ -194,7 +207,7 @@ export const waitForStage = (stack: RunningStack, id: string, stage: string, tim
   );
 
 export async function outbox(stack: RunningStack, to?: string) {
-  const response = await fetch(`${stack.url}/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`);
+  const response = await fetchRetry(`${stack.url}/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`);
   return ((await response.json()) as { items: any[] }).items;
 }
 
@@ -242,7 +255,7 @@ export async function auditTrail(
   id: string,
 ): Promise<{ action: string; by: string; at: string }[]> {
   const token = await staffToken(stack);
-  const response = await fetch(`${stack.url}/applications/${id}/audit`, {
+  const response = await fetchRetry(`${stack.url}/applications/${id}/audit`, {
     headers: { authorization: `Bearer ${token}` },
   });
   return ((await response.json()) as { items: { action: string; by: string; at: string }[] }).items;
@@ -292,7 +305,7 @@ export async function stepCase(
           decision,
           ...(app.stage === 'VILLAGE_REVIEW' || app.stage === 'OBJECTION_REVIEW' ? { meeting: MEETING } : {}),
         };
-  const response = await fetch(link, {
+  const response = await fetchRetry(link, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
