@@ -112,13 +112,19 @@ export class LocalEngine {
   }
 
   /** Starts by name at most once, even when the same start arrives twice at the same moment. */
-  start(name: string, stateMachineArn: string, input: Json): Promise<{ executionArn: string; startDate: number }> {
+  start(
+    name: string,
+    stateMachineArn: string,
+    input: Json,
+  ): Promise<{ executionArn: string; startDate: number }> {
     const previous = this.starting.get(name) ?? Promise.resolve();
     const attempt = previous.catch(() => undefined).then(() => this.startOnce(name, stateMachineArn, input));
     this.starting.set(name, attempt);
-    attempt.finally(() => {
-      if (this.starting.get(name) === attempt) this.starting.delete(name);
-    }).catch(() => undefined);
+    attempt
+      .finally(() => {
+        if (this.starting.get(name) === attempt) this.starting.delete(name);
+      })
+      .catch(() => undefined);
     return attempt;
   }
 

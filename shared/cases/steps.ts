@@ -375,7 +375,7 @@ export async function reject(ctx: CaseContext, input: { applicationId: string })
     ctx,
     input.applicationId,
     (current) => {
-      if (current.stage === 'REJECTED' && current.outcome?.reason) return undefined;
+      if (current.outcome?.closedAt) return undefined;
       const hardStops = current.comparison?.hardStops ?? [];
       const reason =
         current.outcome?.reason ??
@@ -384,7 +384,7 @@ export async function reject(ctx: CaseContext, input: { applicationId: string })
         ...current,
         stage: 'REJECTED',
         pendingApproval: undefined,
-        outcome: { ...current.outcome, reason },
+        outcome: { ...current.outcome, reason, closedAt: nowIso() },
         history:
           hardStops.length && current.stage !== 'REJECTED'
             ? [

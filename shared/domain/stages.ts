@@ -171,6 +171,8 @@ export const firstReviewStage = (options: ChainOptions): ApprovalStage =>
 
 /** Every move the workflow may make; anything else is a bug and is refused by the store. */
 export function isAllowedTransition(from: Stage, to: Stage): boolean {
+  // staying put is always allowed: an ended case still gets its closing record
+  if (from === to) return true;
   if (isFinal(from)) return false;
   if (to === 'REJECTED' || to === 'LAPSED' || to === 'WITHDRAWN') return true;
   const allowed: Record<Stage, readonly Stage[]> = {

@@ -91,6 +91,8 @@ export interface Application {
     contactPerson?: ContactPerson;
     activatedAt?: string;
     assistancePlan?: { year: number; measures: { type: string; note: string }[] };
+    /** when the workflow's ending step recorded the end (its audit entry is written once) */
+    closedAt?: string;
   };
 }
 

@@ -63,7 +63,9 @@ describe('R5 transient faults', () => {
       const app = await getApplication(stack, id);
       const audit = await auditTrail(stack, id);
       const count = (action: string) => audit.filter((a) => a.action === action).length;
-      const decisions = app.history.filter((h: { decision: string }) => ['approve', 'return', 'reject'].includes(h.decision));
+      const decisions = app.history.filter((h: { decision: string }) =>
+        ['approve', 'return', 'reject'].includes(h.decision),
+      );
       expect(count('APPLICATION_SUBMITTED')).toBe(1);
       expect(count('COMMITMENT_ACCEPTED')).toBe(1);
       const trail = JSON.stringify({ history: app.history, audit: audit.map((a) => `${a.action}@${a.at}`) });
@@ -72,6 +74,8 @@ describe('R5 transient faults', () => {
       expect(count('MONITORING_ACTIVATED')).toBe(1);
     }
     const retried = answers.filter((a) => a.attempts > 1).length;
-    console.log(`R5: ${n} cases with 20% faults on DynamoDB, S3 and the notifier → ${n} ACTIVE; ${retried} intakes needed a retry; audit matches history`);
+    console.log(
+      `R5: ${n} cases with 20% faults on DynamoDB, S3 and the notifier → ${n} ACTIVE; ${retried} intakes needed a retry; audit matches history`,
+    );
   }, 1_200_000);
 });

@@ -339,14 +339,19 @@ export async function pool<T, R>(
  * Drives cases to their end by approving every step that waits for a person, and moving the business
  * clock past publicity when nothing else can move. `leave` names cases nobody acts on (to lapse).
  */
-export async function driveAll(stack: RunningStack, ids: string[], options: { leave?: Set<string>; reject?: Set<string>; timeoutMs?: number } = {}) {
+export async function driveAll(
+  stack: RunningStack,
+  ids: string[],
+  options: { leave?: Set<string>; reject?: Set<string>; timeoutMs?: number } = {},
+) {
   const end = Date.now() + (options.timeoutMs ?? 120_000);
   const stages = new Map<string, string>();
   let idleRounds = 0;
   for (;;) {
     const open = ids.filter((id) => !['ACTIVE', 'REJECTED', 'LAPSED'].includes(stages.get(id) ?? ''));
     if (open.length === 0) return stages;
-    if (Date.now() > end) throw new Error(`cases still open: ${open.map((id) => `${id}:${stages.get(id)}`).join(', ')}`);
+    if (Date.now() > end)
+      throw new Error(`cases still open: ${open.map((id) => `${id}:${stages.get(id)}`).join(', ')}`);
     let moved = false;
     await pool(open, 10, async (id) => {
       if (options.leave?.has(id)) {

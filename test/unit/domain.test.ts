@@ -152,5 +152,6 @@ describe('stages', () => {
     expect(isAllowedTransition('ACTIVE', 'REJECTED')).toBe(false);
     expect(isAllowedTransition('GROUP_REVIEW', 'TOWNSHIP_REVIEW')).toBe(false);
     expect(isAllowedTransition('PUBLICITY', 'OBJECTION_REVIEW')).toBe(true);
+    expect(isAllowedTransition('REJECTED', 'REJECTED')).toBe(true);
   });
 });
