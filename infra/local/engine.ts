@@ -47,8 +47,12 @@ interface ExecutionRecord {
   error?: string;
   startedAt: string;
   checkpoint: Checkpoint;
-  /** transitions counted from StateEntered events (for the cost model) */
+  /** state transitions as Step Functions would bill them (StateEntered events, replays excluded) */
   transitions: number;
+  /** Lambda invocations the workflow made (for the cost model) */
+  invocations?: number;
+  /** StateEntered events of local replays: re-entering states to resume after a restart or a Wait */
+  replayed?: number;
 }
 
 interface PendingTask {
@@ -76,6 +80,8 @@ export class LocalEngine {
   /** Waits whose time has come, per execution: passed at once on the next run */
   private readonly dueWaits = new Map<string, Set<string>>();
   private readonly cancels = new Map<string, (() => void)[]>();
+  /** nested states entered since the last top-level checkpoint, per execution */
+  private readonly sinceCheckpoint = new Map<string, string[]>();
   private readonly topLevel: Set<string>;
   private readonly allStates = new Map<string, Json>();
   private generation = 0;
@@ -186,6 +192,11 @@ export class LocalEngine {
     return this.executions.get(name);
   }
 
+  /** Executions running in this engine now. */
+  openExecutions(): number {
+    return [...this.executions.values()].filter((e) => e.status === 'RUNNING').length;
+  }
+
   sendTaskSuccess(taskToken: string, output: string): void {
     const task = this.pending.get(taskToken);
     if (!task) throw new EngineError('TaskDoesNotExist', 'Task does not exist anymore');
@@ -208,7 +219,15 @@ export class LocalEngine {
   }
 
   /** Runs an execution from its checkpoint. */
+  /**
+   * Runs an execution from its checkpoint. States a resumed run enters again are counted as replays,
+   * apart from the transitions Step Functions would bill.
+   */
   private run(record: ExecutionRecord, resumed: boolean): void {
+    // States this run enters again only because it resumes: the checkpoint, and whatever the previous
+    // run had entered since (both branches of a Parallel waiting at its Wait).
+    const replay = resumed ? [record.checkpoint.state, ...(this.sinceCheckpoint.get(record.name) ?? [])] : [];
+    this.sinceCheckpoint.set(record.name, []);
     if (this.stopped) return;
     const generation = ++this.generation;
     for (const cancel of this.cancels.get(record.name) ?? []) cancel();
@@ -256,8 +275,14 @@ export class LocalEngine {
         if (!current()) break;
         for (const listener of this.onEvent) listener(record.name, event);
         if (event.type !== 'StateEntered') continue;
-        record.transitions++;
         const { name, input } = event.state;
+        const replayIndex = replay.indexOf(name);
+        if (replayIndex >= 0) {
+          replay.splice(replayIndex, 1);
+          record.replayed = (record.replayed ?? 0) + 1;
+        } else record.transitions++;
+        if (this.topLevel.has(name)) this.sinceCheckpoint.set(record.name, []);
+        else this.sinceCheckpoint.get(record.name)?.push(name);
         const state = this.allStates.get(name);
         if (this.topLevel.has(name)) {
           const keep = firstEntry && name === record.checkpoint.state;
@@ -322,16 +347,17 @@ export class LocalEngine {
       } else if (resource.endsWith(':lambda:invoke')) {
         overrides[name] = async (input) => ({
           StatusCode: 200,
-          Payload: await this.invoke(input.FunctionName, input.Payload),
+          Payload: await this.invoke(input.FunctionName, input.Payload, record),
         });
       } else {
-        overrides[name] = (input) => this.invoke(resource, input);
+        overrides[name] = (input) => this.invoke(resource, input, record);
       }
     }
     return overrides;
   }
 
-  private async invoke(functionArn: string, payload: Json): Promise<Json> {
+  private async invoke(functionArn: string, payload: Json, record?: ExecutionRecord): Promise<Json> {
+    if (record) record.invocations = (record.invocations ?? 0) + 1;
     const handler = this.options.handlers.get(functionArn);
     if (!handler) throw new EngineError('Lambda.ResourceNotFoundException', functionArn);
     const result = await handler(payload, {
@@ -360,7 +386,7 @@ export class LocalEngine {
       });
       this.cancels.get(record.name)?.push(cancel);
     }
-    this.invoke(input.FunctionName, input.Payload).catch((error: Error) => {
+    this.invoke(input.FunctionName, input.Payload, record).catch((error: Error) => {
       const task = this.pending.get(token);
       if (!task) return;
       this.pending.delete(token);

@@ -38,6 +38,8 @@ export interface LocalStack {
   secretsFile: string;
   engine: LocalEngine;
   clock: BusinessClock;
+  /** the DynamoDB Local JVM, for memory figures */
+  dynamoPid: number;
   stop(): Promise<void>;
 }
 
@@ -173,6 +175,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     secretsFile: keys.secretsFile,
     engine,
     clock,
+    dynamoPid: dynamo.process.pid ?? 0,
     async stop() {
       engine.stop();
       clock.stop();

@@ -570,9 +570,6 @@ export class DynamoStore implements Store {
       PK: keys.village(application.village),
       SK: keys.application(application.applicationId),
       type: 'APPLICATION',
-      // dashboards: applications of a township by stage
-      GSI1PK: `T#${application.village.slice(0, 9)}#${application.stage}`,
-      GSI1SK: `${application.updatedAt}#${application.applicationId}`,
       ...application,
     };
   }

@@ -1,0 +1,317 @@
+/**
+ * `npm run bench`: B1–B5 of the application chain, measured side by side in one run on one local
+ * stack, each appended as a dated row to BENCHMARKS.md. Sizes: BENCH_INTAKE (default 1000),
+ * BENCH_OPEN_CASES (default 10000). Not a test: nothing here asserts; targets are reported.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { build } from 'esbuild';
+import { signWebhook } from '#http/webhook-auth';
+import { ddb } from '#runtime/clients';
+import { DynamoStore } from '#store/dynamodb-store';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { applicationBody, MEETING, PDF } from '../support/local-stack.ts';
+
+const INTAKE = Number(process.env.BENCH_INTAKE ?? 1000);
+const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 10_000);
+const CLIENTS = 50;
+
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+async function pool<T>(count: number, limit: number, work: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await work(i);
+      }
+    }),
+  );
+  return results;
+}
+
+let secrets: { hotline: string };
+async function post(stack: LocalStack, path: string, body: unknown) {
+  const raw = JSON.stringify(body);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(12).toString('hex');
+  const response = await fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-fangfan-channel': 'hotline',
+      'x-fangfan-timestamp': timestamp,
+      'x-fangfan-nonce': nonce,
+      'x-fangfan-signature': signWebhook(secrets.hotline, timestamp, nonce, raw),
+    },
+    body: raw,
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+const store = () => new DynamoStore();
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 5): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+const linkFor = async (personId: string, applicationId: string) =>
+  (await store().listOutbox(personId)).find((m) => m.link && m.text.includes(applicationId))?.link;
+
+async function decide(link: string, body: unknown) {
+  const response = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  return response.status;
+}
+
+/** B1: applications per second through the gateway against raw PutItem per second, same DynamoDB Local. */
+async function b1(stack: LocalStack) {
+  const items = INTAKE * 3;
+  const rawStarted = performance.now();
+  await pool(items, CLIENTS, (i) =>
+    ddb().send(new PutCommand({ TableName: 'fangfan', Item: { PK: `BENCH#${i % 97}`, SK: `${i}`, payload: 'x'.repeat(900) } })),
+  );
+  const rawPerSecond = items / ((performance.now() - rawStarted) / 1000);
+  const latencies: number[] = [];
+  const started = performance.now();
+  const answers = await pool(INTAKE, CLIENTS, async (i) => {
+    const t = performance.now();
+    const answer = await post(stack, '/webhooks/applications', applicationBody({ village: `341302105${201 + (i % 3)}`, group: '第一村民小组' }));
+    latencies.push(performance.now() - t);
+    return answer;
+  });
+  const perSecond = INTAKE / ((performance.now() - started) / 1000);
+  const accepted = answers.filter((a) => a.status === 202).length;
+  return {
+    figures: `intake ${perSecond.toFixed(0)}/s vs raw PutItem ${rawPerSecond.toFixed(0)}/s → ratio ${(perSecond / rawPerSecond).toFixed(2)} (target ≥ 0.25); p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))} (target < 250 ms); ${accepted}/${INTAKE} accepted at ${CLIENTS} clients`,
+    answers,
+  };
+}
+
+/** B2: an approver's click until the next approver's link is in the outbox. */
+async function b2(answers: { body: any }[]) {
+  const cases = answers.slice(0, 60).filter((a) => a.body.applicationId.startsWith('341302105201'));
+  await pool(cases.length, 10, async (i) => {
+    const res = await fetch(cases[i]!.body.commitment.uploadUrl, { method: 'PUT', body: PDF });
+    await res.arrayBuffer();
+  });
+  const delays: number[] = [];
+  for (const c of cases) {
+    const id = c.body.applicationId as string;
+    const link = await waitFor(() => linkFor('p-gl-201', id));
+    const t = performance.now();
+    await decide(link, { decision: 'approve' });
+    await waitFor(() => linkFor('p-vc-201', id), 10_000, 2);
+    delays.push(performance.now() - t);
+  }
+  return `click → next approver notified over ${delays.length} cases: p50 ${ms(pct(delays, 50))}, p99 ${ms(pct(delays, 99))} (target p99 < 1 s)`;
+}
+
+/** Request units DynamoDB reports for every call the functions make (ReturnConsumedCapacity). */
+const capacity = { write: 0, read: 0 };
+function meterCapacity() {
+  ddb().middlewareStack.add(
+    (next) => async (args: any) => {
+      args.input.ReturnConsumedCapacity ??= 'TOTAL';
+      const result: any = await next(args);
+      const consumed = [result.output?.ConsumedCapacity ?? []].flat();
+      const units = consumed.reduce((sum: number, c: any) => sum + (c?.CapacityUnits ?? 0), 0);
+      if (process.env.BENCH_TRACE && units > 0) {
+        const what = args.input.TransactItems ? `T[${args.input.TransactItems.map((t: any) => Object.keys(t)[0] + ':' + String((Object.values(t)[0] as any).Key?.PK ?? (Object.values(t)[0] as any).Item?.PK).slice(0, 6)).join(',')}]` : String(args.input.Key?.PK ?? args.input.Item?.PK ?? args.input.KeyConditionExpression);
+        console.log('CAP', units, what);
+      }
+      if ('Item' in args.input || 'TransactItems' in args.input || 'UpdateExpression' in args.input) capacity.write += units;
+      else capacity.read += units;
+      return result;
+    },
+    { step: 'initialize', name: 'benchCapacityMeter' },
+  );
+}
+
+/** B3: transitions per application on the happy path, and the AWS bill per 10,000 applications. */
+async function b3(stack: LocalStack) {
+  const before = { ...capacity };
+  let apiRequests = 0;
+  const answer = await post(stack, '/webhooks/applications', applicationBody({ village: '341302105203', group: '第三村民小组' }));
+  apiRequests++;
+  const id = answer.body.applicationId as string;
+  await (await fetch(answer.body.commitment.uploadUrl, { method: 'PUT', body: PDF })).arrayBuffer();
+  const approve = async (personId: string, extra: object = {}) => {
+    const link = await waitFor(() => linkFor(personId, id));
+    await (await fetch(link, { headers: { accept: 'application/json' } })).arrayBuffer(); // the approver opens the page
+    await decide(link, { decision: 'approve', ...extra });
+    apiRequests += 2;
+  };
+  await approve('p-gl-203');
+  await approve('p-vc-203', { meeting: MEETING });
+  await waitFor(async () => ((await store().getApplication(id))?.publicity ? true : undefined));
+  await fetch(`${stack.url}/_local/clock`, { method: 'POST', body: JSON.stringify({ advance: 'P10D' }) });
+  await approve('p-tr-105');
+  await approve('p-df-302');
+  await approve('p-se-302');
+  await waitFor(async () => ((await store().getApplication(id))?.stage === 'ACTIVE' ? true : undefined));
+  await new Promise((r) => setTimeout(r, 500));
+  const record = stack.engine.describe(id)!;
+  const transitions = record.transitions;
+  const lambdaInvocations = apiRequests + 1 /* the S3 event */ + (record.invocations ?? 0);
+  const writes = capacity.write - before.write;
+  const reads = capacity.read - before.read;
+  const n = 10_000;
+  // List prices, us-east-1, on demand (2025): Step Functions Standard, Lambda arm64, DynamoDB on-demand,
+  // S3 Standard, API Gateway HTTP API.
+  const price = {
+    transition: 0.000025,
+    lambdaRequest: 0.2 / 1e6,
+    lambdaGbSecond: 0.0000133334,
+    write: 0.625 / 1e6,
+    read: 0.125 / 1e6,
+    s3Put: 0.005 / 1000,
+    s3Get: 0.0004 / 1000,
+    api: 1.0 / 1e6,
+  };
+  const rows: [string, string, number][] = [
+    ['Step Functions', `${transitions} transitions × $0.000025`, transitions * price.transition * n],
+    ['Lambda requests', `${lambdaInvocations} invocations`, lambdaInvocations * price.lambdaRequest * n],
+    ['Lambda compute', `${lambdaInvocations} × 0.5 GB × 0.2 s (assumed)`, lambdaInvocations * 0.5 * 0.2 * price.lambdaGbSecond * n],
+    ['DynamoDB', `${writes.toFixed(0)} WRU + ${reads.toFixed(0)} RRU (measured)`, (writes * price.write + reads * price.read) * n],
+    ['S3', '1 PUT + 1 GET, 100 KB stored a month', (price.s3Put + price.s3Get) * n + ((n * 0.1) / 1024) * 0.023],
+    ['HTTP API', `${apiRequests} requests`, apiRequests * price.api * n],
+  ];
+  const total = rows.reduce((sum, [, , cost]) => sum + cost, 0);
+  const table = [
+    '| item | per application | US$ per 10,000 |',
+    '|---|---|---|',
+    ...rows.map(([item, basis, cost]) => `| ${item} | ${basis} | ${cost.toFixed(2)} |`),
+    `| **total** | | **${total.toFixed(2)}** |`,
+  ].join('\n');
+  return {
+    figures: `${transitions} transitions per application on the happy path (target ≤ 25; ${record.replayed ?? 0} local replays not counted), ${lambdaInvocations} Lambda invocations, ${writes.toFixed(0)} WRU / ${reads.toFixed(0)} RRU; US$ ${total.toFixed(2)} per 10,000 applications (target ≤ 8)`,
+    table,
+  };
+}
+
+/** B4: each function's bundle (minified, AWS SDK provided by the runtime) and its cold import time. */
+async function b4() {
+  const dir = mkdtempSync(join(process.cwd(), '.bench-bundles-'));
+  const rows: string[] = [];
+  const names = execFileSync('ls', ['functions']).toString().trim().split('\n');
+  let worst = { size: 0, init: 0 };
+  try {
+    for (const name of names) {
+      const outfile = join(dir, `${name}.mjs`);
+      await build({
+        entryPoints: [`functions/${name}/handler.ts`],
+        bundle: true,
+        minify: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node22',
+        outfile,
+        external: ['@aws-sdk/*'],
+        banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
+        logLevel: 'silent',
+      });
+      const size = statSync(outfile).size;
+      const inits: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const out = spawnSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now();await import(${JSON.stringify(outfile)});console.log(performance.now()-t)`], { encoding: 'utf8' });
+        inits.push(Number(out.stdout.trim()));
+      }
+      const init = pct(inits, 50);
+      worst = { size: Math.max(worst.size, size), init: Math.max(worst.init, init) };
+      rows.push(`${name} ${(size / 1024).toFixed(0)} KB / ${init.toFixed(0)} ms`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return `largest bundle ${(worst.size / 1024).toFixed(0)} KB (target ≤ 500 KB), slowest cold import ${worst.init.toFixed(0)} ms (target ≤ 150 ms): ${rows.join('; ')}`;
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+/** B5: memory with open cases parked in waits, and the time a restart takes to resume them all. */
+async function b5(stack: LocalStack, dataDir: string) {
+  const started = performance.now();
+  await pool(OPEN_CASES, CLIENTS, async (i) => {
+    const answer = await post(stack, '/webhooks/applications', applicationBody({ village: `341302105${201 + (i % 3)}`, group: '第二村民小组' }));
+    if (answer.status !== 202) return;
+    const res = await fetch(answer.body.commitment.uploadUrl, { method: 'PUT', body: PDF });
+    await res.arrayBuffer();
+  });
+  const parkedIn = (performance.now() - started) / 1000;
+  await new Promise((r) => setTimeout(r, 5000));
+  global.gc?.();
+  const nodeRss = process.memoryUsage().rss;
+  const javaRss = rssOf(stack.dynamoPid);
+  await stack.stop();
+  const restartStarted = performance.now();
+  const again = await startLocalStack({ dataDir, port: 3999 });
+  const restartSeconds = (performance.now() - restartStarted) / 1000;
+  const resumed = again.engine.openExecutions();
+  await new Promise((r) => setTimeout(r, 3000));
+  const rssAfter = process.memoryUsage().rss;
+  await again.stop();
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  return `${OPEN_CASES} cases parked (made in ${parkedIn.toFixed(0)} s): runtime RSS ${gib(nodeRss)} (target ≤ 1 GiB) + DynamoDB Local JVM ${gib(javaRss)}; restart resumed ${resumed} executions in ${restartSeconds.toFixed(1)} s, RSS after ${gib(rssAfter)}`;
+}
+
+const row = (id: string, figures: string) => {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
+  return `| ${new Date().toISOString().slice(0, 10)} | ${id} | ${commit} | ${machine} | ${figures} |`;
+};
+
+const dataDir = mkdtempSync(join(tmpdir(), 'fangfan-bench-'));
+const stack = await startLocalStack({ dataDir, port: 3999, now: '2026-03-02T01:00:00Z' });
+meterCapacity();
+secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'));
+const only = process.env.BENCH_ONLY?.split(',');
+const lines: string[] = [];
+let tables = '';
+try {
+  // B3 first, on a quiet stack: it moves the business clock, which would wake every parked case.
+  const { figures: f3, table } = await b3(stack);
+  tables = table;
+  const { figures: f1, answers } = await b1(stack);
+  lines.push(row('B1', f1));
+  console.log('B1', f1);
+  const f2 = await b2(answers);
+  lines.push(row('B2', f2));
+  console.log('B2', f2);
+  lines.push(row('B3', f3));
+  console.log('B3', f3, `\n${table}`);
+  if (!only || only.includes('B4')) {
+    const f4 = await b4();
+    lines.push(row('B4', f4));
+    console.log('B4', f4);
+  }
+  if (!only || only.includes('B5')) {
+    const f5 = await b5(stack, dataDir);
+    lines.push(row('B5', f5));
+    console.log('B5', f5);
+  } else await stack.stop();
+} finally {
+  const file = 'BENCHMARKS.md';
+  if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n');
+  appendFileSync(file, `\n## Run of ${new Date().toISOString()}\n\n| date | benchmark | commit | machine | figures |\n|---|---|---|---|---|\n${lines.join('\n')}\n${tables ? `\nB3 bill per 10,000 applications:\n\n${tables}\n` : ''}`);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(0);
