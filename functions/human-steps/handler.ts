@@ -4,23 +4,23 @@
  * id; people only ever see links.
  */
 import middy from '@middy/core';
-import { z } from 'zod';
+import { discriminatedUnion, literal, number, object, string, enum as zEnum } from 'zod';
 import { caseContext } from '#cases/context';
 import { awaitCommitment, requestApproval } from '#cases/steps';
 import { validate } from '#http/body';
 import { withLogger } from '#http/middleware';
 
-const input = z.discriminatedUnion('step', [
-  z.object({
-    step: z.literal('awaitCommitment'),
-    applicationId: z.string(),
-    taskToken: z.string(),
-    escalation: z.number().int(),
+const input = discriminatedUnion('step', [
+  object({
+    step: literal('awaitCommitment'),
+    applicationId: string(),
+    taskToken: string(),
+    escalation: number().int(),
   }),
-  z.object({
-    step: z.literal('requestApproval'),
-    applicationId: z.string(),
-    stage: z.enum([
+  object({
+    step: literal('requestApproval'),
+    applicationId: string(),
+    stage: zEnum([
       'GROUP_REVIEW',
       'VILLAGE_REVIEW',
       'OBJECTION_REVIEW',
@@ -28,8 +28,8 @@ const input = z.discriminatedUnion('step', [
       'DISTRICT_FILING',
       'SYSTEM_ENTRY',
     ]),
-    taskToken: z.string(),
-    escalation: z.number().int(),
+    taskToken: string(),
+    escalation: number().int(),
   }),
 ]);
 

@@ -4,7 +4,7 @@
  * villages their roles cover.
  */
 import middy from '@middy/core';
-import { z } from 'zod';
+import { object, enum as zEnum } from 'zod';
 import { caseContext } from '#cases/context';
 import { applicationView } from '#cases/views';
 import { STAGES, scopeCovers } from '#domain/stages';
@@ -22,7 +22,7 @@ function callerId(event: HttpEvent): string {
   return personId;
 }
 
-const stageQuery = z.object({ stage: z.enum(STAGES, { error: '未知的阶段' }).optional() });
+const stageQuery = object({ stage: zEnum(STAGES, { error: '未知的阶段' }).optional() });
 
 const staff = async (event: HttpEvent) => {
   const ctx = await caseContext();

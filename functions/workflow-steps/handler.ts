@@ -3,21 +3,21 @@
  * counting, and the three endings (activate, reject, lapse).
  */
 import middy from '@middy/core';
-import { z } from 'zod';
+import { discriminatedUnion, literal, number, object, string } from 'zod';
 import { caseContext } from '#cases/context';
 import { activate, closePublicity, compareData, lapse, openPublicity, overdue, reject } from '#cases/steps';
 import { validate } from '#http/body';
 import { withLogger } from '#http/middleware';
 
-const byId = z.object({ applicationId: z.string() });
-const input = z.discriminatedUnion('step', [
-  byId.extend({ step: z.literal('openPublicity') }),
-  byId.extend({ step: z.literal('closePublicity') }),
-  byId.extend({ step: z.literal('compareData') }),
-  byId.extend({ step: z.literal('activate') }),
-  byId.extend({ step: z.literal('reject') }),
-  byId.extend({ step: z.literal('lapse') }),
-  byId.extend({ step: z.literal('overdue'), escalation: z.number().int() }),
+const byId = object({ applicationId: string() });
+const input = discriminatedUnion('step', [
+  byId.extend({ step: literal('openPublicity') }),
+  byId.extend({ step: literal('closePublicity') }),
+  byId.extend({ step: literal('compareData') }),
+  byId.extend({ step: literal('activate') }),
+  byId.extend({ step: literal('reject') }),
+  byId.extend({ step: literal('lapse') }),
+  byId.extend({ step: literal('overdue'), escalation: number().int() }),
 ]);
 
 const run = async (event: unknown) => {

@@ -42,9 +42,8 @@ export class FangfanFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         target: 'node22',
-        // ESM bundles need a `require` for the few CommonJS dependencies inside the SDK.
+        // The AWS SDK comes with the Node 22 runtime; an ESM bundle still needs `require` for bundled CommonJS code.
         banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-        externalModules: [],
       },
       ...props,
       environment: {

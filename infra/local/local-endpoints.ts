@@ -3,7 +3,7 @@
  * clock, and holiday data for a year the packaged calendar does not carry. Absent on AWS.
  */
 
-import { z } from 'zod';
+import { iso, object, string } from 'zod';
 import { configureCalendarYear } from '#cases/configuration';
 import { caseContext } from '#cases/context';
 import { parseJsonText, validate } from '#http/body';
@@ -14,16 +14,13 @@ import type { DynamoStore } from '#store/dynamodb-store';
 import type { BusinessClock } from './business-clock.ts';
 import type { LocalEndpoint } from './gateway.ts';
 
-const login = z.object({ personId: z.string({ error: 'personId 必填' }) });
-const clockMove = z
-  .object({
-    advance: z
-      .string()
-      .regex(/^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, '应为ISO 8601时长，如 P6D')
-      .optional(),
-    now: z.iso.datetime({ offset: true, error: '应为ISO 8601时间' }).optional(),
-  })
-  .refine((b) => b.advance || b.now, '需要 advance 或 now');
+const login = object({ personId: string({ error: 'personId 必填' }) });
+const clockMove = object({
+  advance: string()
+    .regex(/^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/, '应为ISO 8601时长，如 P6D')
+    .optional(),
+  now: iso.datetime({ offset: true, error: '应为ISO 8601时间' }).optional(),
+}).refine((b) => b.advance || b.now, '需要 advance 或 now');
 
 export function localEndpoints(deps: {
   store: DynamoStore;

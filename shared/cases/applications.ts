@@ -11,21 +11,21 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { perCapitaNetIncome } from '#domain/income';
-import { maskText } from '#domain/masking';
 import { HttpError, validationFailed } from '#http/errors';
 import type { VerifiedWebhook } from '#http/webhook-auth';
-import { s3 } from '#runtime/clients';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { crashPoint } from '#runtime/crash-points';
 import { logger } from '#runtime/logger';
-import type { ApplicationRequest, ObjectionRequest } from '#schemas/webhooks';
+import { s3 } from '#runtime/s3-client';
+import type { ApplicationRequest } from '#schemas/webhooks';
 import { hashIdNumber } from '#store/identity';
 import type { Application } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
 import { completeTask, startCase } from './sfn-tasks.ts';
+import { updateWithRetry } from './updates.ts';
 
 export const MAX_COMMITMENT_BYTES = 10 * 1024 * 1024;
 const UPLOAD_URL_SECONDS = 24 * 3600;
@@ -166,43 +166,6 @@ export async function issueCommitmentUrl(
   });
 }
 
-export async function lodgeObjection(
-  ctx: CaseContext,
-  webhook: VerifiedWebhook,
-  body: ObjectionRequest,
-  rawBody: string,
-): Promise<WebhookAnswer> {
-  const app = await ctx.store.getApplication(body.applicationId);
-  if (!app) throw new HttpError('NOT_FOUND', '申请不存在');
-  return oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
-    const at = nowIso();
-    if (app.stage !== 'PUBLICITY' || !app.publicity || app.publicity.endsAt <= at) {
-      throw new HttpError('NOT_IN_PUBLICITY', '该申请不在公示期内');
-    }
-    const objectionId = randomUUID();
-    const response = { status: 202, body: { objectionId } };
-    try {
-      await ctx.store.addObjection(
-        app,
-        { objectionId, name: body.objector.name, phone: body.objector.phone, content: body.content, at },
-        receipt(response),
-        {
-          action: 'OBJECTION_LODGED',
-          by: webhook.channel,
-          at,
-          detail: { objectionId, content: maskText(body.content) },
-        },
-      );
-    } catch (error) {
-      if (error instanceof ConflictError && error.reason === 'NOT_IN_PUBLICITY') {
-        throw new HttpError('NOT_IN_PUBLICITY', '该申请不在公示期内');
-      }
-      throw error;
-    }
-    return response;
-  });
-}
-
 /** Magic bytes of what a commitment scan may be, checked on content rather than name. */
 export function sniffContentType(
   head: Uint8Array,
@@ -314,34 +277,4 @@ async function quarantine(key: string): Promise<void> {
     throw error;
   }
   await s3().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: key }));
-}
-
-/**
- * Read, change, write on the version read; on a concurrent change read again. `change` returns
- * undefined when there is nothing to do.
- */
-export async function updateWithRetry(
-  ctx: CaseContext,
-  applicationId: string,
-  change: (current: Application) => Application | undefined,
-  audit: { action: string; by?: string; detail?: Record<string, unknown> },
-): Promise<Application | undefined> {
-  for (let attempt = 0; ; attempt++) {
-    const current = await ctx.store.getApplication(applicationId);
-    if (!current) throw new Error(`application ${applicationId} not found`);
-    const next = change(current);
-    if (!next) return current;
-    const at = nowIso();
-    const written = { ...next, version: current.version + 1, updatedAt: at };
-    try {
-      await ctx.store.updateApplication(current, {
-        next: written,
-        audit: { action: audit.action, by: audit.by ?? 'system', at, detail: audit.detail },
-      });
-      return written;
-    } catch (error) {
-      if (error instanceof ConflictError && error.reason === 'VERSION' && attempt < 8) continue;
-      throw error;
-    }
-  }
 }

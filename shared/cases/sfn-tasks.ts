@@ -3,8 +3,8 @@
  * `TaskDoesNotExist`, `InvalidToken`) means the step moved on; callers decide what that means.
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfn } from '#runtime/clients';
 import { config } from '#runtime/config';
+import { sfn } from '#runtime/sfn-client';
 
 const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 

@@ -20,9 +20,9 @@ import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
 import type { Application, Approval, Person } from '#store/model';
 import { ConflictError } from '#store/store';
-import { updateWithRetry } from './applications.ts';
 import type { CaseContext } from './context.ts';
 import { completeTask } from './sfn-tasks.ts';
+import { updateWithRetry } from './updates.ts';
 
 /** Reminder, then escalation to the level above (the last allowed), then the case lapses. */
 const maxEscalations = () => config.escalations;

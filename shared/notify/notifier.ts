@@ -3,9 +3,7 @@
  * `/_local/outbox`; WeCom group robots and SMS (SNS) are adapters chosen by configuration.
  */
 import { randomUUID } from 'node:crypto';
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { maskPhone } from '#domain/masking';
-import { sns } from '#runtime/clients';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { maybeFail } from '#runtime/faults';
@@ -57,8 +55,19 @@ export class WeComNotifier implements Notifier {
 
 /** SMS through SNS; the number is sent whole to SNS only and logged masked. */
 export class SmsNotifier implements Notifier {
+  // loaded on first use: most deployments notify through WeCom only
+  private client?: Promise<{
+    client: import('@aws-sdk/client-sns').SNSClient;
+    PublishCommand: typeof import('@aws-sdk/client-sns').PublishCommand;
+  }>;
+
   async send(n: Notification): Promise<void> {
-    await sns().send(
+    this.client ??= import('@aws-sdk/client-sns').then(({ SNSClient, PublishCommand }) => ({
+      client: new SNSClient({}),
+      PublishCommand,
+    }));
+    const { client, PublishCommand } = await this.client;
+    await client.send(
       new PublishCommand({
         PhoneNumber: `+86${n.to.phone}`,
         Message: n.link ? `${n.text} ${n.link}` : n.text,

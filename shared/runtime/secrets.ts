@@ -8,7 +8,6 @@
  * read once per container. Locally they come from the environment the local runtime prepared.
  */
 import { hkdfSync } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 export interface Secrets {
   hotline: string;
@@ -44,6 +43,8 @@ async function fromSecretsManager(arns: {
   hotline: string;
   miniProgram: string;
 }): Promise<Secrets> {
+  // loaded only on AWS: locally the keys come from the environment
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const client = new SecretsManagerClient({});
   const [master, hotline, miniProgram] = await Promise.all(
     [arns.keys, arns.hotline, arns.miniProgram].map(async (SecretId) => {

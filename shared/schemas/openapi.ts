@@ -2,7 +2,9 @@
  * The OpenAPI 3.1 document of CONTRACT.md, generated from the zod schemas the handlers use, so the
  * published contract and the validation cannot drift. `npm run openapi` writes `openapi.json`.
  */
-import { z } from 'zod';
+
+import type { z } from 'zod';
+import { array, object, string, toJSONSchema } from 'zod';
 import { decisionRecorded, decisionRequest } from './approvals.ts';
 import {
   applicationAccepted,
@@ -14,13 +16,13 @@ import {
 } from './webhooks.ts';
 
 const schema = (s: z.ZodType) =>
-  z.toJSONSchema(s, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
+  toJSONSchema(s, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
 
-const error = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+const error = object({
+  error: object({
+    code: string(),
+    message: string(),
+    fields: array(object({ path: string(), message: string() })).optional(),
   }),
 });
 

@@ -18,8 +18,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CalendarData } from '#domain/calendar';
 import { isAllowedTransition, isFinal } from '#domain/stages';
-import { ddb } from '#runtime/clients';
 import { config } from '#runtime/config';
+import { ddb } from '#runtime/dynamodb-client';
 import type {
   Application,
   Approval,

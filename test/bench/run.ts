@@ -5,15 +5,23 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { signWebhook } from '#http/webhook-auth';
-import { ddb } from '#runtime/clients';
+import { ddb } from '#runtime/dynamodb-client';
 import { DynamoStore } from '#store/dynamodb-store';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { applicationBody, MEETING, PDF } from '../support/local-stack.ts';
 
 const INTAKE = Number(process.env.BENCH_INTAKE ?? 1000);
@@ -75,7 +83,11 @@ const linkFor = async (personId: string, applicationId: string) =>
   (await store().listOutbox(personId)).find((m) => m.link && m.text.includes(applicationId))?.link;
 
 async function decide(link: string, body: unknown) {
-  const response = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
   return response.status;
 }
 
@@ -84,14 +96,23 @@ async function b1(stack: LocalStack) {
   const items = INTAKE * 3;
   const rawStarted = performance.now();
   await pool(items, CLIENTS, (i) =>
-    ddb().send(new PutCommand({ TableName: 'fangfan', Item: { PK: `BENCH#${i % 97}`, SK: `${i}`, payload: 'x'.repeat(900) } })),
+    ddb().send(
+      new PutCommand({
+        TableName: 'fangfan',
+        Item: { PK: `BENCH#${i % 97}`, SK: `${i}`, payload: 'x'.repeat(900) },
+      }),
+    ),
   );
   const rawPerSecond = items / ((performance.now() - rawStarted) / 1000);
   const latencies: number[] = [];
   const started = performance.now();
   const answers = await pool(INTAKE, CLIENTS, async (i) => {
     const t = performance.now();
-    const answer = await post(stack, '/webhooks/applications', applicationBody({ village: `341302105${201 + (i % 3)}`, group: '第一村民小组' }));
+    const answer = await post(
+      stack,
+      '/webhooks/applications',
+      applicationBody({ village: `341302105${201 + (i % 3)}`, group: '第一村民小组' }),
+    );
     latencies.push(performance.now() - t);
     return answer;
   });
@@ -132,10 +153,13 @@ function meterCapacity() {
       const consumed = [result.output?.ConsumedCapacity ?? []].flat();
       const units = consumed.reduce((sum: number, c: any) => sum + (c?.CapacityUnits ?? 0), 0);
       if (process.env.BENCH_TRACE && units > 0) {
-        const what = args.input.TransactItems ? `T[${args.input.TransactItems.map((t: any) => Object.keys(t)[0] + ':' + String((Object.values(t)[0] as any).Key?.PK ?? (Object.values(t)[0] as any).Item?.PK).slice(0, 6)).join(',')}]` : String(args.input.Key?.PK ?? args.input.Item?.PK ?? args.input.KeyConditionExpression);
+        const what = args.input.TransactItems
+          ? `T[${args.input.TransactItems.map((t: any) => Object.keys(t)[0] + ':' + String((Object.values(t)[0] as any).Key?.PK ?? (Object.values(t)[0] as any).Item?.PK).slice(0, 6)).join(',')}]`
+          : String(args.input.Key?.PK ?? args.input.Item?.PK ?? args.input.KeyConditionExpression);
         console.log('CAP', units, what);
       }
-      if ('Item' in args.input || 'TransactItems' in args.input || 'UpdateExpression' in args.input) capacity.write += units;
+      if ('Item' in args.input || 'TransactItems' in args.input || 'UpdateExpression' in args.input)
+        capacity.write += units;
       else capacity.read += units;
       return result;
     },
@@ -147,7 +171,11 @@ function meterCapacity() {
 async function b3(stack: LocalStack) {
   const before = { ...capacity };
   let apiRequests = 0;
-  const answer = await post(stack, '/webhooks/applications', applicationBody({ village: '341302105203', group: '第三村民小组' }));
+  const answer = await post(
+    stack,
+    '/webhooks/applications',
+    applicationBody({ village: '341302105203', group: '第三村民小组' }),
+  );
   apiRequests++;
   const id = answer.body.applicationId as string;
   await (await fetch(answer.body.commitment.uploadUrl, { method: 'PUT', body: PDF })).arrayBuffer();
@@ -187,9 +215,21 @@ async function b3(stack: LocalStack) {
   const rows: [string, string, number][] = [
     ['Step Functions', `${transitions} transitions × $0.000025`, transitions * price.transition * n],
     ['Lambda requests', `${lambdaInvocations} invocations`, lambdaInvocations * price.lambdaRequest * n],
-    ['Lambda compute', `${lambdaInvocations} × 0.5 GB × 0.2 s (assumed)`, lambdaInvocations * 0.5 * 0.2 * price.lambdaGbSecond * n],
-    ['DynamoDB', `${writes.toFixed(0)} WRU + ${reads.toFixed(0)} RRU (measured)`, (writes * price.write + reads * price.read) * n],
-    ['S3', '1 PUT + 1 GET, 100 KB stored a month', (price.s3Put + price.s3Get) * n + ((n * 0.1) / 1024) * 0.023],
+    [
+      'Lambda compute',
+      `${lambdaInvocations} × 0.5 GB × 0.2 s (assumed)`,
+      lambdaInvocations * 0.5 * 0.2 * price.lambdaGbSecond * n,
+    ],
+    [
+      'DynamoDB',
+      `${writes.toFixed(0)} WRU + ${reads.toFixed(0)} RRU (measured)`,
+      (writes * price.write + reads * price.read) * n,
+    ],
+    [
+      'S3',
+      '1 PUT + 1 GET, 100 KB stored a month',
+      (price.s3Put + price.s3Get) * n + ((n * 0.1) / 1024) * 0.023,
+    ],
     ['HTTP API', `${apiRequests} requests`, apiRequests * price.api * n],
   ];
   const total = rows.reduce((sum, [, , cost]) => sum + cost, 0);
@@ -223,13 +263,23 @@ async function b4() {
         target: 'node22',
         outfile,
         external: ['@aws-sdk/*'],
-        banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
+        banner: {
+          js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+        },
         logLevel: 'silent',
       });
       const size = statSync(outfile).size;
       const inits: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const out = spawnSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now();await import(${JSON.stringify(outfile)});console.log(performance.now()-t)`], { encoding: 'utf8' });
+        const out = spawnSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `const t=performance.now();await import(${JSON.stringify(outfile)});console.log(performance.now()-t)`,
+          ],
+          { encoding: 'utf8' },
+        );
         inits.push(Number(out.stdout.trim()));
       }
       const init = pct(inits, 50);
@@ -251,7 +301,11 @@ function rssOf(pid: number): number {
 async function b5(stack: LocalStack, dataDir: string) {
   const started = performance.now();
   await pool(OPEN_CASES, CLIENTS, async (i) => {
-    const answer = await post(stack, '/webhooks/applications', applicationBody({ village: `341302105${201 + (i % 3)}`, group: '第二村民小组' }));
+    const answer = await post(
+      stack,
+      '/webhooks/applications',
+      applicationBody({ village: `341302105${201 + (i % 3)}`, group: '第二村民小组' }),
+    );
     if (answer.status !== 202) return;
     const res = await fetch(answer.body.commitment.uploadUrl, { method: 'PUT', body: PDF });
     await res.arrayBuffer();
@@ -311,7 +365,10 @@ try {
 } finally {
   const file = 'BENCHMARKS.md';
   if (!existsSync(file)) writeFileSync(file, '# Benchmarks\n');
-  appendFileSync(file, `\n## Run of ${new Date().toISOString()}\n\n| date | benchmark | commit | machine | figures |\n|---|---|---|---|---|\n${lines.join('\n')}\n${tables ? `\nB3 bill per 10,000 applications:\n\n${tables}\n` : ''}`);
+  appendFileSync(
+    file,
+    `\n## Run of ${new Date().toISOString()}\n\n| date | benchmark | commit | machine | figures |\n|---|---|---|---|---|\n${lines.join('\n')}\n${tables ? `\nB3 bill per 10,000 applications:\n\n${tables}\n` : ''}`,
+  );
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(0);

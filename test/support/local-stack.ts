@@ -63,7 +63,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
     if (attached.has(c)) return;
     attached.add(c);
     for (const stream of [c.stdout!, c.stderr!])
-      stream.on('data', (chunk: Buffer) => listeners.forEach((l) => l(String(chunk))));
+      stream.on('data', (chunk: Buffer) => {
+        for (const listener of listeners) listener(String(chunk));
+      });
   };
   const stopChild = (signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => {
