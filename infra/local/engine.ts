@@ -233,7 +233,8 @@ export class LocalEngine {
     for (const cancel of this.cancels.get(record.name) ?? []) cancel();
     this.cancels.set(record.name, []);
     for (const [token, task] of this.pending) if (task.execution === record.name) this.pending.delete(token);
-    let firstEntry = resumed;
+    // The first state entered is the checkpoint already saved (at start or before the restart).
+    let firstEntry = true;
     // Whether each entry of a Wait passed at once (its time had come); the event loop skips those.
     const waitPasses = new Map<string, boolean[]>();
     const execution = this.machineFrom(record.checkpoint.state).run(record.checkpoint.input, {
@@ -285,14 +286,12 @@ export class LocalEngine {
         else this.sinceCheckpoint.get(record.name)?.push(name);
         const state = this.allStates.get(name);
         if (this.topLevel.has(name)) {
-          const keep = firstEntry && name === record.checkpoint.state;
-          record.checkpoint = {
-            state: name,
-            input,
-            enteredAt: keep ? record.checkpoint.enteredAt : this.options.clock.now(),
-          };
+          const same = firstEntry && name === record.checkpoint.state;
           firstEntry = false;
-          await this.save(record);
+          if (!same) {
+            record.checkpoint = { state: name, input, enteredAt: this.options.clock.now() };
+            await this.save(record);
+          }
         }
         if (state?.Type === 'Wait' && !waitPasses.get(name)?.shift())
           this.scheduleWait(record, name, state, input, generation);

@@ -48,8 +48,13 @@ export async function oncePerRequest(
   accept: (receipt: (answer: WebhookAnswer) => WebhookReceipt) => Promise<WebhookAnswer>,
 ): Promise<WebhookAnswer> {
   const bodyHash = hashBody(rawBody);
-  const stored = await store.getRequest(webhook.channel, requestId);
-  if (stored) return repeat(store, webhook, stored, bodyHash);
+  // Optimistic: a first delivery (the common case) pays no extra read. A repeat is recognised by the
+  // request record's condition failing in the transaction, or, when `accept` refuses before writing
+  // (the window closed since), by finding the stored answer.
+  const answerRepeat = async (): Promise<WebhookAnswer | undefined> => {
+    const stored = await store.getRequest(webhook.channel, requestId);
+    return stored ? repeat(store, webhook, stored, bodyHash) : undefined;
+  };
   try {
     return await accept((answer) => ({
       channel: webhook.channel,
@@ -59,12 +64,16 @@ export async function oncePerRequest(
       response: answer,
     }));
   } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    if (error.reason === 'NONCE') throw new HttpError('REPLAYED_NONCE', 'nonce 已使用，请求被视为重放');
-    if (error.reason === 'REQUEST') {
-      // A concurrent delivery of the same request won the race: answer as it did.
-      const winner = await store.getRequest(webhook.channel, requestId);
-      if (winner) return repeat(store, webhook, winner, bodyHash);
+    if (error instanceof ConflictError) {
+      if (error.reason === 'NONCE') throw new HttpError('REPLAYED_NONCE', 'nonce 已使用，请求被视为重放');
+      if (error.reason === 'REQUEST') {
+        const repeated = await answerRepeat();
+        if (repeated) return repeated;
+      }
+    }
+    if (error instanceof HttpError && error.code !== 'VALIDATION_FAILED') {
+      const repeated = await answerRepeat();
+      if (repeated) return repeated;
     }
     throw error;
   }

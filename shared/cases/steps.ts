@@ -362,10 +362,15 @@ export async function compareData(ctx: CaseContext, input: { applicationId: stri
     warnings: check.warnings,
     otherOpenCases: [] as string[],
   };
-  await updateWithRetry(ctx, app.applicationId, (c) => ({ ...c, comparison }), {
-    action: 'DATA_COMPARED',
-    detail: { hardStops: check.hardStops.map((h) => h.rule), warnings: check.warnings.map((w) => w.rule) },
-  });
+  await updateWithRetry(
+    ctx,
+    app.applicationId,
+    (c) => ({ ...c, comparison, householdType: household?.householdType ?? c.householdType }),
+    {
+      action: 'DATA_COMPARED',
+      detail: { hardStops: check.hardStops.map((h) => h.rule), warnings: check.warnings.map((w) => w.rule) },
+    },
+  );
   return { excluded: check.excluded, hardStops: check.hardStops.length, warnings: check.warnings.length };
 }
 

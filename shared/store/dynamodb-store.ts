@@ -62,6 +62,8 @@ function cancellationCodes(error: unknown): string[] | undefined {
   return undefined;
 }
 
+const directoryCache = new Map<string, { at: number; directory: Directory }>();
+
 export class DynamoStore implements Store {
   constructor(
     private readonly client: DynamoDBDocumentClient = ddb(),
@@ -133,7 +135,20 @@ export class DynamoStore implements Store {
     }
   }
 
+  /**
+   * The directory changes rarely and is read by nearly every request, so a container keeps it for
+   * `DIRECTORY_CACHE_SECONDS` (default 30); a change made here is seen at once.
+   */
   async getDirectory(): Promise<Directory> {
+    const ttl = Number(process.env.DIRECTORY_CACHE_SECONDS ?? 30) * 1000;
+    const cached = directoryCache.get(this.table);
+    if (cached && Date.now() - cached.at < ttl) return cached.directory;
+    const directory = await this.readDirectory();
+    directoryCache.set(this.table, { at: Date.now(), directory });
+    return directory;
+  }
+
+  private async readDirectory(): Promise<Directory> {
     const items = await this.queryAll({
       TableName: this.table,
       KeyConditionExpression: 'PK = :pk',
@@ -153,6 +168,7 @@ export class DynamoStore implements Store {
   }
 
   async putDirectory(directory: Directory): Promise<void> {
+    directoryCache.delete(this.table);
     const items = [
       { PK: 'DIR', SK: 'META', township: directory.township, district: directory.district },
       ...directory.villages.map((v) => ({ PK: 'DIR', SK: `V#${v.code}`, ...v })),
