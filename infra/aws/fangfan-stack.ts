@@ -25,24 +25,9 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import type { Construct } from 'constructs';
 import { monitoringApplicationDefinition } from '#workflows/monitoring-application';
 import { FangfanFunction } from './fangfan-function.ts';
+import { ROUTES } from './routes.ts';
 
-/** Every HTTP route, with the function that serves it; the local gateway serves the same table. */
-export const ROUTES = [
-  { method: 'POST', path: '/webhooks/applications', fn: 'submit-application', auth: 'webhook' },
-  {
-    method: 'POST',
-    path: '/webhooks/applications/{id}/commitment-url',
-    fn: 'issue-commitment-url',
-    auth: 'webhook',
-  },
-  { method: 'POST', path: '/webhooks/objections', fn: 'lodge-objection', auth: 'webhook' },
-  { method: 'GET', path: '/approvals/{id}', fn: 'approval-link', auth: 'link' },
-  { method: 'POST', path: '/approvals/{id}', fn: 'approval-link', auth: 'link' },
-  { method: 'GET', path: '/applications/{id}', fn: 'staff-api', auth: 'staff' },
-  { method: 'GET', path: '/applications/{id}/audit', fn: 'staff-api', auth: 'staff' },
-  { method: 'GET', path: '/villages/{code}/applications', fn: 'staff-api', auth: 'staff' },
-  { method: 'GET', path: '/openapi.json', fn: 'openapi', auth: 'none' },
-] as const;
+export { ROUTES };
 
 export interface FangfanStackProps extends StackProps {
   /** 村民小组评议 per district, e.g. `{"default": {"groupReview": true}}` */

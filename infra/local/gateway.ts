@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROUTES } from '../aws/fangfan-stack.ts';
+import { ROUTES } from '../aws/routes.ts';
 
 type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<any>;
 

@@ -15,10 +15,10 @@ import { resetClients } from '#runtime/clients';
 import { resetSecrets } from '#runtime/secrets';
 import { DynamoStore } from '#store/dynamodb-store';
 import { BusinessClock } from './business-clock.ts';
-import { synthesizeLocalDefinitions } from './definitions.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEngine } from './engine.ts';
 import { startGateway } from './gateway.ts';
+import { loadLocalDefinitions } from './load-definitions.ts';
 import { localEndpoints } from './local-endpoints.ts';
 import { freePort } from './net.ts';
 import { startS3Local } from './s3-local.ts';
@@ -109,7 +109,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   resetCaseContext();
 
   const clock = new BusinessClock(dataDir, options.now ?? process.env.FANGFAN_LOCAL_NOW);
-  const definitions = synthesizeLocalDefinitions();
+  const definitions = loadLocalDefinitions();
   const modules = new Map<string, any>();
   for (const [name, entry] of definitions.byName) modules.set(name, (await import(entry)).handler);
   const lambdaHandlers = new Map<string, any>();

@@ -110,7 +110,11 @@ async function b1(stack: LocalStack) {
     ddb().send(
       new TransactWriteCommand({
         TransactItems: Array.from({ length: 5 }, (_, k) => ({
-          Put: { TableName: 'fangfan', Item: { PK: `BENCHTX#${i}#${k}`, SK: 'x', payload: 'x'.repeat(k === 3 ? 1200 : 200) }, ConditionExpression: 'attribute_not_exists(PK)' },
+          Put: {
+            TableName: 'fangfan',
+            Item: { PK: `BENCHTX#${i}#${k}`, SK: 'x', payload: 'x'.repeat(k === 3 ? 1200 : 200) },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
         })),
       }),
     ),
@@ -326,9 +330,11 @@ async function b5(stack: LocalStack, dataDir: string) {
     await res.arrayBuffer();
   });
   const parkedIn = (performance.now() - started) / 1000;
+  const open = stack.engine.openExecutions();
   await new Promise((r) => setTimeout(r, 5000));
   global.gc?.();
   const nodeRss = process.memoryUsage().rss;
+  const heap = process.memoryUsage().heapUsed;
   const javaRss = rssOf(stack.dynamoPid);
   await stack.stop();
   const restartStarted = performance.now();
@@ -339,7 +345,10 @@ async function b5(stack: LocalStack, dataDir: string) {
   const rssAfter = process.memoryUsage().rss;
   await again.stop();
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
-  return `${OPEN_CASES} cases parked (made in ${parkedIn.toFixed(0)} s): runtime RSS ${gib(nodeRss)} (target ≤ 1 GiB) + DynamoDB Local JVM ${gib(javaRss)}; restart resumed ${resumed} executions in ${restartSeconds.toFixed(1)} s, RSS after ${gib(rssAfter)}`;
+  return (
+    `${OPEN_CASES} cases parked (made in ${parkedIn.toFixed(0)} s; ${open} executions open in all): runtime RSS ${gib(nodeRss)} (target ≤ 1 GiB), JS heap ${gib(heap)}` +
+    ` (${(heap / open / 1024).toFixed(0)} KB per open execution) + DynamoDB Local JVM ${gib(javaRss)}; restart resumed ${resumed} executions in ${restartSeconds.toFixed(1)} s, RSS after ${gib(rssAfter)}`
+  );
 }
 
 const row = (id: string, figures: string) => {
