@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '#http/webhook-auth';
+import { openApiDocument } from '#schemas/openapi';
 import {
   applicationBody,
   auditTrail,
@@ -18,6 +19,7 @@ import {
   pool,
   type RunningStack,
   scale,
+  staffToken,
   startStack,
   until,
   upload,
@@ -200,10 +202,9 @@ describe('R6 generated malformed input on every public endpoint', () => {
     const breakObject = (valid: Record<string, unknown>, requiredStrings: string[]) =>
       fc.oneof(
         fc
-          .record({
-            field: fc.constantFrom(...requiredStrings),
-            value: junk.filter((v) => typeof v !== 'string'),
-          })
+          .record({ field: fc.constantFrom(...requiredStrings), value: junk })
+          // a value of another JSON type than the field's (a number for a number could be valid)
+          .filter(({ field, value }) => jsonType(value) !== jsonType(getPath(valid, field)))
           .map(({ field, value }) => setPath(valid, field, value)),
         fc.constantFrom(...requiredStrings).map((field) => setPath(valid, field, undefined)),
         fc
@@ -212,37 +213,35 @@ describe('R6 generated malformed input on every public endpoint', () => {
           .map((key) => ({ ...valid, [key]: 1 })),
         fc.string({ maxLength: 200 }).map((text) => text),
       );
+    // the fields to break come from the schemas themselves (their JSON Schema, as published)
+    const schemas = openApiDocument().components.schemas as Record<string, JsonSchema>;
+    const required = (name: string) => requiredPaths(schemas[name]!);
+    const staffToken_ = await staffToken(stack, 'p-df-302');
     const cases = fc.oneof(
-      breakObject(validApplication, [
-        'requestId',
-        'village',
-        'group',
-        'applicant',
-        'applicant.name',
-        'applicant.idNumber',
-        'applicant.phone',
-        'reason',
-        'riskTypes',
-        'declaredAnnualIncome',
-        'householdSize',
-      ]).map((body) => ({ path: '/webhooks/applications', body, signed: true })),
-      breakObject(validObjection, [
-        'requestId',
-        'applicationId',
-        'objector',
-        'objector.name',
-        'objector.phone',
-        'content',
-      ]).map((body) => ({ path: '/webhooks/objections', body, signed: true })),
-      breakObject({ requestId: 'cu-00000001' }, ['requestId']).map((body) => ({
+      breakObject(validApplication, required('ApplicationRequest')).map((body) => ({
+        path: '/webhooks/applications',
+        body,
+        signed: true as boolean | 'staff',
+      })),
+      breakObject(validObjection, required('ObjectionRequest')).map((body) => ({
+        path: '/webhooks/objections',
+        body,
+        signed: true as boolean | 'staff',
+      })),
+      breakObject({ requestId: 'cu-00000001' }, required('CommitmentUrlRequest')).map((body) => ({
         path: `/webhooks/applications/${submitted.body.applicationId}/commitment-url`,
         body,
-        signed: true,
+        signed: true as boolean | 'staff',
       })),
-      breakObject(validDecision, ['decision']).map((body) => ({
+      breakObject(validDecision, required('DecisionRequest')).map((body) => ({
         path: new URL(link).pathname + new URL(link).search,
         body,
-        signed: false,
+        signed: false as boolean | 'staff',
+      })),
+      fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 })).map(([code, stage]) => ({
+        path: `/villages/${encodeURIComponent(code) || 'x'}/applications?stage=${encodeURIComponent(stage)}`,
+        body: '',
+        signed: 'staff' as boolean | 'staff',
       })),
     );
     const n = scale(400, 10_000);
@@ -250,6 +249,14 @@ describe('R6 generated malformed input on every public endpoint', () => {
     await fc.assert(
       fc.asyncProperty(cases, async ({ path, body, signed }) => {
         const raw = typeof body === 'string' ? body : JSON.stringify(body);
+        if (signed === 'staff') {
+          const response = await fetch(`${stack.url}${path}`, {
+            headers: { authorization: `Bearer ${staffToken_}` },
+          });
+          await response.arrayBuffer();
+          statuses.push(response.status);
+          return response.status >= 400 && response.status < 500;
+        }
         const headers = signed
           ? headersFor(raw)
           : { 'content-type': 'application/json', accept: 'application/json' };
@@ -291,6 +298,28 @@ describe('R8 personal data', () => {
     );
   });
 });
+
+const jsonType = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+
+function getPath(object: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<any>((value, key) => value?.[key], object);
+}
+
+interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+}
+
+/** Every required field path of a JSON Schema object, nested objects included. */
+function requiredPaths(schema: JsonSchema, prefix = ''): string[] {
+  return (schema.required ?? []).flatMap((key) => {
+    const child = schema.properties?.[key];
+    const path = `${prefix}${key}`;
+    return child?.type === 'object' ? [path, ...requiredPaths(child, `${path}.`)] : [path];
+  });
+}
 
 function countBy(values: number[]): Record<string, number> {
   return values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
