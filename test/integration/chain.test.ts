@@ -1,5 +1,5 @@
 /** The monitoring application chain end to end on the real local stack, over HTTP. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   advanceClock,
   applicationBody,
@@ -8,23 +8,15 @@ import {
   linkFor,
   MEETING,
   outbox,
-  type RunningStack,
   sampleIdNumber,
-  startStack,
   until,
   upload,
+  useLocalStack,
   waitForStage,
   webhook,
 } from '../support/local-stack.ts';
 
-let stack: RunningStack;
-
-beforeAll(async () => {
-  stack = await startStack({ FANGFAN_LOCAL_NOW: '2026-03-02T02:00:00Z' });
-});
-afterAll(async () => {
-  await stack?.kill();
-});
+const stack = useLocalStack({ FANGFAN_LOCAL_NOW: '2026-03-02T02:00:00Z' });
 
 async function applyAndUpload(overrides: Record<string, unknown> = {}) {
   const body = applicationBody(overrides);

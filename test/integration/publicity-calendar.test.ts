@@ -1,5 +1,5 @@
 /** Publicity running into a year without holiday data: provisional, then recomputed once the year is configured. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   advanceClock,
   applicationBody,
@@ -7,21 +7,14 @@ import {
   getApplication,
   linkFor,
   MEETING,
-  type RunningStack,
-  startStack,
   until,
   upload,
+  useLocalStack,
   waitForStage,
   webhook,
 } from '../support/local-stack.ts';
 
-let stack: RunningStack;
-beforeAll(async () => {
-  stack = await startStack({ FANGFAN_LOCAL_NOW: '2026-12-28T02:00:00Z' });
-});
-afterAll(async () => {
-  await stack?.kill();
-});
+const stack = useLocalStack({ FANGFAN_LOCAL_NOW: '2026-12-28T02:00:00Z' });
 
 const configure = (body: unknown) =>
   fetch(`${stack.url}/_local/calendar`, { method: 'POST', body: JSON.stringify(body) }).then(async (r) => ({

@@ -1,5 +1,5 @@
 /** A killed local runtime resumes every open case at its last state; approval links stay valid. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   advanceClock,
   applicationBody,
@@ -8,22 +8,14 @@ import {
   linkFor,
   MEETING,
   outbox,
-  type RunningStack,
-  startStack,
   until,
   upload,
+  useLocalStack,
   waitForStage,
   webhook,
 } from '../support/local-stack.ts';
 
-let stack: RunningStack;
-
-beforeAll(async () => {
-  stack = await startStack({ FANGFAN_LOCAL_NOW: '2026-04-01T02:00:00Z' });
-});
-afterAll(async () => {
-  await stack?.kill();
-});
+const stack = useLocalStack({ FANGFAN_LOCAL_NOW: '2026-04-01T02:00:00Z' });
 
 describe('restart', () => {
   it('resumes a case parked in an approval wait and one in publicity', async () => {

@@ -1,27 +1,20 @@
 /** The webhook surface of CONTRACT.md: signatures, replays, idempotency, validation, the commitment scan. */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signWebhook } from '#http/webhook-auth';
 import {
   applicationBody,
   getApplication,
   outbox,
-  type RunningStack,
   staffToken,
-  startStack,
   until,
   upload,
+  useLocalStack,
   waitForStage,
   webhook,
 } from '../support/local-stack.ts';
 
-let stack: RunningStack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.kill();
-});
+const stack = useLocalStack();
 
 async function post(path: string, raw: string, headers: Record<string, string>) {
   const response = await fetch(`${stack.url}${path}`, {

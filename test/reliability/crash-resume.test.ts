@@ -3,7 +3,7 @@
  * commitment, waiting for an approval, during publicity, between recording a decision and resuming —
  * then restarted: every case completes, none is lost or duplicated, and every approval link still works.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   applicationBody,
   caseLink,
@@ -13,22 +13,15 @@ import {
   getApplication,
   MEETING,
   pool,
-  type RunningStack,
   scale,
-  startStack,
   until,
   upload,
+  useLocalStack,
   waitForStage,
   webhook,
 } from '../support/local-stack.ts';
 
-let stack: RunningStack;
-beforeAll(async () => {
-  stack = await startStack({ FANGFAN_LOCAL_NOW: '2026-05-11T01:00:00Z' });
-}, 180_000);
-afterAll(async () => {
-  await stack?.kill();
-});
+const stack = useLocalStack({ FANGFAN_LOCAL_NOW: '2026-05-11T01:00:00Z' });
 
 async function submit(upload_ = true) {
   const body = applicationBody();

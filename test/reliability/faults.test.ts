@@ -3,7 +3,7 @@
  * through retries (the SDK's, the workflow's, S3 redelivery, the integrator's), and the audit trail
  * agrees with a recount of each case's history.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   applicationBody,
   auditTrail,
@@ -11,23 +11,16 @@ import {
   driveAll,
   getApplication,
   pool,
-  type RunningStack,
   scale,
-  startStack,
   upload,
+  useLocalStack,
   webhook,
 } from '../support/local-stack.ts';
 
-let stack: RunningStack;
-beforeAll(async () => {
-  stack = await startStack({
-    FANGFAN_LOCAL_NOW: '2026-06-01T01:00:00Z',
-    FANGFAN_FAULTS: JSON.stringify({ dynamodb: 0.2, s3: 0.2, notify: 0.2 }),
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
-}, 180_000);
-afterAll(async () => {
-  await stack?.kill();
+const stack = useLocalStack({
+  FANGFAN_LOCAL_NOW: '2026-06-01T01:00:00Z',
+  FANGFAN_FAULTS: JSON.stringify({ dynamodb: 0.2, s3: 0.2, notify: 0.2 }),
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
 });
 
 /** The hotline's client: a 5xx or no answer is retried with the same requestId and body. */

@@ -2,31 +2,24 @@
  * R7: applications across 20 villages driven through the whole chain with the business clock; each
  * ends as scripted (ACTIVE, REJECTED, LAPSED) and its audit trail is complete.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   applicationBody,
   auditTrail,
   driveAll,
   getApplication,
   pool,
-  type RunningStack,
   scale,
-  startStack,
   until,
   upload,
+  useLocalStack,
   webhook,
 } from '../support/local-stack.ts';
 
-let stack: RunningStack;
-beforeAll(async () => {
-  stack = await startStack({
-    FANGFAN_LOCAL_NOW: '2026-07-01T01:00:00Z',
-    FANGFAN_SEED_VILLAGES: '20',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
-}, 180_000);
-afterAll(async () => {
-  await stack?.kill();
+const stack = useLocalStack({
+  FANGFAN_LOCAL_NOW: '2026-07-01T01:00:00Z',
+  FANGFAN_SEED_VILLAGES: '20',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
 });
 
 type Script = 'ACTIVE' | 'REJECTED' | 'LAPSED';

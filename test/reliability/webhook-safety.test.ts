@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '#http/webhook-auth';
 import { openApiDocument } from '#schemas/openapi';
 import {
@@ -17,27 +17,22 @@ import {
   linkFor,
   outbox,
   pool,
-  type RunningStack,
   scale,
   staffToken,
-  startStack,
   until,
   upload,
+  useLocalStack,
   waitForStage,
   webhook,
 } from '../support/local-stack.ts';
 
-let stack: RunningStack;
+const stack = useLocalStack({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
 let logs = '';
 
-beforeAll(async () => {
-  stack = await startStack({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
+beforeAll(() => {
   stack.onOutput((chunk) => {
     logs += chunk;
   });
-}, 180_000);
-afterAll(async () => {
-  await stack?.kill();
 });
 
 function headersFor(raw: string, o: { secret?: string; timestamp?: number; nonce?: string } = {}) {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { signWebhook } from '#http/webhook-auth';
 import { freePort } from '../../infra/local/net.ts';
 import { sampleIdNumber } from '../../infra/local/seed.ts';
@@ -373,4 +374,25 @@ export async function driveAll(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * One local stack for a test file: started before its tests, killed after. The returned object stands
+ * for the running stack (it forwards to the one started, across restarts).
+ */
+export function useLocalStack(env: Record<string, string> = {}): RunningStack {
+  let running: RunningStack | undefined;
+  beforeAll(async () => {
+    running = await startStack(env);
+  }, 180_000);
+  afterAll(async () => {
+    await running?.kill();
+  });
+  return new Proxy({} as RunningStack, {
+    get: (_, key) => {
+      if (!running) throw new Error('the local stack is not started yet');
+      const value = running[key as keyof RunningStack];
+      return typeof value === 'function' ? value.bind(running) : value;
+    },
+  });
 }
