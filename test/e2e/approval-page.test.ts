@@ -44,7 +44,7 @@ describe('approval page', () => {
     await upload(submitted.body.commitment.uploadUrl);
     const id = submitted.body.applicationId;
     await waitForStage(stack, id, 'GROUP_REVIEW');
-    const link = await linkFor(stack, 'p-gl-201');
+    const link = await linkFor(stack, 'p-gl-201', id);
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     // act
     await page.goto(link);

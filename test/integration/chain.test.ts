@@ -33,8 +33,7 @@ async function approveThrough(
   extra: Record<string, unknown> = {},
 ) {
   await waitForStage(stack, id, stage);
-  const count = (await outbox(stack, personId)).filter((m) => m.link).length;
-  const link = await linkFor(stack, personId, count - 1);
+  const link = await linkFor(stack, personId, id);
   const result = await decide(link, { decision: 'approve', ...extra });
   expect(result.status).toBe(200);
   return result.body;
@@ -83,11 +82,7 @@ describe('decisions that end or turn the case', () => {
       applicant: { ...applicationBody().applicant, phone: '13811112222' },
     });
     await waitForStage(stack, id, 'GROUP_REVIEW');
-    const link = await linkFor(
-      stack,
-      'p-gl-201',
-      (await outbox(stack, 'p-gl-201')).filter((m) => m.link).length - 1,
-    );
+    const link = await linkFor(stack, 'p-gl-201', id);
     const missingComment = await decide(link, { decision: 'reject' });
     expect(missingComment.status).toBe(400);
     expect(missingComment.body.error.fields[0].path).toBe('comment');
@@ -109,16 +104,12 @@ describe('decisions that end or turn the case', () => {
     const { id } = await applyAndUpload();
     await approveThrough(id, 'p-gl-201', 'GROUP_REVIEW');
     await waitForStage(stack, id, 'VILLAGE_REVIEW');
-    const before = (await outbox(stack, 'p-gl-201')).filter((m) => m.link).length;
-    const link = await linkFor(
-      stack,
-      'p-vc-201',
-      (await outbox(stack, 'p-vc-201')).filter((m) => m.link).length - 1,
-    );
+    const firstGroupLink = await linkFor(stack, 'p-gl-201', id);
+    const link = await linkFor(stack, 'p-vc-201', id);
     const returned = await decide(link, { decision: 'return', comment: '请补充家庭成员信息' });
     expect(returned.body.stage).toBe('GROUP_REVIEW');
-    const again = await linkFor(stack, 'p-gl-201', before);
-    expect(again).not.toBe(link);
+    const again = await linkFor(stack, 'p-gl-201', id, firstGroupLink);
+    expect(again).not.toBe(firstGroupLink);
     expect((await getApplication(stack, id)).stage).toBe('GROUP_REVIEW');
   });
 

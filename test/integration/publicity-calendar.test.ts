@@ -27,8 +27,11 @@ describe('publicity across a year without holiday data', () => {
     // prepare: posted Monday 2026-12-28; 2027 has no packaged data
     const a = await webhook(stack, '/webhooks/applications', applicationBody());
     await upload(a.body.commitment.uploadUrl);
-    await decide(await linkFor(stack, 'p-gl-201'), { decision: 'approve' });
-    await decide(await linkFor(stack, 'p-vc-201'), { decision: 'approve', meeting: MEETING });
+    await decide(await linkFor(stack, 'p-gl-201', a.body.applicationId), { decision: 'approve' });
+    await decide(await linkFor(stack, 'p-vc-201', a.body.applicationId), {
+      decision: 'approve',
+      meeting: MEETING,
+    });
     const posted = await until(
       'publicity',
       async () => (await getApplication(stack, a.body.applicationId)).publicity,

@@ -141,7 +141,7 @@ describe('R3 concurrent decisions on one approval', () => {
     await upload(submitted.body.commitment.uploadUrl);
     const id = submitted.body.applicationId;
     await waitForStage(stack, id, 'GROUP_REVIEW');
-    const link = await linkFor(stack, 'p-gl-201');
+    const link = await linkFor(stack, 'p-gl-201', id);
     const n = 100;
     const results = await Promise.all(
       Array.from({ length: n }, (_, i) =>
@@ -174,7 +174,7 @@ describe('R6 generated malformed input on every public endpoint', () => {
     );
     await upload(submitted.body.commitment.uploadUrl);
     await waitForStage(stack, submitted.body.applicationId, 'GROUP_REVIEW');
-    const link = await linkFor(stack, 'p-gl-203');
+    const link = await linkFor(stack, 'p-gl-203', submitted.body.applicationId);
     const before = await countItems(stack);
     const validApplication = applicationBody();
     const validObjection = {
@@ -277,7 +277,7 @@ describe('R8 personal data', () => {
     const submitted = await webhook(stack, '/webhooks/applications', body);
     await upload(submitted.body.commitment.uploadUrl);
     await waitForStage(stack, submitted.body.applicationId, 'GROUP_REVIEW');
-    const page = await (await fetch(await linkFor(stack, 'p-gl-201'))).text();
+    const page = await (await fetch(await linkFor(stack, 'p-gl-201', submitted.body.applicationId))).text();
     const texts = (await outbox(stack)).map((m) => `${m.text} ${m.link ?? ''}`).join('\n');
     const whole = [body.applicant.idNumber, body.applicant.phone];
     console.log(

@@ -215,10 +215,16 @@ export async function outbox(stack: RunningStack, to?: string) {
 }
 
 /** The newest approval link sent to a person, once it exists. */
-export const linkFor = (stack: RunningStack, personId: string, after = 0) =>
+/**
+ * The newest approval link sent to a person, once it exists: for one application when named (links
+ * name their application), and other than `not` when given (a second round of the same step).
+ */
+export const linkFor = (stack: RunningStack, personId: string, applicationId?: string, not?: string) =>
   until(`a link for ${personId}`, async () => {
-    const items = (await outbox(stack, personId)).filter((m) => m.link);
-    return items.length > after ? (items.at(-1).link as string) : undefined;
+    const items = (await outbox(stack, personId)).filter(
+      (m) => m.link && (!applicationId || m.text.includes(applicationId)) && m.link !== not,
+    );
+    return items.at(-1)?.link as string | undefined;
   });
 
 export async function decide(link: string, body: Record<string, unknown>) {
