@@ -7,110 +7,23 @@
  * its decision.
  */
 import { Duration } from 'aws-cdk-lib';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import type { ApprovalStage } from '#domain/stages';
+import { type CaseWorkflowProps, caseFragments } from './fragments.ts';
 
-export interface MonitoringApplicationProps {
-  /** parks a case until a person acts (commitment, approvals) */
-  humanSteps: IFunction;
-  /** publicity, comparison, overdue counting, the endings */
-  workflowSteps: IFunction;
-  /** how long one approval attempt may wait before a reminder (default 3 days) */
-  approvalTimeout?: Duration;
+export interface MonitoringApplicationProps extends CaseWorkflowProps {
   /** how long the applicant has for the signed commitment before a reminder (default 7 days) */
   commitmentTimeout?: Duration;
+  /** builds the national-system entry batch before the clerk's step */
+  systemEntryBatch: CaseWorkflowProps['workflowSteps'];
 }
-
-/** Local timers overflow past 2^31 ms; AWS has no such limit, but one definition serves both. */
-const MAX_STEP_TIMEOUT = Duration.days(20);
 
 export function monitoringApplicationDefinition(
   scope: Construct,
   props: MonitoringApplicationProps,
 ): sfn.IChainable {
-  const approvalTimeout = props.approvalTimeout ?? Duration.days(3);
+  const { automatic, humanStep, approvalLevel, publicity, reject } = caseFragments(scope, props);
   const commitmentTimeout = props.commitmentTimeout ?? Duration.days(7);
-  for (const t of [approvalTimeout, commitmentTimeout]) {
-    if (t.toSeconds() > MAX_STEP_TIMEOUT.toSeconds())
-      throw new Error('a human step timeout may not exceed 20 days');
-  }
-  const applicationId = sfn.JsonPath.stringAt('$.applicationId');
-
-  const automatic = (
-    id: string,
-    step: string,
-    resultPath: string | undefined,
-    extra: Record<string, unknown> = {},
-  ) => {
-    const task = new tasks.LambdaInvoke(scope, id, {
-      lambdaFunction: props.workflowSteps,
-      payload: sfn.TaskInput.fromObject({ step, applicationId, ...extra }),
-      payloadResponseOnly: true,
-      resultPath: resultPath ?? sfn.JsonPath.DISCARD,
-    });
-    task.addRetry({
-      errors: ['States.TaskFailed'],
-      interval: Duration.seconds(2),
-      maxAttempts: 5,
-      backoffRate: 2,
-    });
-    return task;
-  };
-
-  const rejected = new sfn.Succeed(scope, 'Rejected');
-  const reject = automatic('Reject', 'reject', undefined).next(rejected);
-  const lapse = automatic('Lapse', 'lapse', undefined).next(new sfn.Succeed(scope, 'Lapsed'));
-
-  /** A human step with its reminder → escalation → lapse loop; one function, called once per level. */
-  const humanStep = (id: string, payload: Record<string, unknown>, timeout: Duration) => {
-    const task = new tasks.LambdaInvoke(scope, id, {
-      lambdaFunction: props.humanSteps,
-      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: sfn.TaskInput.fromObject({
-        ...payload,
-        applicationId,
-        escalation: sfn.JsonPath.numberAt('$.step.escalation'),
-        taskToken: sfn.JsonPath.taskToken,
-      }),
-      resultPath: '$.step',
-      taskTimeout: sfn.Timeout.duration(timeout),
-    });
-    const overdue = automatic(`${id}Overdue`, 'overdue', '$.step', {
-      escalation: sfn.JsonPath.numberAt('$.step.escalation'),
-    });
-    const lapsed = new sfn.Choice(scope, `${id}Lapsed`)
-      .when(sfn.Condition.booleanEquals('$.step.lapse', true), lapse)
-      .otherwise(task);
-    // A failed invocation (not a timeout, which Catch handles) is retried; the step is idempotent.
-    task.addRetry({
-      errors: ['States.TaskFailed'],
-      interval: Duration.seconds(2),
-      maxAttempts: 5,
-      backoffRate: 2,
-    });
-    task.addCatch(overdue, { errors: ['States.Timeout'], resultPath: sfn.JsonPath.DISCARD });
-    overdue.next(lapsed);
-    return task;
-  };
-
-  const approvalLevel = (id: string, stage: ApprovalStage) => {
-    const task = humanStep(id, { step: 'requestApproval', stage }, approvalTimeout);
-    const decision = new sfn.Choice(scope, `${id}Decision`);
-    task.next(decision);
-    return {
-      task,
-      /** approve → `approved`, return → `returned`, reject → Reject */
-      route(approved: sfn.IChainable, returned: sfn.IChainable) {
-        decision
-          .when(sfn.Condition.stringEquals('$.step.decision', 'approve'), approved)
-          .when(sfn.Condition.stringEquals('$.step.decision', 'return'), returned)
-          .otherwise(reject);
-      },
-    };
-  };
 
   /** 等待农户承诺和授权查询书（附件1） */
   const awaitCommitment = humanStep('AwaitCommitment', { step: 'awaitCommitment' }, commitmentTimeout);
@@ -132,30 +45,9 @@ export function monitoringApplicationDefinition(
       .when(sfn.Condition.booleanEquals('$.groupReview', true), groupReview.task)
       .otherwise(otherwise);
 
-  /** 村内公示 (a reusable fragment: end from the calendar, one Wait, close against the business clock) */
-  const publicityWait = new sfn.Wait(scope, 'PublicityWait', {
-    time: sfn.WaitTime.timestampPath('$.publicity.endsAt'),
-  });
-  const publicityClose = automatic('PublicityClose', 'closePublicity', '$.publicity');
-  const publicity = automatic('PublicityOpen', 'openPublicity', '$.publicity')
-    .next(publicityWait)
-    .next(publicityClose)
-    .next(
-      new sfn.Choice(scope, 'PublicityOver')
-        .when(
-          sfn.Condition.booleanEquals('$.publicity.closed', true),
-          new sfn.Succeed(scope, 'PublicityClosed'),
-        )
-        .otherwise(publicityWait),
-    );
-  /** 区级数据比对 */
+  /** 村内公示, and at the same time 区级数据比对 */
   const comparison = automatic('DistrictDataComparison', 'compareData', '$.comparison');
-  const publicityAndComparison = new sfn.Parallel(scope, 'Publicity', {
-    resultSelector: { 'publicity.$': '$[0].publicity', 'comparison.$': '$[1].comparison' },
-    resultPath: '$.review',
-  })
-    .branch(publicity)
-    .branch(comparison);
+  const publicityAndComparison = publicity(comparison, 'comparison');
   publicityAndComparison.next(
     new sfn.Choice(scope, 'PublicityOutcome')
       .when(sfn.Condition.booleanEquals('$.review.comparison.excluded', true), reject)
@@ -175,7 +67,10 @@ export function monitoringApplicationDefinition(
   );
   objectionReview.route(townshipReview.task, committeeReview.task);
   townshipReview.route(districtFiling.task, committeeReview.task);
-  districtFiling.route(systemEntry.task, townshipReview.task);
+  /** 生成全国系统录入批次 */
+  const batch = automatic('PrepareEntryBatch', 'systemEntryBatch', undefined, {}, props.systemEntryBatch);
+  batch.next(systemEntry.task);
+  districtFiling.route(batch, townshipReview.task);
   systemEntry.route(activate, districtFiling.task);
 
   return awaitCommitment;

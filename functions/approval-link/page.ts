@@ -23,6 +23,7 @@ const DECISION_LABELS: Record<string, string> = {
   comparison: '数据比对',
   timeout: '超时',
   system: '系统',
+  'green-channel': '绿色通道',
 };
 
 const STYLE = `body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f5f6f7;color:#1f2329;font-size:16px}
@@ -79,13 +80,28 @@ export function approvalPage(view: View, token: string): string {
 <label for="comment">意见（不同意时必填）</label><textarea id="comment" name="comment" rows="3"></textarea>
 ${meeting}<button type="submit">提交</button></form></section>`
       : `<section class="notice">${view.status === 'DECIDED' ? '此审批已作出决定。' : '此审批环节已结束或链接已过期。'}</section>`;
+  const green = view.greenChannel
+    ? `<section class="notice"><h2>绿色通道</h2><p>${esc(view.greenChannel.grantedBy)}于${esc(shanghaiTime(view.greenChannel.grantedAt))}先行帮扶：${view.greenChannel.measures.map((m) => esc(m.content)).join('、')}</p><p>${esc(view.greenChannel.reason)}</p></section>`
+    : '';
+  const remarking = view.remarking
+    ? `<section class="notice"><h2>风险再标注</h2><p>该户曾于${esc(view.remarking.eliminatedMonth ?? '')}标注风险消除，原纳入编号 ${esc(view.remarking.previousApplicationId)}</p></section>`
+    : '';
+  const elimination = view.elimination
+    ? `<section><h2>风险消除提议</h2><dl><dt>消除方式</dt><dd>${view.elimination.way === 'ASSISTED' ? '帮扶消除' : '自然消除'}</dd>
+<dt>人均纯收入</dt><dd>${esc(view.elimination.perCapitaIncome)}元（监测范围${esc(view.elimination.line)}元）</dd><dt>提议人</dt><dd>${esc(view.elimination.proposedBy)}</dd></dl>
+${view.elimination.weakStability ? '<p class="warn">收入稳定性较弱：标注后继续落实帮扶措施</p>' : ''}</section>`
+    : '';
+  const batch = view.systemEntryBatch
+    ? `<section><h2>全国系统录入批次</h2><p>批次号 ${esc(view.systemEntryBatch.batchId)}：<a href="${esc(view.systemEntryBatch.xlsxUrl)}" rel="noreferrer">下载XLSX</a> · <a href="${esc(view.systemEntryBatch.csvUrl)}" rel="noreferrer">下载CSV</a></p></section>`
+    : '';
   return layout(
-    `${view.stageLabel} · 纳入监测申请`,
+    `${view.stageLabel} · ${view.kind === 'ELIMINATION' ? '风险消除' : view.remarking ? '风险再标注' : '纳入监测申请'}`,
     `<section><h2>农户信息</h2><dl>
 <dt>户主</dt><dd>${esc(h.head.name)}</dd><dt>身份证号</dt><dd>${esc(h.head.idNumber)}</dd><dt>联系电话</dt><dd>${esc(h.head.phone)}</dd>
 <dt>村/组</dt><dd>${esc(h.villageName ?? h.village)} ${esc(h.group)}</dd><dt>家庭人口</dt><dd>${esc(h.size)}人</dd>
 <dt>人均纯收入</dt><dd>${esc(h.perCapitaIncome)}元/年</dd><dt>风险类型</dt><dd>${risks}</dd></dl></section>
 <section><h2>申请理由</h2><p>${esc(view.reason)}</p>${view.commitmentUrl ? `<p><a href="${esc(view.commitmentUrl)}" rel="noreferrer">查看承诺书扫描件</a></p>` : ''}</section>
+${green}${remarking}${elimination}${batch}
 ${warnings ? `<section><h2>数据比对提示</h2><ul>${warnings}</ul></section>` : ''}
 ${view.publicity ? `<section><h2>公示</h2><p>至 ${esc(view.publicity.endsAt)}，异议 ${esc(view.publicity.objections)} 件</p></section>` : ''}
 <section><h2>办理记录</h2><ol>${history}</ol></section>${form}`,

@@ -12,15 +12,8 @@ import { validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json } from '#http/responses';
+import { callerId } from '#http/staff-auth';
 import { applicationId, villageCode } from '#schemas/common';
-
-function callerId(event: HttpEvent): string {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
-    .authorizer?.jwt?.claims;
-  const personId = claims?.['custom:personId'] ?? claims?.personId;
-  if (typeof personId !== 'string') throw new HttpError('UNAUTHORIZED', '需要登录');
-  return personId;
-}
 
 const stageQuery = object({ stage: zEnum(STAGES, { error: '未知的阶段' }).optional() });
 

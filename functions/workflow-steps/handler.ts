@@ -1,10 +1,11 @@
 /**
  * The workflow's automatic steps: publicity open and close, the district data comparison, overdue
- * counting, and the three endings (activate, reject, lapse).
+ * counting, the endings (activate, reject, lapse, withdraw), and the elimination check and marking.
  */
 import middy from '@middy/core';
 import { discriminatedUnion, literal, number, object, string } from 'zod';
 import { caseContext } from '#cases/context';
+import { checkEliminationStep, markEliminated, withdraw } from '#cases/elimination';
 import { activate, closePublicity, compareData, lapse, openPublicity, overdue, reject } from '#cases/steps';
 import { validate } from '#http/body';
 import { withLogger } from '#http/middleware';
@@ -18,6 +19,9 @@ const input = discriminatedUnion('step', [
   byId.extend({ step: literal('reject') }),
   byId.extend({ step: literal('lapse') }),
   byId.extend({ step: literal('overdue'), escalation: number().int() }),
+  byId.extend({ step: literal('checkElimination') }),
+  byId.extend({ step: literal('markEliminated') }),
+  byId.extend({ step: literal('withdraw') }),
 ]);
 
 const run = async (event: unknown) => {
@@ -41,6 +45,14 @@ const run = async (event: unknown) => {
     case 'lapse':
       await lapse(ctx, request);
       return { stage: 'LAPSED' };
+    case 'checkElimination':
+      return checkEliminationStep(ctx, request);
+    case 'markEliminated':
+      await markEliminated(ctx, request);
+      return { stage: 'RISK_ELIMINATED' };
+    case 'withdraw':
+      await withdraw(ctx, request);
+      return { stage: 'WITHDRAWN' };
   }
 };
 

@@ -16,14 +16,17 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccountRecovery, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { monitoringApplicationDefinition } from '#workflows/monitoring-application';
+import { riskEliminationDefinition } from '#workflows/risk-elimination';
 import { FangfanFunction } from './fangfan-function.ts';
 import { ROUTES } from './routes.ts';
 
@@ -43,6 +46,8 @@ export interface FangfanStackProps extends StackProps {
 export class FangfanStack extends Stack {
   readonly functions: Record<string, FangfanFunction> = {};
   readonly stateMachine: StateMachine;
+  /** 风险消除 */
+  readonly eliminationMachine: StateMachine;
 
   constructor(scope: Construct, id: string, props: FangfanStackProps = {}) {
     super(scope, id, props);
@@ -172,6 +177,18 @@ export class FangfanStack extends Stack {
     fn('openapi', {}, false);
     const humanSteps = fn('human-steps').bindTable(table, 'readWrite');
     const workflowSteps = fn('workflow-steps', { CALENDAR_DATA: '{}' }).bindTable(table, 'readWrite');
+    const households = fn('households-api').bindTable(table, 'readWrite');
+    const cadreRecords = fn('cadre-records').bindTable(table, 'readWrite');
+    bucket.grantPut(cadreRecords, 'commitments/*');
+    const batches = fn('system-entry-batch').bindTable(table, 'readWrite');
+    bucket.grantPut(batches, 'system-entry/*');
+    bucket.grantRead(approvals, 'system-entry/*');
+    const visitWatch = fn('visit-watch').bindTable(table, 'readWrite');
+    // 跟踪走访: overdue households are found once a day, 08:00 Beijing time
+    new Rule(this, 'DailyVisitWatch', {
+      schedule: Schedule.cron({ minute: '0', hour: '0' }),
+      targets: [new LambdaFunction(visitWatch)],
+    });
     for (const f of [submit, commitmentUrl]) bucket.grantPut(f, 'commitments/*');
     bucket.grantRead(uploaded, 'commitments/*');
     bucket.grantDelete(uploaded, 'commitments/*');
@@ -190,6 +207,7 @@ export class FangfanStack extends Stack {
         monitoringApplicationDefinition(this, {
           humanSteps,
           workflowSteps,
+          systemEntryBatch: batches,
           approvalTimeout: props.approvalTimeout,
           commitmentTimeout: props.commitmentTimeout,
         }),
@@ -197,6 +215,23 @@ export class FangfanStack extends Stack {
       tracingEnabled: true,
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
     });
+    const eliminationMachineName = `${this.stackName}-RiskElimination`;
+    this.eliminationMachine = new StateMachine(this, 'RiskElimination', {
+      stateMachineName: eliminationMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(
+        riskEliminationDefinition(new Construct(this, 'RiskEliminationStates'), {
+          humanSteps,
+          workflowSteps,
+          systemEntryBatch: batches,
+          approvalTimeout: props.approvalTimeout,
+        }),
+      ),
+      tracingEnabled: true,
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+    });
+    this.eliminationMachine.grantStartExecution(households);
+    this.eliminationMachine.grantTaskResponse(approvals);
     this.stateMachine.grantStartExecution(submit);
     this.stateMachine.grantTaskResponse(approvals);
     this.stateMachine.grantTaskResponse(uploaded);
@@ -205,18 +240,21 @@ export class FangfanStack extends Stack {
     humanSteps.addToRolePolicy(
       new PolicyStatement({
         actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-        resources: [
+        resources: [stateMachineName, eliminationMachineName].map((resourceName) =>
           this.formatArn({
             service: 'states',
             resource: 'stateMachine',
-            resourceName: stateMachineName,
+            resourceName,
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           }),
-        ],
+        ),
       }),
     );
-    for (const f of [submit, uploaded, approvals])
+    this.stateMachine.grantStartExecution(cadreRecords);
+    for (const f of [submit, uploaded, approvals, cadreRecords])
       f.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    for (const f of [households])
+      f.addEnvironment('ELIMINATION_STATE_MACHINE_ARN', this.eliminationMachine.stateMachineArn);
 
     const authorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', userPool, { userPoolClients: [client] });
     for (const route of ROUTES) {
@@ -232,6 +270,8 @@ export class FangfanStack extends Stack {
       ['ExecutionsFailed', this.stateMachine.metricFailed()],
       ['ExecutionsTimedOut', this.stateMachine.metricTimedOut()],
       ['ExecutionsAborted', this.stateMachine.metricAborted()],
+      ['EliminationExecutionsFailed', this.eliminationMachine.metricFailed()],
+      ['EliminationExecutionsTimedOut', this.eliminationMachine.metricTimedOut()],
     ] as const) {
       new Alarm(this, name, {
         metric: metric.with({ period: Duration.minutes(5) }),

@@ -1,5 +1,7 @@
 /** Prints the local definitions as JSON (run by `loadLocalDefinitions` in a child process). */
 import { synthesizeLocalDefinitions } from './definitions.ts';
 
-const { monitoringApplication, handlers, byName } = synthesizeLocalDefinitions();
-process.stdout.write(JSON.stringify({ monitoringApplication, handlers: [...handlers], byName: [...byName] }));
+const { monitoringApplication, riskElimination, handlers, byName } = synthesizeLocalDefinitions();
+process.stdout.write(
+  JSON.stringify({ monitoringApplication, riskElimination, handlers: [...handlers], byName: [...byName] }),
+);

@@ -13,6 +13,8 @@ export const localFunctionArn = (logicalId: string) =>
 export interface LocalDefinitions {
   /** the ASL of the monitoring application, with ARNs resolved */
   monitoringApplication: Record<string, any>;
+  /** the ASL of 风险消除 */
+  riskElimination: Record<string, any>;
   /** function ARN → handler module path */
   handlers: Map<string, string>;
   /** function folder name → handler module path */
@@ -45,9 +47,18 @@ export function synthesizeLocalDefinitions(): LocalDefinitions {
     handlers.set(localFunctionArn(logicalId), fn.entryPath);
     byName.set(name, fn.entryPath);
   }
-  const machine = Object.values(template.Resources as Record<string, any>).find(
-    (r) => r.Type === 'AWS::StepFunctions::StateMachine',
-  );
-  const definition = JSON.parse(resolve(machine.Properties.DefinitionString, localFunctionArn));
-  return { monitoringApplication: definition, handlers, byName };
+  const resources = template.Resources as Record<string, any>;
+  const asl = (machine: { node: { defaultChild?: unknown } }) =>
+    JSON.parse(
+      resolve(
+        resources[stack.getLogicalId(machine.node.defaultChild as never)].Properties.DefinitionString,
+        localFunctionArn,
+      ),
+    );
+  return {
+    monitoringApplication: asl(stack.stateMachine),
+    riskElimination: asl(stack.eliminationMachine),
+    handlers,
+    byName,
+  };
 }

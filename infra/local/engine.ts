@@ -89,6 +89,10 @@ export class LocalEngine {
   /** listeners for tests and benchmarks */
   readonly onEvent: ((execution: string, event: Json) => void)[] = [];
 
+  get stateMachineArn(): string {
+    return this.options.stateMachineArn;
+  }
+
   constructor(private readonly options: EngineOptions) {
     const collect = (states: Record<string, Json>) => {
       for (const [name, state] of Object.entries(states)) {
@@ -163,6 +167,11 @@ export class LocalEngine {
     return { executionArn, startDate: Date.now() / 1000 };
   }
 
+  /** Whether a task token belongs to a step this engine is waiting on. */
+  hasTask(taskToken: string): boolean {
+    return this.pending.has(taskToken);
+  }
+
   /** Resumes every execution that was running when the stack stopped. */
   async resumeAll(): Promise<number> {
     const out: ExecutionRecord[] = [];
@@ -182,10 +191,12 @@ export class LocalEngine {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     for (const record of out) {
+      // one table holds the executions of every local state machine; each engine resumes its own
+      if (record.stateMachineArn !== this.options.stateMachineArn) continue;
       this.executions.set(record.name, record);
       this.run(record, true);
     }
-    return out.length;
+    return out.filter((r) => r.stateMachineArn === this.options.stateMachineArn).length;
   }
 
   describe(name: string): ExecutionRecord | undefined {

@@ -98,6 +98,9 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
         authorizer = { jwt: { claims: { personId }, scopes: [] } };
       }
       const query = Object.fromEntries(url.searchParams);
+      const contentType = String(headers['content-type'] ?? '');
+      const textual =
+        contentType === '' || /^(text\/|application\/(json|x-www-form-urlencoded))/.test(contentType);
       const event = {
         version: '2.0',
         routeKey: route.routeKey,
@@ -125,8 +128,9 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
           timeEpoch: Date.now(),
           ...(authorizer ? { authorizer } : {}),
         },
-        body: body.length ? body.toString('utf8') : undefined,
-        isBase64Encoded: false,
+        // as API Gateway does: text stays text, anything else (an XLSX upload) arrives base64-encoded
+        body: body.length ? (textual ? body.toString('utf8') : body.toString('base64')) : undefined,
+        isBase64Encoded: body.length > 0 && !textual,
       } as unknown as APIGatewayProxyEventV2;
       const handler = options.handlers.get(route.fn)!;
       const result = await handler(event, {
@@ -136,7 +140,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
       });
       const response = typeof result === 'string' ? { statusCode: 200, body: result } : result;
       res.writeHead(response.statusCode ?? 200, response.headers ?? {});
-      res.end(response.body ?? '');
+      res.end(response.isBase64Encoded ? Buffer.from(response.body ?? '', 'base64') : (response.body ?? ''));
     } catch (error) {
       console.error('gateway error', error);
       if (!res.headersSent)

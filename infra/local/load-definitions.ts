@@ -16,11 +16,13 @@ export function loadLocalDefinitions(): LocalDefinitions {
   if (out.status !== 0) throw new Error(`synthesizing the workflow failed:\n${out.stderr}`);
   const parsed = JSON.parse(out.stdout) as {
     monitoringApplication: Record<string, any>;
+    riskElimination: Record<string, any>;
     handlers: [string, string][];
     byName: [string, string][];
   };
   return {
     monitoringApplication: parsed.monitoringApplication,
+    riskElimination: parsed.riskElimination,
     handlers: new Map(parsed.handlers),
     byName: new Map(parsed.byName),
   };

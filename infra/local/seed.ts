@@ -122,7 +122,7 @@ export async function seedSampleTownship(
 ): Promise<void> {
   await store.putDirectory(sampleDirectory(villages));
   for (const h of SAMPLE_EXCLUDED_HOUSEHOLDS) {
-    await store.putRegistryHousehold({
+    await store.putHousehold({
       village: h.village,
       idHash: hashIdNumber(h.idNumber, idHmacKey),
       householdType: 'ORDINARY',
@@ -130,3 +130,14 @@ export async function seedSampleTownship(
     });
   }
 }
+
+/**
+ * 监测范围 for the years after the seed's 2021 line, for the sample township only. Real deployments
+ * set their province's published figures in `MONITORING_LINES`; these are placeholders.
+ */
+export const SAMPLE_MONITORING_LINES = [2022, 2023, 2024, 2025, 2026, 2027].map((year, i) => ({
+  region: '3413',
+  year,
+  amount: 6500 + i * 300,
+  source: '本地示例配置（非正式标准）',
+}));

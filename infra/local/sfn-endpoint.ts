@@ -5,7 +5,10 @@
 import { createServer, type Server } from 'node:http';
 import { EngineError, type LocalEngine } from './engine.ts';
 
-export function startSfnEndpoint(engine: LocalEngine, port: number): Promise<Server> {
+/** One endpoint for every local state machine: a start goes by ARN, a task token to its engine. */
+export function startSfnEndpoint(engines: LocalEngine[], port: number): Promise<Server> {
+  const byArn = (arn: string) => engines.find((e) => e.stateMachineArn === arn);
+  const byToken = (token: string) => engines.find((e) => e.hasTask(token)) ?? engines[0]!;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -18,20 +21,24 @@ export function startSfnEndpoint(engine: LocalEngine, port: number): Promise<Ser
       try {
         const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
         switch (target) {
-          case 'StartExecution':
+          case 'StartExecution': {
+            const engine = byArn(input.stateMachineArn);
+            if (!engine)
+              return reply(400, { __type: 'StateMachineDoesNotExist', message: input.stateMachineArn });
             return reply(
               200,
               await engine.start(input.name, input.stateMachineArn, JSON.parse(input.input ?? '{}')),
             );
+          }
           case 'SendTaskSuccess':
-            engine.sendTaskSuccess(input.taskToken, input.output);
+            byToken(input.taskToken).sendTaskSuccess(input.taskToken, input.output);
             return reply(200, {});
           case 'SendTaskFailure':
-            engine.sendTaskFailure(input.taskToken, input.error, input.cause);
+            byToken(input.taskToken).sendTaskFailure(input.taskToken, input.error, input.cause);
             return reply(200, {});
           case 'DescribeExecution': {
             const name = String(input.executionArn).split(':').pop()!;
-            const record = engine.describe(name);
+            const record = engines.map((e) => e.describe(name)).find(Boolean);
             if (!record) return reply(400, { __type: 'ExecutionDoesNotExist', message: name });
             return reply(200, {
               executionArn: input.executionArn,

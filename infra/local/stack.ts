@@ -22,7 +22,8 @@ import { loadLocalDefinitions } from './load-definitions.ts';
 import { localEndpoints } from './local-endpoints.ts';
 import { freePort } from './net.ts';
 import { startS3Local } from './s3-local.ts';
-import { seedSampleTownship } from './seed.ts';
+import { runDaily } from './scheduler.ts';
+import { SAMPLE_MONITORING_LINES, seedSampleTownship } from './seed.ts';
 import { startSfnEndpoint } from './sfn-endpoint.ts';
 
 export interface LocalStackOptions {
@@ -38,6 +39,8 @@ export interface LocalStack {
   secretsFile: string;
   engine: LocalEngine;
   clock: BusinessClock;
+  /** the 风险消除 workflow's engine */
+  eliminationEngine: LocalEngine;
   /** the DynamoDB Local JVM, for memory figures */
   dynamoPid: number;
   stop(): Promise<void>;
@@ -46,6 +49,8 @@ export interface LocalStack {
 const TABLE = 'fangfan';
 const BUCKET = 'fangfan-documents';
 const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:Fangfan-MonitoringApplication';
+const ELIMINATION_STATE_MACHINE_ARN =
+  'arn:aws:states:local:000000000000:stateMachine:Fangfan-RiskElimination';
 
 function loadKeys(dataDir: string) {
   const secretsFile = join(dataDir, 'secrets.json');
@@ -96,6 +101,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     SFN_ENDPOINT: `http://127.0.0.1:${sfnPort}`,
     STATE_MACHINE_ARN,
+    ELIMINATION_STATE_MACHINE_ARN,
+    MONITORING_LINES: process.env.MONITORING_LINES ?? JSON.stringify(SAMPLE_MONITORING_LINES),
     PUBLIC_BASE_URL: url,
     FANGFAN_SECRET_HOTLINE: keys.hotline,
     FANGFAN_SECRET_MINIPROGRAM: keys.miniProgram,
@@ -139,7 +146,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     db,
     table: TABLE,
   });
-  const sfnServer = await startSfnEndpoint(engine, sfnPort);
+  const eliminationEngine = new LocalEngine({
+    definition: definitions.riskElimination,
+    stateMachineArn: ELIMINATION_STATE_MACHINE_ARN,
+    handlers: lambdaHandlers,
+    clock,
+    db,
+    table: TABLE,
+  });
+  const sfnServer = await startSfnEndpoint([engine, eliminationEngine], sfnPort);
 
   // S3 invokes its function asynchronously and tries a failed event twice more; so does this.
   let s3Queue = Promise.resolve();
@@ -168,6 +183,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     local: localEndpoints({ store, clock, staffTokenKey: keys.staffTokenKey }),
   });
   await engine.resumeAll();
+  await eliminationEngine.resumeAll();
+  // the same daily rule as on AWS (DailyVisitWatch, 00:00 UTC)
+  const visitWatch = runDaily(clock, 0, () => modules.get('visit-watch')({}, {}));
 
   return {
     url,
@@ -176,8 +194,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     engine,
     clock,
     dynamoPid: dynamo.process.pid ?? 0,
+    eliminationEngine,
     async stop() {
+      visitWatch.stop();
       engine.stop();
+      eliminationEngine.stop();
       clock.stop();
       await new Promise((r) => gateway.close(r));
       gateway.closeAllConnections?.();

@@ -27,6 +27,12 @@ import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
 import { completeTask, startCase } from './sfn-tasks.ts';
 import { updateWithRetry } from './updates.ts';
 
+const CHANNEL_LABELS: Record<string, string> = {
+  hotline: '12317热线',
+  'mini-program': '小程序',
+  'cadre-visit': '干部走访',
+};
+
 export const MAX_COMMITMENT_BYTES = 10 * 1024 * 1024;
 const UPLOAD_URL_SECONDS = 24 * 3600;
 
@@ -63,7 +69,7 @@ export async function submitApplication(
   }
   const answer = await oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
     const idHash = hashIdNumber(body.applicant.idNumber, ctx.secrets.idHmacKey);
-    const household = await ctx.store.getRegistryHousehold(body.village, idHash);
+    const household = await ctx.store.getHousehold(body.village, idHash);
     const at = nowIso();
     const applicationId = newApplicationId(body.village);
     const upload = await uploadInstructions({ village: body.village, applicationId });
@@ -87,13 +93,25 @@ export async function submitApplication(
       createdAt: at,
       updatedAt: at,
       groupReview: chain.groupReview,
+      ...(household?.monitoring?.status === 'RISK_ELIMINATED'
+        ? {
+            remarking: {
+              previousApplicationId: household.monitoring.applicationId,
+              eliminationCaseId: household.monitoring.eliminated?.caseId,
+              eliminatedMonth: household.monitoring.eliminated?.month,
+            },
+          }
+        : {}),
       commitment: { key: upload.key, status: 'PENDING' },
       history: [
         {
           stage: 'SUBMITTED',
           decision: 'submitted',
-          by: webhook.channel === 'hotline' ? '12317热线' : '小程序',
+          by: CHANNEL_LABELS[webhook.channel] ?? webhook.channel,
           at,
+          ...(household?.monitoring?.status === 'RISK_ELIMINATED'
+            ? { comment: `风险再标注：该户曾于${household.monitoring.eliminated?.month ?? ''}标注风险消除` }
+            : {}),
         },
       ],
     };

@@ -84,8 +84,31 @@ export async function approvalView(access: ApprovalAccess) {
     publicity: application.publicity ?? null,
     comparison: application.comparison ?? null,
     commitmentUrl,
+    kind: application.kind ?? 'IDENTIFICATION',
+    remarking: application.remarking ?? null,
+    greenChannel: application.greenChannel ?? null,
+    elimination: application.elimination
+      ? {
+          way: application.elimination.proposal.way,
+          weakStability: application.elimination.check.weakStability,
+          perCapitaIncome: application.elimination.check.perCapitaIncome ?? null,
+          line: application.elimination.check.line,
+          proposedBy: application.elimination.proposedBy,
+        }
+      : null,
+    systemEntryBatch:
+      approval.stage === 'SYSTEM_ENTRY' && application.systemEntryBatch
+        ? {
+            batchId: application.systemEntryBatch.batchId,
+            xlsxUrl: await downloadUrl(application.systemEntryBatch.xlsxKey),
+            csvUrl: await downloadUrl(application.systemEntryBatch.csvKey),
+          }
+        : null,
   };
 }
+
+const downloadUrl = (key: string) =>
+  getSignedUrl(s3(), new GetObjectCommand({ Bucket: config.bucketName, Key: key }), { expiresIn: 900 });
 
 export async function decide(
   ctx: CaseContext,
@@ -109,7 +132,10 @@ export async function decide(
     ]);
   }
   const at = nowIso();
-  const after = stageAfterDecision(stage, body.decision, { groupReview: application.groupReview });
+  const after = stageAfterDecision(stage, body.decision, {
+    groupReview: application.groupReview,
+    kind: application.kind,
+  });
   const decision = {
     decision: body.decision,
     by: approver.name,
@@ -117,12 +143,14 @@ export async function decide(
     at,
     ...(body.comment ? { comment: body.comment } : {}),
   };
+  // the clerk's decision names the entry batch it was typed from
+  const batchId = stage === 'SYSTEM_ENTRY' ? application.systemEntryBatch?.batchId : undefined;
   const next: Application = {
     ...application,
     version: application.version + 1,
     updatedAt: at,
     // ACTIVE is set by the Activate step, together with the contact person and the first plan.
-    stage: after === 'ACTIVE' ? application.stage : after,
+    stage: after === 'ACTIVE' || after === 'RISK_ELIMINATED' ? application.stage : after,
     ...(after === 'AWAITING_COMMITMENT'
       ? { commitment: { ...application.commitment, status: 'PENDING' as const } }
       : {}),
@@ -135,6 +163,7 @@ export async function decide(
         stage,
         ...decision,
         ...(APPROVAL_LEVELS[stage].recordsMeeting && body.meeting ? { meeting: body.meeting } : {}),
+        ...(batchId ? { batchId } : {}),
       },
     ],
   };

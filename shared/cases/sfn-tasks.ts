@@ -29,12 +29,20 @@ export async function failTask(taskToken: string, error: string, cause: string):
   }
 }
 
-/** Starts the case's workflow under its application id, so a retried start cannot fork a case. */
-export async function startCase(applicationId: string, input: Record<string, unknown>): Promise<void> {
+/**
+ * Starts the case's workflow under its application id, so a retried start cannot fork a case. An
+ * elimination case runs the 风险消除 workflow.
+ */
+export async function startCase(
+  applicationId: string,
+  input: Record<string, unknown>,
+  workflow: 'identification' | 'elimination' = 'identification',
+): Promise<void> {
   try {
     await sfn().send(
       new StartExecutionCommand({
-        stateMachineArn: config.stateMachineArn,
+        stateMachineArn:
+          workflow === 'elimination' ? config.eliminationStateMachineArn : config.stateMachineArn,
         name: applicationId,
         input: JSON.stringify(input),
       }),

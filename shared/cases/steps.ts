@@ -5,13 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { businessDate, type CalendarData, publicityPeriod } from '#domain/calendar';
 import { checkExclusions } from '#domain/eligibility';
-import { monitoringLineFor } from '#domain/monitoring-line';
-import {
-  MONITORING_OBJECT_TYPES,
-  monitoringObjectTypeFor,
-  RISK_TYPES,
-  type RiskType,
-} from '#domain/risk-types';
+import { MONITORING_OBJECT_TYPES, RISK_TYPES } from '#domain/risk-types';
 import { APPROVAL_LEVELS, type ApprovalStage, STAGE_LABELS, scopeCode } from '#domain/stages';
 import { approvalLink } from '#links/approval-links';
 import { peopleFor } from '#notify/recipients';
@@ -21,8 +15,9 @@ import { logger } from '#runtime/logger';
 import type { Application, Approval, Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
+import { activationRecords } from './monitoring.ts';
 import { completeTask } from './sfn-tasks.ts';
-import { updateWithRetry } from './updates.ts';
+import { updateWithRecords, updateWithRetry } from './updates.ts';
 
 /** Reminder, then escalation to the level above (the last allowed), then the case lapses. */
 const maxEscalations = () => config.escalations;
@@ -41,6 +36,10 @@ const tell = (
 
 const tellApplicant = (ctx: CaseContext, app: Application, text: string) =>
   ctx.notifier.send({ to: { name: app.applicant.name, phone: app.applicant.phone }, text });
+
+/** How people are told what a case is about. */
+export const caseTitle = (app: Pick<Application, 'kind' | 'remarking'>): string =>
+  app.kind === 'ELIMINATION' ? '风险消除' : app.remarking ? '风险再标注申请' : '纳入监测申请';
 
 async function mustGet(ctx: CaseContext, applicationId: string): Promise<Application> {
   const app = await ctx.store.getApplication(applicationId);
@@ -215,7 +214,7 @@ async function sendLinks(ctx: CaseContext, app: Application, approval: Approval,
     await tell(
       ctx,
       person,
-      `请审核${app.villageName ?? app.village}${app.group}${app.applicant.name}户的纳入监测申请（${label}，编号${app.applicationId}）。`,
+      `请审核${app.villageName ?? app.village}${app.group}${app.applicant.name}户的${caseTitle(app)}（${label}，编号${app.applicationId}）。`,
       personalLink(ctx, approval, personId),
     );
   }
@@ -237,7 +236,7 @@ async function remindOrEscalate(
     await tell(
       ctx,
       person,
-      `催办：${app.applicant.name}户的纳入监测申请（${label}，编号${app.applicationId}）已超时，请尽快处理。`,
+      `催办：${app.applicant.name}户的${caseTitle(app)}（${label}，编号${app.applicationId}）已超时，请尽快处理。`,
       personalLink(ctx, approval, personId),
     );
   }
@@ -246,7 +245,7 @@ async function remindOrEscalate(
       await tell(
         ctx,
         person,
-        `督办：${app.villageName ?? app.village}${app.applicant.name}户的纳入监测申请在“${label}”环节已超时两次，再超时将失效。`,
+        `督办：${app.villageName ?? app.village}${app.applicant.name}户的${caseTitle(app)}在“${label}”环节已超时两次，再超时将失效。`,
       );
     }
   }
@@ -354,7 +353,7 @@ export async function closePublicity(ctx: CaseContext, input: { applicationId: s
 /** 区级数据比对: the registry's exclusion flags and other open cases of the same household. */
 export async function compareData(ctx: CaseContext, input: { applicationId: string }) {
   const app = await mustGet(ctx, input.applicationId);
-  const household = await ctx.store.getRegistryHousehold(app.village, app.applicant.idHash);
+  const household = await ctx.store.getHousehold(app.village, app.applicant.idHash);
   const check = checkExclusions(household?.flags ?? {});
   const comparison = {
     comparedAt: nowIso(),
@@ -374,6 +373,31 @@ export async function compareData(ctx: CaseContext, input: { applicationId: stri
   return { excluded: check.excluded, hardStops: check.hardStops.length, warnings: check.warnings.length };
 }
 
+/** 绿色通道 granted but the case ends without inclusion: the township must settle the help given. */
+function greenChannelUnconfirmed(current: Application): Partial<Application> {
+  if (current.greenChannel?.status !== 'GRANTED') return {};
+  return {
+    greenChannel: {
+      ...current.greenChannel,
+      status: 'UNCONFIRMED',
+      reconciledAt: nowIso(),
+      note: '未纳入监测：先行帮扶须由乡镇核实处理',
+    },
+  };
+}
+
+async function tellTownshipOfGreenChannel(ctx: CaseContext, app: Application) {
+  if (app.greenChannel?.status !== 'UNCONFIRMED') return;
+  const directory = await ctx.store.getDirectory();
+  for (const person of peopleFor(directory.people, 'TOWNSHIP_REVIEWER', 'township', app.village)) {
+    await tell(
+      ctx,
+      person,
+      `${app.applicant.name}户（${app.applicationId}）经绿色通道先行帮扶，但未纳入监测（${STAGE_LABELS[app.stage]}），请核实处理先行帮扶。`,
+    );
+  }
+}
+
 /** The case ends as rejected; the applicant is told why. */
 export async function reject(ctx: CaseContext, input: { applicationId: string }) {
   const app = await updateWithRetry(
@@ -387,6 +411,7 @@ export async function reject(ctx: CaseContext, input: { applicationId: string })
         (hardStops.length ? `不得确定为监测对象：${hardStops.map((h) => h.label).join('；')}` : '未通过审核');
       return {
         ...current,
+        ...greenChannelUnconfirmed(current),
         stage: 'REJECTED',
         pendingApproval: undefined,
         outcome: { ...current.outcome, reason, closedAt: nowIso() },
@@ -410,8 +435,9 @@ export async function reject(ctx: CaseContext, input: { applicationId: string })
   await tellApplicant(
     ctx,
     app!,
-    `您的纳入监测申请（${app!.applicationId}）未通过，原因：${app!.outcome?.reason ?? '未通过审核'}。如有疑问可联系村委会或拨打12317。`,
+    `您户的${caseTitle(app!)}（${app!.applicationId}）未通过，原因：${app!.outcome?.reason ?? '未通过审核'}。如有疑问可联系村委会或拨打12317。`,
   );
+  await tellTownshipOfGreenChannel(ctx, app!);
 }
 
 /** A step stayed undone past its escalations. */
@@ -424,6 +450,7 @@ export async function lapse(ctx: CaseContext, input: { applicationId: string; st
         ? undefined
         : {
             ...current,
+            ...greenChannelUnconfirmed(current),
             stage: 'LAPSED',
             pendingApproval: undefined,
             outcome: { ...current.outcome, reason: `“${STAGE_LABELS[current.stage]}”环节超时未办理` },
@@ -443,62 +470,23 @@ export async function lapse(ctx: CaseContext, input: { applicationId: string; st
   await tellApplicant(
     ctx,
     app!,
-    `您的纳入监测申请（${app!.applicationId}）因“${STAGE_LABELS[app!.history.at(-1)!.stage]}”环节超时已失效，请联系村委会重新申请。`,
+    `您户的${caseTitle(app!)}（${app!.applicationId}）因“${STAGE_LABELS[app!.history.at(-1)!.stage]}”环节超时已失效，请联系村委会重新申请。`,
   );
+  await tellTownshipOfGreenChannel(ctx, app!);
 }
-
-const FIRST_MEASURES: Record<RiskType, { type: string; note: string }> = {
-  ILLNESS: { type: 'HEALTH', note: '医保资助、医疗救助、家庭医生签约' },
-  DISABILITY: { type: 'DISABILITY_SUBSIDY', note: '残疾人两项补贴' },
-  EDUCATION: { type: 'COMPULSORY_EDUCATION', note: '教育资助' },
-  DISASTER: { type: 'TEMPORARY_ASSISTANCE', note: '临时救助、灾后重建' },
-  ACCIDENT: { type: 'TEMPORARY_ASSISTANCE', note: '临时救助' },
-  INDUSTRY_FAILURE: { type: 'INDUSTRY', note: '产业帮扶、小额信贷' },
-  UNSTABLE_EMPLOYMENT: { type: 'EMPLOYMENT', note: '就业帮扶、公益岗位' },
-  LACK_OF_LABOUR: { type: 'MINIMUM_LIVING', note: '低保兜底' },
-  OTHER: { type: 'SOCIAL_ASSISTANCE', note: '社会帮扶' },
-};
 
 /** 纳入监测: an active monitoring object with a contact person and a first assistance plan. */
 export async function activate(ctx: CaseContext, input: { applicationId: string }) {
   const directory = await ctx.store.getDirectory();
-  const app = await updateWithRetry(
+  const app = await updateWithRecords(
     ctx,
     input.applicationId,
-    (current) => {
-      if (current.stage === 'ACTIVE') return undefined;
-      const contact = peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', current.village)[0];
-      const year = Number(businessDate(now()).slice(0, 4));
-      let line = 6000;
-      try {
-        line = monitoringLineFor(current.village, year).amount;
-      } catch {
-        // a year without a configured line does not stop activation; the type falls back on risks
-      }
-      const type = monitoringObjectTypeFor({
-        householdType: current.householdType,
-        perCapitaIncome: current.perCapitaIncome,
-        line,
-        riskTypes: current.riskTypes,
-      });
-      return {
-        ...current,
-        stage: 'ACTIVE',
-        pendingApproval: undefined,
-        outcome: {
-          monitoringObjectType: type,
-          contactPerson: contact
-            ? { personId: contact.personId, name: contact.name, phone: contact.phone }
-            : undefined,
-          activatedAt: nowIso(),
-          assistancePlan: {
-            year,
-            measures: [
-              ...new Map(current.riskTypes.map((r) => [FIRST_MEASURES[r].type, FIRST_MEASURES[r]])).values(),
-            ],
-          },
-        },
-      };
+    async (current) => {
+      const person = peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', current.village)[0];
+      const contact = person
+        ? { personId: person.personId, name: person.name, phone: person.phone }
+        : undefined;
+      return activationRecords(ctx, current, contact);
     },
     { action: 'MONITORING_ACTIVATED' },
   );

@@ -1,6 +1,6 @@
 /** The one way a use case changes an application: read, change, write on the version read. */
 import { nowIso } from '#runtime/clock';
-import type { Application } from '#store/model';
+import type { Application, AssistancePlan, Household } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 
@@ -25,6 +25,45 @@ export async function updateWithRetry(
       await ctx.store.updateApplication(current, {
         next: written,
         audit: { action: audit.action, by: audit.by ?? 'system', at, detail: audit.detail },
+      });
+      return written;
+    } catch (error) {
+      if (error instanceof ConflictError && error.reason === 'VERSION' && attempt < 8) continue;
+      throw error;
+    }
+  }
+}
+
+/** What a change writes besides the application: the household and a plan, in the same transaction. */
+export interface CaseRecords {
+  next: Application;
+  household?: { previous?: Household; next: Household };
+  plan?: { previous?: AssistancePlan; next: AssistancePlan };
+}
+
+/**
+ * `updateWithRetry` for a change that also writes the household (activation, elimination): the
+ * records are read again on every attempt, so a concurrent change to any of them is retried.
+ */
+export async function updateWithRecords(
+  ctx: CaseContext,
+  applicationId: string,
+  change: (current: Application) => Promise<CaseRecords | undefined>,
+  audit: { action: string; by?: string; detail?: Record<string, unknown> },
+): Promise<Application | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await ctx.store.getApplication(applicationId);
+    if (!current) throw new Error(`application ${applicationId} not found`);
+    const records = await change(current);
+    if (!records) return current;
+    const at = nowIso();
+    const written = { ...records.next, version: current.version + 1, updatedAt: at };
+    try {
+      await ctx.store.updateApplication(current, {
+        next: written,
+        audit: { action: audit.action, by: audit.by ?? 'system', at, detail: audit.detail },
+        household: records.household,
+        plan: records.plan,
       });
       return written;
     } catch (error) {

@@ -36,3 +36,17 @@ export function monitoringLineFor(
   }
   throw new MissingMonitoringLineError(villageCode.slice(0, 6), year);
 }
+
+/** The line where one is configured; undefined (shown as unknown, never guessed) where none is. */
+export function lineFor(
+  villageCode: string,
+  year: number,
+  lines: readonly MonitoringLine[] = DEFAULT_MONITORING_LINES,
+): number | undefined {
+  try {
+    return monitoringLineFor(villageCode, year, lines).amount;
+  } catch (error) {
+    if (error instanceof MissingMonitoringLineError) return undefined;
+    throw error;
+  }
+}

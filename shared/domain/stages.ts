@@ -18,6 +18,7 @@ export const STAGES = [
   'REJECTED',
   'LAPSED',
   'WITHDRAWN',
+  'RISK_ELIMINATED',
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -35,9 +36,23 @@ export const STAGE_LABELS: Record<Stage, string> = {
   REJECTED: '未通过',
   LAPSED: '已超时失效',
   WITHDRAWN: '已撤回',
+  RISK_ELIMINATED: '已标注风险消除',
 };
 
-export const FINAL_STAGES: readonly Stage[] = ['ACTIVE', 'REJECTED', 'LAPSED', 'WITHDRAWN'];
+/**
+ * What a case is for: 识别纳入 (a household becomes a monitoring object) or 风险消除 (it is marked as
+ * no longer at risk). Both run the same approval levels and publicity.
+ */
+export const CASE_KINDS = { IDENTIFICATION: '纳入监测', ELIMINATION: '风险消除' } as const;
+export type CaseKind = keyof typeof CASE_KINDS;
+
+export const FINAL_STAGES: readonly Stage[] = [
+  'ACTIVE',
+  'REJECTED',
+  'LAPSED',
+  'WITHDRAWN',
+  'RISK_ELIMINATED',
+];
 export const isFinal = (stage: Stage): boolean => FINAL_STAGES.includes(stage);
 
 export const ROLES = [
@@ -129,10 +144,14 @@ export const scopeCovers = (scope: string, villageCode: string): boolean => vill
 export interface ChainOptions {
   /** 村民小组评议 is a level of its own (some provinces drop it) */
   groupReview: boolean;
+  /** identification unless said otherwise */
+  kind?: CaseKind;
 }
 
 /** Where `return` sends a case: one level back; the first level goes back to the applicant. */
 export function returnTarget(stage: ApprovalStage, options: ChainOptions): Stage {
+  // an elimination proposal returned by 评议 is withdrawn; the 村两委 may propose again
+  if (options.kind === 'ELIMINATION' && stage === 'VILLAGE_REVIEW') return 'WITHDRAWN';
   switch (stage) {
     case 'GROUP_REVIEW':
       return 'AWAITING_COMMITMENT';
@@ -162,6 +181,7 @@ const APPROVE_TARGET: Record<ApprovalStage, Stage> = {
 export function stageAfterDecision(stage: ApprovalStage, decision: Decision, options: ChainOptions): Stage {
   if (decision === 'reject') return 'REJECTED';
   if (decision === 'return') return returnTarget(stage, options);
+  if (options.kind === 'ELIMINATION' && stage === 'SYSTEM_ENTRY') return 'RISK_ELIMINATED';
   return APPROVE_TARGET[stage];
 }
 
@@ -176,7 +196,8 @@ export function isAllowedTransition(from: Stage, to: Stage): boolean {
   if (isFinal(from)) return false;
   if (to === 'REJECTED' || to === 'LAPSED' || to === 'WITHDRAWN') return true;
   const allowed: Record<Stage, readonly Stage[]> = {
-    SUBMITTED: ['AWAITING_COMMITMENT'],
+    // an elimination proposal goes straight to 评议
+    SUBMITTED: ['AWAITING_COMMITMENT', 'VILLAGE_REVIEW'],
     AWAITING_COMMITMENT: ['GROUP_REVIEW', 'VILLAGE_REVIEW'],
     GROUP_REVIEW: ['VILLAGE_REVIEW', 'AWAITING_COMMITMENT'],
     VILLAGE_REVIEW: ['PUBLICITY', 'GROUP_REVIEW', 'AWAITING_COMMITMENT'],
@@ -184,11 +205,12 @@ export function isAllowedTransition(from: Stage, to: Stage): boolean {
     OBJECTION_REVIEW: ['TOWNSHIP_REVIEW', 'VILLAGE_REVIEW'],
     TOWNSHIP_REVIEW: ['DISTRICT_FILING', 'VILLAGE_REVIEW'],
     DISTRICT_FILING: ['SYSTEM_ENTRY', 'TOWNSHIP_REVIEW'],
-    SYSTEM_ENTRY: ['ACTIVE', 'DISTRICT_FILING'],
+    SYSTEM_ENTRY: ['ACTIVE', 'RISK_ELIMINATED', 'DISTRICT_FILING'],
     ACTIVE: [],
     REJECTED: [],
     LAPSED: [],
     WITHDRAWN: [],
+    RISK_ELIMINATED: [],
   };
   return from === to || allowed[from].includes(to);
 }

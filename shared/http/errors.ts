@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'ALREADY_DECIDED'
   | 'NOT_IN_PUBLICITY'
   | 'CONFLICT'
+  | 'NOT_ELIGIBLE'
   | 'LINK_EXPIRED'
   | 'TOO_LARGE'
   | 'RATE_LIMITED'
@@ -38,6 +39,8 @@ const STATUS: Record<ErrorCode, number> = {
   ALREADY_DECIDED: 409,
   NOT_IN_PUBLICITY: 409,
   CONFLICT: 409,
+  /** a proposal the rules refuse (风险消除 conditions not met, 暂不标注) */
+  NOT_ELIGIBLE: 422,
   LINK_EXPIRED: 410,
   TOO_LARGE: 413,
   RATE_LIMITED: 429,

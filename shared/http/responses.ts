@@ -36,3 +36,21 @@ export function rawBody(event: HttpEvent): string {
   if (!event.body) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
+
+/** The body as bytes (an uploaded XLSX arrives base64-encoded). */
+export function binaryBody(event: HttpEvent): Buffer {
+  if (!event.body) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+/** A file download. */
+export const file = (body: Buffer, contentType: string, filename: string): HttpResult => ({
+  statusCode: 200,
+  headers: {
+    'content-type': contentType,
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    'cache-control': 'no-store',
+  },
+  body: body.toString('base64'),
+  isBase64Encoded: true,
+});

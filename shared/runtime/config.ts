@@ -3,6 +3,10 @@
  * local runtime sets the same names before it loads any handler, so functions never know where they run.
  */
 
+import type { EliminationRules } from '#domain/elimination';
+import { DEFAULT_MONITORING_LINES, type MonitoringLine } from '#domain/monitoring-line';
+import type { VisitRules } from '#domain/visits';
+
 export interface ChainConfig {
   /** 村民小组评议 is its own level in this district (Anhui dropped it from 2024) */
   groupReview: boolean;
@@ -22,6 +26,22 @@ export const config = {
   },
   get stateMachineArn(): string {
     return process.env.STATE_MACHINE_ARN ?? '';
+  },
+  /** 风险消除: the second workflow */
+  get eliminationStateMachineArn(): string {
+    return process.env.ELIMINATION_STATE_MACHINE_ARN ?? '';
+  },
+  /** 监测范围 per year and region: the seed's default plus the configured years (`MONITORING_LINES`). */
+  get monitoringLines(): MonitoringLine[] {
+    return [...DEFAULT_MONITORING_LINES, ...json<MonitoringLine[]>('MONITORING_LINES', [])];
+  },
+  /** Elimination thresholds (DOMAIN.md, Risk elimination); defaults in `#domain/elimination`. */
+  get eliminationRules(): Partial<EliminationRules> {
+    return json('ELIMINATION_RULES', {});
+  },
+  /** Follow-up visit interval and the concentrated inspection period; defaults in `#domain/visits`. */
+  get visitRules(): Partial<VisitRules> {
+    return json('VISIT_RULES', {});
   },
   /** Base URL of the public HTTP API, used in approval links. */
   get publicBaseUrl(): string {

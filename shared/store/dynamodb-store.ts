@@ -1,6 +1,7 @@
 /**
  * The single table (DESIGN.md, Data): `PK = V#<village>` holds a village's applications (`A#`), audit
- * (`AU#`), objections (`OB#`) and registry households (`H#`). Other items have their own partition:
+ * (`AU#`), objections (`OB#`), registry households (`H#`), their plans (`P#`), visits (`VI#`) and the
+ * village's grids (`G#`). Other items have their own partition:
  * `ID#<hmac>` locks an applicant against a second open case, `AP#` approvals, `RQ#` requests, `NC#`
  * nonces, `DIR` the directory, `OUTBOX` local notifications.
  */
@@ -20,17 +21,21 @@ import type { CalendarData } from '#domain/calendar';
 import { isAllowedTransition, isFinal } from '#domain/stages';
 import { config } from '#runtime/config';
 import { ddb } from '#runtime/dynamodb-client';
+import { householdIdOf } from './identity.ts';
 import type {
   Application,
   Approval,
+  AssistancePlan,
   AuditEntry,
   Directory,
+  Grid,
+  Household,
   OutboxMessage,
-  RegistryHousehold,
   StoredRequest,
+  Visit,
   WebhookReceipt,
 } from './model.ts';
-import { type ApplicationChange, ConflictError, type Store } from './store.ts';
+import { type ApplicationChange, ConflictError, type HouseholdChange, type Store } from './store.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -43,6 +48,9 @@ export const keys = {
   audit: (id: string, at: string) => `AU#${id}#${at}#${randomUUID().slice(0, 8)}`,
   objection: (id: string, objectionId: string) => `OB#${id}#${objectionId}`,
   household: (idHash: string) => `H#${idHash}`,
+  plan: (idHash: string, year: number) => `P#${idHash}#${year}`,
+  visit: (idHash: string, on: string, id: string) => `VI#${idHash}#${on}#${id}`,
+  grid: (gridId: string) => `G#${gridId}`,
   person: (idHash: string) => `ID#${idHash}`,
   approval: (id: string) => `AP#${id}`,
   request: (channel: string, requestId: string) => `RQ#${channel}#${requestId}`,
@@ -177,17 +185,19 @@ export class DynamoStore implements Store {
     for (const Item of items) await this.client.send(new PutCommand({ TableName: this.table, Item }));
   }
 
-  async getRegistryHousehold(village: string, idHash: string): Promise<RegistryHousehold | undefined> {
+  async getHousehold(village: string, idHash: string): Promise<Household | undefined> {
     const out = await this.client.send(
       new GetCommand({
         TableName: this.table,
         Key: { PK: keys.village(village), SK: keys.household(idHash) },
       }),
     );
-    return out.Item as RegistryHousehold | undefined;
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, type: _t, ...household } = out.Item;
+    return household as Household;
   }
 
-  async putRegistryHousehold(household: RegistryHousehold): Promise<void> {
+  async putHousehold(household: Household): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
@@ -356,6 +366,13 @@ export class DynamoStore implements Store {
       },
       this.auditItem(change.next, change.audit),
     ];
+    if (change.household) items.push(this.householdPut(change.household.previous, change.household.next));
+    if (change.plan) items.push(this.planPut(change.plan.previous, change.plan.next));
+    if (previous.kind === 'ELIMINATION') {
+      if (isFinal(change.next.stage) && !isFinal(previous.stage))
+        items.push(this.eliminationRelease(previous, change));
+      return items;
+    }
     if (isFinal(change.next.stage) && !isFinal(previous.stage)) {
       // An ended case frees the applicant; an active one keeps the household marked as monitored.
       items.push({
@@ -375,6 +392,296 @@ export class DynamoStore implements Store {
       });
     }
     return items;
+  }
+
+  /** An elimination that ends frees the household's lock: for a new identification once eliminated. */
+  private eliminationRelease(previous: Application, change: ApplicationChange): TransactItem {
+    const eliminated = change.next.stage === 'RISK_ELIMINATED';
+    return {
+      Update: {
+        TableName: this.table,
+        Key: { PK: keys.person(previous.applicant.idHash), SK: 'ID' },
+        UpdateExpression: eliminated
+          ? 'SET openApplicationId = :none, monitoring = :false, eliminationCaseId = :none'
+          : 'SET eliminationCaseId = :none',
+        ConditionExpression: 'eliminationCaseId = :case',
+        ExpressionAttributeValues: {
+          ':case': previous.applicationId,
+          ':none': '',
+          ...(eliminated ? { ':false': false } : {}),
+        },
+      },
+    };
+  }
+
+  private householdItem(household: Household, version: number): Record<string, unknown> {
+    return {
+      PK: keys.village(household.village),
+      SK: keys.household(household.idHash),
+      type: 'HOUSEHOLD',
+      ...household,
+      version,
+    };
+  }
+
+  private householdPut(previous: Household | undefined, next: Household): TransactItem {
+    const condition =
+      previous === undefined
+        ? { ConditionExpression: 'attribute_not_exists(PK)' }
+        : previous.version === undefined
+          ? { ConditionExpression: 'attribute_not_exists(version)' }
+          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previous.version } };
+    return {
+      Put: {
+        TableName: this.table,
+        Item: this.householdItem(next, (previous?.version ?? 0) + 1),
+        ...condition,
+      },
+    };
+  }
+
+  private householdAudit(household: Pick<Household, 'village' | 'idHash'>, audit: AuditEntry): TransactItem {
+    const householdId = householdIdOf(household.village, household.idHash);
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          PK: keys.village(household.village),
+          SK: keys.audit(householdId, audit.at),
+          type: 'AUDIT',
+          householdId,
+          ...audit,
+        },
+      },
+    };
+  }
+
+  private planPut(previous: AssistancePlan | undefined, next: AssistancePlan): TransactItem {
+    const [village, idHash] = next.householdId.split('-') as [string, string];
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { PK: keys.village(village), SK: keys.plan(idHash, next.year), type: 'PLAN', ...next },
+        ...(previous
+          ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previous.version } }
+          : { ConditionExpression: 'attribute_not_exists(PK)' }),
+      },
+    };
+  }
+
+  async listHouseholds(village: string): Promise<Household[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.village(village), ':prefix': 'H#' },
+    });
+    return items.map(({ PK: _pk, SK: _sk, type: _t, ...h }) => h as Household);
+  }
+
+  async importHouseholds(
+    households: Household[],
+    audit: AuditEntry & { detail: { importId: string } },
+  ): Promise<void> {
+    const chunk = 99;
+    for (let start = 0; start < households.length; start += chunk) {
+      const part = households.slice(start, start + chunk);
+      const items: TransactItem[] = part.map((h) => ({
+        Update: {
+          TableName: this.table,
+          Key: { PK: keys.village(h.village), SK: keys.household(h.idHash) },
+          UpdateExpression:
+            'SET #type = :type, village = :village, idHash = :idHash, #group = :group, householdType = :ht, ' +
+            'flags = :flags, head = :head, members = :members, incomes = :incomes, updatedAt = :at, ' +
+            'version = if_not_exists(version, :zero) + :one',
+          ExpressionAttributeNames: { '#type': 'type', '#group': 'group' },
+          ExpressionAttributeValues: {
+            ':type': 'HOUSEHOLD',
+            ':village': h.village,
+            ':idHash': h.idHash,
+            ':group': h.group ?? '',
+            ':ht': h.householdType,
+            ':flags': h.flags,
+            ':head': h.head,
+            ':members': h.members ?? [],
+            ':incomes': h.incomes ?? [],
+            ':at': audit.at,
+            ':zero': 0,
+            ':one': 1,
+          },
+        },
+      }));
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            PK: `IMPORT#${audit.detail.importId}`,
+            SK: `AU#${String(start / chunk).padStart(5, '0')}`,
+            type: 'AUDIT',
+            ...audit,
+            detail: { ...audit.detail, households: part.length, first: start },
+          },
+        },
+      });
+      await this.transact(
+        items,
+        items.map(() => undefined),
+      );
+    }
+  }
+
+  async updateHousehold(change: HouseholdChange, receipt?: WebhookReceipt): Promise<void> {
+    await this.transact(
+      [
+        ...(receipt ? this.receiptItems(receipt) : []),
+        this.householdPut(change.previous, change.next),
+        this.householdAudit(change.next, change.audit),
+      ],
+      [...(receipt ? (['NONCE', 'REQUEST'] as const) : []), 'VERSION', undefined],
+    );
+  }
+
+  async listHouseholdAudit(household: Household): Promise<AuditEntry[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.village(household.village),
+        ':prefix': `AU#${householdIdOf(household.village, household.idHash)}#`,
+      },
+    });
+    return items.map(({ action, by, at, detail }) => ({ action, by, at, detail }));
+  }
+
+  async getPlan(householdId: string, year: number): Promise<AssistancePlan | undefined> {
+    const [village, idHash] = householdId.split('-') as [string, string];
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: keys.village(village), SK: keys.plan(idHash, year) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, type: _t, ...plan } = out.Item;
+    return plan as AssistancePlan;
+  }
+
+  async putPlan(
+    previous: AssistancePlan | undefined,
+    next: AssistancePlan,
+    audit: AuditEntry,
+    receipt?: WebhookReceipt,
+  ): Promise<void> {
+    const [village, idHash] = next.householdId.split('-') as [string, string];
+    await this.transact(
+      [
+        ...(receipt ? this.receiptItems(receipt) : []),
+        this.planPut(previous, next),
+        this.householdAudit({ village, idHash }, audit),
+      ],
+      [...(receipt ? (['NONCE', 'REQUEST'] as const) : []), 'VERSION', undefined],
+    );
+  }
+
+  async listGrids(village: string): Promise<Grid[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.village(village), ':prefix': 'G#' },
+    });
+    return items.map(({ PK: _pk, SK: _sk, type: _t, ...g }) => g as Grid);
+  }
+
+  async putGrid(grid: Grid, audit: AuditEntry): Promise<void> {
+    await this.transact(
+      [
+        {
+          Put: {
+            TableName: this.table,
+            Item: { PK: keys.village(grid.village), SK: keys.grid(grid.gridId), type: 'GRID', ...grid },
+          },
+        },
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              PK: keys.village(grid.village),
+              SK: keys.audit(`G-${grid.gridId}`, audit.at),
+              type: 'AUDIT',
+              ...audit,
+            },
+          },
+        },
+      ],
+      [undefined, undefined],
+    );
+  }
+
+  async recordVisit(visit: Visit, change: HouseholdChange, receipt: WebhookReceipt): Promise<void> {
+    const h = change.next;
+    await this.transact(
+      [
+        ...this.receiptItems(receipt),
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              PK: keys.village(h.village),
+              SK: keys.visit(h.idHash, visit.visitedOn, visit.visitId),
+              type: 'VISIT',
+              ...visit,
+            },
+          },
+        },
+        this.householdPut(change.previous, change.next),
+        this.householdAudit(h, change.audit),
+      ],
+      ['NONCE', 'REQUEST', undefined, 'VERSION', undefined],
+    );
+  }
+
+  async listVisits(household: Household): Promise<Visit[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.village(household.village),
+        ':prefix': `VI#${household.idHash}#`,
+      },
+    });
+    return items.map(({ PK: _pk, SK: _sk, type: _t, ...v }) => v as Visit);
+  }
+
+  async createEliminationCase(case_: Application, audit: AuditEntry): Promise<void> {
+    const identificationId = case_.elimination!.identificationId;
+    await this.transact(
+      [
+        {
+          Update: {
+            TableName: this.table,
+            Key: { PK: keys.person(case_.applicant.idHash), SK: 'ID' },
+            UpdateExpression: 'SET eliminationCaseId = :case',
+            ConditionExpression:
+              'openApplicationId = :ident AND monitoring = :true AND (attribute_not_exists(eliminationCaseId) OR eliminationCaseId = :none)',
+            ExpressionAttributeValues: {
+              ':case': case_.applicationId,
+              ':ident': identificationId,
+              ':true': true,
+              ':none': '',
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: this.table,
+            Item: this.applicationItem(case_),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        this.auditItem(case_, audit),
+      ],
+      ['OPEN_CASE', 'VERSION', undefined],
+    );
   }
 
   async updateApplication(previous: Application, change: ApplicationChange): Promise<void> {

@@ -3,9 +3,13 @@
  * single table stay inside `dynamodb-store.ts`.
  */
 
+import type { Measure, MeasureType } from '#domain/assistance';
 import type { HouseholdFlags } from '#domain/eligibility';
+import type { EliminationCheck, EliminationProposal, EliminationWay } from '#domain/elimination';
+import type { Member, YearIncome } from '#domain/household';
 import type { HouseholdType, MonitoringObjectType, RiskType } from '#domain/risk-types';
-import type { ApprovalStage, Decision, Role, Stage } from '#domain/stages';
+import type { ApprovalStage, CaseKind, Decision, Role, Stage } from '#domain/stages';
+import type { VisitKind } from '#domain/visits';
 import type { Meeting } from '#schemas/approvals';
 
 export interface HistoryEntry {
@@ -18,12 +22,15 @@ export interface HistoryEntry {
     | 'objection'
     | 'comparison'
     | 'timeout'
-    | 'system';
+    | 'system'
+    | 'green-channel';
   by: string;
   byPersonId?: string;
   at: string;
   comment?: string;
   meeting?: Meeting;
+  /** the national-system entry batch a SYSTEM_ENTRY decision refers to */
+  batchId?: string;
 }
 
 export interface Commitment {
@@ -58,8 +65,31 @@ export interface ContactPerson {
   phone: string;
 }
 
+/** 绿色通道: help granted by the township before the chain completes, reconciled when it ends. */
+export interface GreenChannel {
+  grantedBy: string;
+  grantedByPersonId: string;
+  grantedAt: string;
+  reason: string;
+  measures: { type: MeasureType; content: string; amount?: number }[];
+  /** GRANTED while the chain runs; CONFIRMED when the household is included; UNCONFIRMED otherwise */
+  status: 'GRANTED' | 'CONFIRMED' | 'UNCONFIRMED';
+  reconciledAt?: string;
+  note?: string;
+}
+
+/** The batch file the SYSTEM_ENTRY clerk types into 全国防止返贫监测信息系统. */
+export interface SystemEntryBatch {
+  batchId: string;
+  csvKey: string;
+  xlsxKey: string;
+  createdAt: string;
+}
+
 export interface Application {
   applicationId: string;
+  /** identification unless said otherwise (records written before elimination existed have none) */
+  kind?: CaseKind;
   village: string;
   villageName?: string;
   group: string;
@@ -83,6 +113,18 @@ export interface Application {
   /** the approval the current human step waits on */
   pendingApproval?: string;
   history: HistoryEntry[];
+  /** 风险再标注: a new identification of a household once marked 风险消除 */
+  remarking?: { previousApplicationId: string; eliminationCaseId?: string; eliminatedMonth?: string };
+  /** an elimination case: what was proposed and how the rules judged it */
+  elimination?: {
+    identificationId: string;
+    proposal: EliminationProposal;
+    check: EliminationCheck;
+    proposedBy: string;
+    proposedByPersonId: string;
+  };
+  greenChannel?: GreenChannel;
+  systemEntryBatch?: SystemEntryBatch;
   publicity?: Publicity;
   comparison?: Comparison;
   outcome?: {
@@ -135,11 +177,73 @@ export interface Directory {
   people: Person[];
 }
 
-export interface RegistryHousehold {
+/** 监测状态 of a household: set by activation, by elimination, by re-marking. */
+export interface MonitoringState {
+  status: 'MONITORED' | 'RISK_ELIMINATED';
+  /** the identification that made it a monitoring object */
+  applicationId: string;
+  objectType: MonitoringObjectType;
+  riskTypes: RiskType[];
+  /** YYYY-MM-DD it became a monitoring object */
+  since: string;
+  /** 帮扶联系人 */
+  contactPerson?: ContactPerson;
+  gridId?: string;
+  /** 帮扶责任人 of a lifted household, kept */
+  responsiblePerson?: { name: string; phone?: string; unit?: string };
+  eliminated?: { way: EliminationWay; month: string; caseId: string; weakStability: boolean };
+  /** 暂不标注: the last elimination proposal refused because nobody can work */
+  notMarked?: { at: string; reason: string };
+  lastVisitOn?: string;
+  lastConcentratedOn?: string;
+  /** business date of the last overdue reminder, so a day sends one */
+  visitReminderOn?: string;
+  /** every identification and elimination of this household, oldest first (再标注 links) */
+  cases: { caseId: string; kind: CaseKind; at: string; remarking?: boolean }[];
+}
+
+/** A household of the registry (户籍), keyed by its head's ID number hash within a village. */
+export interface Household {
   village: string;
   idHash: string;
+  group?: string;
   householdType: HouseholdType;
   flags: HouseholdFlags;
+  head?: { name: string; idNumber: string; phone: string };
+  members?: Member[];
+  incomes?: YearIncome[];
+  monitoring?: MonitoringState;
+  version?: number;
+  updatedAt?: string;
+}
+
+/** 一户一方案: one plan per household per year. */
+export interface AssistancePlan {
+  householdId: string;
+  year: number;
+  measures: Measure[];
+  version: number;
+  updatedAt: string;
+}
+
+export interface Grid {
+  village: string;
+  gridId: string;
+  name: string;
+  /** 网格员 and 帮扶联系人 of this grid */
+  members: string[];
+  updatedAt: string;
+}
+
+export interface Visit {
+  visitId: string;
+  householdId: string;
+  kind: VisitKind;
+  visitor: { personId: string; name: string };
+  visitedOn: string;
+  findings: string;
+  newRiskTypes: RiskType[];
+  recordedAt: string;
 }
 
 export interface OutboxMessage {

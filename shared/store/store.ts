@@ -6,17 +6,27 @@ import type { CalendarData } from '#domain/calendar';
 import type {
   Application,
   Approval,
+  AssistancePlan,
   AuditEntry,
   Directory,
+  Grid,
+  Household,
   OutboxMessage,
-  RegistryHousehold,
   StoredRequest,
+  Visit,
   WebhookReceipt,
 } from './model.ts';
 
 export class ConflictError extends Error {
   constructor(
-    readonly reason: 'NONCE' | 'REQUEST' | 'OPEN_CASE' | 'VERSION' | 'NOT_IN_PUBLICITY' | 'ALREADY_DECIDED',
+    readonly reason:
+      | 'NONCE'
+      | 'REQUEST'
+      | 'OPEN_CASE'
+      | 'VERSION'
+      | 'NOT_IN_PUBLICITY'
+      | 'ALREADY_DECIDED'
+      | 'NOT_MONITORED',
     readonly existingApplicationId?: string,
   ) {
     super(reason);
@@ -27,11 +37,55 @@ export interface ApplicationChange {
   /** the new record; its version must be one above the one read */
   next: Application;
   audit: AuditEntry;
+  /** the household written in the same transaction (activation, elimination), conditional on its version */
+  household?: { previous?: Household; next: Household };
+  /** an assistance plan written in the same transaction */
+  plan?: { previous?: AssistancePlan; next: AssistancePlan };
+}
+
+/** A household change: conditional on the version read, with its audit entry. */
+export interface HouseholdChange {
+  previous?: Household;
+  next: Household;
+  audit: AuditEntry;
 }
 
 export interface Store {
   getDirectory(): Promise<Directory>;
-  getRegistryHousehold(village: string, idHash: string): Promise<RegistryHousehold | undefined>;
+  getHousehold(village: string, idHash: string): Promise<Household | undefined>;
+  listHouseholds(village: string): Promise<Household[]>;
+  /**
+   * Writes registry fields (head, members, incomes, type, flags) of many households, leaving their
+   * monitoring state alone. Chunks of one transaction each; a repeated import writes the same values.
+   */
+  importHouseholds(
+    households: Household[],
+    audit: AuditEntry & { detail: { importId: string } },
+  ): Promise<void>;
+  updateHousehold(change: HouseholdChange, receipt?: WebhookReceipt): Promise<void>;
+  listHouseholdAudit(household: Household): Promise<AuditEntry[]>;
+
+  getPlan(householdId: string, year: number): Promise<AssistancePlan | undefined>;
+  /** Conditional on the version read (absent: the plan must not exist yet). */
+  putPlan(
+    previous: AssistancePlan | undefined,
+    next: AssistancePlan,
+    audit: AuditEntry,
+    receipt?: WebhookReceipt,
+  ): Promise<void>;
+
+  listGrids(village: string): Promise<Grid[]>;
+  putGrid(grid: Grid, audit: AuditEntry): Promise<void>;
+
+  /** The visit, the household's visit dates and the request, in one transaction. */
+  recordVisit(visit: Visit, change: HouseholdChange, receipt: WebhookReceipt): Promise<void>;
+  listVisits(household: Household): Promise<Visit[]>;
+
+  /**
+   * Creates an elimination case for a monitored household: the household must still be monitored
+   * under its identification, with no other elimination open (`NOT_MONITORED`, `OPEN_CASE`).
+   */
+  createEliminationCase(case_: Application, audit: AuditEntry): Promise<void>;
 
   getRequest(channel: string, requestId: string): Promise<StoredRequest | undefined>;
   /** Claims a nonce on its own, for a repeated request answered from its first response. */

@@ -52,4 +52,31 @@ describe('monitoring application workflow', () => {
     const publicity = states.Publicity.Branches[0].States;
     expect(publicity.PublicityWait.TimestampPath).toBe('$.publicity.endsAt');
   });
+
+  it('builds 风险消除 from the same fragments: the check, 评议, publicity, the levels, the marking', () => {
+    const states = local.riskElimination.States as Record<string, any>;
+    expect(local.riskElimination.StartAt).toBe('CheckProposal');
+    for (const name of [
+      'ProposalEligible',
+      'VillageCommitteeReview',
+      'Publicity',
+      'PublicityOutcome',
+      'TownshipReview',
+      'DistrictFiling',
+      'PrepareEntryBatch',
+      'SystemEntry',
+      'MarkEliminated',
+      'Withdraw',
+      'Reject',
+    ]) {
+      expect(states).toHaveProperty(name);
+    }
+    expect(states).not.toHaveProperty('AwaitCommitment');
+    const [publicityBranch, recheck] = states.Publicity.Branches;
+    expect(Object.keys(publicityBranch.States)).toEqual(
+      Object.keys(local.monitoringApplication.States.Publicity.Branches[0].States),
+    );
+    expect(recheck.StartAt).toBe('EliminationRecheck');
+    expect(states.VillageCommitteeReviewDecision.Choices[1].Next).toBe('Withdraw');
+  });
 });

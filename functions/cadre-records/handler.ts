@@ -1,0 +1,24 @@
+/**
+ * POST /webhooks/measures and POST /webhooks/visits — what cadres record from the mini-program:
+ * assistance measures (一户一方案、一人一措施) and follow-up visits (跟踪走访).
+ */
+import middy from '@middy/core';
+import { caseContext } from '#cases/context';
+import { recordMeasure } from '#cases/households';
+import { recordVisit } from '#cases/visits';
+import { parseBody } from '#http/body';
+import { accessLog, httpErrors, withLogger } from '#http/middleware';
+import { type HttpEvent, json, rawBody } from '#http/responses';
+import { verifyWebhook } from '#http/webhook-auth';
+import { measureRequest, visitRequest } from '#schemas/registry';
+
+const record = async (event: HttpEvent) => {
+  const webhook = await verifyWebhook(event);
+  const ctx = await caseContext();
+  const answer = event.routeKey.endsWith('/measures')
+    ? await recordMeasure(ctx, webhook, parseBody(event, measureRequest), rawBody(event))
+    : await recordVisit(ctx, webhook, parseBody(event, visitRequest), rawBody(event));
+  return json(answer.status, answer.body);
+};
+
+export const handler = middy(record).use(withLogger()).use(accessLog()).use(httpErrors());

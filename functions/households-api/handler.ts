@@ -1,0 +1,157 @@
+/**
+ * Staff API for monitoring households: the registry and its import, assistance plans, grids and
+ * contact persons, visits due, elimination proposals (风险消除), the green channel (绿色通道) and the
+ * national-system entry file of a district. A person acts only where their roles cover the village.
+ */
+import middy from '@middy/core';
+import { object, string, enum as zEnum } from 'zod';
+import { caseContext } from '#cases/context';
+import { grantGreenChannel, proposeElimination } from '#cases/elimination';
+import {
+  assignContact,
+  householdView,
+  mustCover,
+  mustGetHousehold,
+  planView,
+  putGrid,
+  updatePlan,
+  updateRegistry,
+} from '#cases/households';
+import { importRegistry } from '#cases/registry-import';
+import { rowFor, xlsxOf } from '#cases/system-entry';
+import { applicationView } from '#cases/views';
+import { overdueVisits } from '#cases/visits';
+import { maskPhone } from '#domain/masking';
+import { toCsv } from '#domain/system-entry';
+import { parseBody, validate } from '#http/body';
+import { HttpError } from '#http/errors';
+import { accessLog, httpErrors, withLogger } from '#http/middleware';
+import { binaryBody, file, type HttpEvent, header, json } from '#http/responses';
+import { callerId } from '#http/staff-auth';
+import { applicationId } from '#schemas/common';
+import {
+  contactRequest,
+  eliminationRequest,
+  greenChannelRequest,
+  gridRequest,
+  householdIdParam,
+  householdUpdate,
+  planUpdate,
+  villageCode,
+  yearParam,
+} from '#schemas/registry';
+import { householdIdOf } from '#store/identity';
+
+const districtCode = string().regex(/^\d{6}$/, '区县代码应为6位');
+const gridIdParam = string().regex(/^[A-Za-z0-9_-]{1,40}$/, '网格编号格式不正确');
+const formatQuery = object({
+  format: zEnum(['xlsx', 'csv'], { error: '格式应为 xlsx 或 csv' }).default('xlsx'),
+});
+
+const api = async (event: HttpEvent) => {
+  const ctx = await caseContext();
+  const directory = await ctx.store.getDirectory();
+  const caller = directory.people.find((p) => p.personId === callerId(event));
+  if (!caller) throw new HttpError('FORBIDDEN', '无权访问');
+  const p = event.pathParameters ?? {};
+  const route = event.routeKey;
+
+  if (route === 'POST /households/import') {
+    const result = await importRegistry(ctx, caller, binaryBody(event), header(event, 'content-type') ?? '');
+    return json(200, result);
+  }
+  if (route.startsWith('GET /villages/') || route.startsWith('PUT /villages/')) {
+    const code = validate(villageCode, p.code);
+    mustCover(caller, code);
+    if (route === 'GET /villages/{code}/households') {
+      const households = await ctx.store.listHouseholds(code);
+      return json(200, { items: households.map((h) => householdView(h)) });
+    }
+    if (route === 'GET /villages/{code}/grids') return json(200, { items: await ctx.store.listGrids(code) });
+    if (route === 'PUT /villages/{code}/grids/{gridId}') {
+      const id = validate(gridIdParam, p.gridId);
+      return json(200, await putGrid(ctx, caller, code, id, parseBody(event, gridRequest)));
+    }
+    const overdue = await overdueVisits(ctx, code);
+    return json(200, {
+      items: overdue.map(({ household, due }) => ({
+        householdId: householdIdOf(household.village, household.idHash),
+        head: household.head ? { name: household.head.name, phone: maskPhone(household.head.phone) } : null,
+        contactPerson: household.monitoring?.contactPerson?.name ?? null,
+        lastVisitOn: household.monitoring?.lastVisitOn ?? null,
+        ...due,
+      })),
+    });
+  }
+  if (route === 'POST /applications/{id}/green-channel') {
+    const app = await ctx.store.getApplication(validate(applicationId, p.id));
+    if (!app) throw new HttpError('NOT_FOUND', '申请不存在');
+    const updated = await grantGreenChannel(ctx, caller, app, parseBody(event, greenChannelRequest));
+    return json(200, applicationView(updated));
+  }
+  if (route === 'GET /districts/{code}/system-entry-batch') {
+    const district = validate(districtCode, p.code);
+    if (!caller.roles.some((r) => r.role === 'SYSTEM_ENTRY_CLERK' || r.role === 'DISTRICT_FILER')) {
+      throw new HttpError('FORBIDDEN', '仅区级录入人员可导出录入批次');
+    }
+    mustCover(caller, `${district}000000`);
+    const { format } = validate(formatQuery, event.queryStringParameters ?? {});
+    const villages = directory.villages.filter((v) => v.code.startsWith(district));
+    const cases = (
+      await Promise.all(villages.map((v) => ctx.store.listApplications(v.code, 'SYSTEM_ENTRY')))
+    ).flat();
+    const rows = cases.map(rowFor);
+    const name = `全国系统录入批次-${district}`;
+    return format === 'csv'
+      ? file(Buffer.from(toCsv(rows)), 'text/csv; charset=utf-8', `${name}.csv`)
+      : file(
+          await xlsxOf(rows, '全国系统录入'),
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          `${name}.xlsx`,
+        );
+  }
+
+  const household = await mustGetHousehold(ctx, validate(householdIdParam, p.id));
+  mustCover(caller, household.village);
+  const householdId = householdIdOf(household.village, household.idHash);
+  switch (route) {
+    case 'GET /households/{id}': {
+      const year = new Date().getUTCFullYear();
+      return json(200, householdView(household, await ctx.store.getPlan(householdId, year)));
+    }
+    case 'PUT /households/{id}':
+      return json(
+        200,
+        householdView(await updateRegistry(ctx, caller, household, parseBody(event, householdUpdate))),
+      );
+    case 'GET /households/{id}/audit': {
+      const items = await ctx.store.listHouseholdAudit(household);
+      return json(200, { items: items.sort((a, b) => a.at.localeCompare(b.at)) });
+    }
+    case 'GET /households/{id}/visits': {
+      const visits = await ctx.store.listVisits(household);
+      return json(200, { items: visits.sort((a, b) => b.visitedOn.localeCompare(a.visitedOn)) });
+    }
+    case 'GET /households/{id}/plans/{year}': {
+      const plan = await ctx.store.getPlan(householdId, validate(yearParam, p.year));
+      if (!plan) throw new HttpError('NOT_FOUND', '该年度帮扶计划不存在');
+      return json(200, planView(household, plan));
+    }
+    case 'PUT /households/{id}/plans/{year}':
+      return json(
+        200,
+        await updatePlan(ctx, caller, household, validate(yearParam, p.year), parseBody(event, planUpdate)),
+      );
+    case 'PUT /households/{id}/contact': {
+      const next = await assignContact(ctx, caller, household, parseBody(event, contactRequest));
+      return json(200, householdView(next));
+    }
+    case 'POST /households/{id}/elimination': {
+      const result = await proposeElimination(ctx, caller, household, parseBody(event, eliminationRequest));
+      return json(202, result);
+    }
+  }
+  throw new HttpError('NOT_FOUND', '未知的接口');
+};
+
+export const handler = middy(api).use(withLogger()).use(accessLog()).use(httpErrors());

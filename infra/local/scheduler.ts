@@ -1,0 +1,34 @@
+/**
+ * The local stand-in for EventBridge schedules: a job runs daily at a fixed UTC hour of business
+ * time. Moving the business clock over several days runs it once, as a late schedule would.
+ */
+import type { BusinessClock } from './business-clock.ts';
+
+const DAY = 86_400_000;
+
+export function runDaily(
+  clock: BusinessClock,
+  utcHour: number,
+  job: () => Promise<unknown>,
+): { stop: () => void } {
+  let cancel: (() => void) | undefined;
+  let stopped = false;
+  const schedule = () => {
+    if (stopped) return;
+    const now = clock.now();
+    let next = Math.floor(now / DAY) * DAY + utcHour * 3_600_000;
+    if (next <= now) next += DAY;
+    cancel = clock.at(next, () => {
+      job()
+        .catch((error) => console.error('scheduled job failed', error))
+        .finally(schedule);
+    });
+  };
+  schedule();
+  return {
+    stop() {
+      stopped = true;
+      cancel?.();
+    },
+  };
+}

@@ -1,0 +1,336 @@
+/**
+ * Monitoring households after activation: the registry view, grids and contact persons
+ * (网格化管理、帮扶联系人), and assistance plans (一户一方案、一人一措施). Every change is conditional
+ * on the version read and carries its audit entry.
+ */
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { MEASURE_TYPES, type Measure, planWarnings } from '#domain/assistance';
+import { checkHousehold, noLabourCapacity, perCapitaIncomeOf } from '#domain/household';
+import { maskIdNumber, maskPhone } from '#domain/masking';
+import { lineFor } from '#domain/monitoring-line';
+import { MONITORING_OBJECT_TYPES, RISK_TYPES } from '#domain/risk-types';
+import { type Role, scopeCovers } from '#domain/stages';
+import { HttpError } from '#http/errors';
+import type { VerifiedWebhook } from '#http/webhook-auth';
+import { nowIso } from '#runtime/clock';
+import { config } from '#runtime/config';
+import type {
+  contactRequest,
+  gridRequest,
+  householdUpdate,
+  measureInput,
+  measureRequest,
+} from '#schemas/registry';
+import { householdIdOf, parseHouseholdId } from '#store/identity';
+import type { AssistancePlan, Grid, Household, Person } from '#store/model';
+import { ConflictError } from '#store/store';
+import type { CaseContext } from './context.ts';
+import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+
+/** Roles that manage households of a village (the group leader reads only). */
+const MANAGERS: readonly Role[] = ['VILLAGE_COMMITTEE', 'TOWNSHIP_REVIEWER', 'DISTRICT_FILER'];
+
+export function mustCover(person: Person, village: string, roles?: readonly Role[]): void {
+  const ok = person.roles.some((r) => (!roles || roles.includes(r.role)) && scopeCovers(r.scope, village));
+  if (!ok) throw new HttpError('FORBIDDEN', roles ? '无权办理此村的此项业务' : '无权查看此村的数据');
+}
+
+export async function mustGetHousehold(ctx: CaseContext, householdId: string): Promise<Household> {
+  const id = parseHouseholdId(householdId);
+  const household = id && (await ctx.store.getHousehold(id.village, id.idHash));
+  if (!household) throw new HttpError('NOT_FOUND', '该户不在户籍库中');
+  return household;
+}
+
+/** What staff read about a household: ID numbers and phones masked, incomes against the line. */
+export function householdView(household: Household, plan?: AssistancePlan) {
+  const members = household.members ?? [];
+  const facts = { members, incomes: household.incomes ?? [] };
+  const m = household.monitoring;
+  return {
+    householdId: householdIdOf(household.village, household.idHash),
+    village: household.village,
+    group: household.group,
+    householdType: household.householdType,
+    head: household.head
+      ? {
+          name: household.head.name,
+          idNumber: maskIdNumber(household.head.idNumber),
+          phone: maskPhone(household.head.phone),
+        }
+      : null,
+    members: members.map((mm) => ({ ...mm, idNumber: maskIdNumber(mm.idNumber) })),
+    incomes: facts.incomes.map((income) => {
+      const perCapita = perCapitaIncomeOf(facts, income.year)!;
+      const line = lineFor(household.village, income.year, config.monitoringLines);
+      return {
+        ...income,
+        perCapita,
+        line: line ?? null,
+        belowLine: line === undefined ? null : perCapita < line,
+      };
+    }),
+    noLabourCapacity: noLabourCapacity(members),
+    inconsistencies: checkHousehold(facts, m?.riskTypes ?? []),
+    monitoring: m
+      ? {
+          ...m,
+          objectTypeLabel: MONITORING_OBJECT_TYPES[m.objectType],
+          riskTypeLabels: m.riskTypes.map((r) => RISK_TYPES[r]),
+          contactPerson: m.contactPerson
+            ? { ...m.contactPerson, phone: maskPhone(m.contactPerson.phone) }
+            : undefined,
+        }
+      : null,
+    plan: plan ? planView(household, plan) : null,
+    version: household.version ?? 0,
+  };
+}
+
+export function planView(household: Household, plan: AssistancePlan) {
+  return {
+    householdId: plan.householdId,
+    year: plan.year,
+    version: plan.version,
+    measures: plan.measures.map((m) => ({
+      ...m,
+      typeLabel: MEASURE_TYPES[m.type],
+      ...(m.memberIdNumber ? { memberIdNumber: maskIdNumber(m.memberIdNumber) } : {}),
+    })),
+    warnings: planWarnings({
+      riskTypes: household.monitoring?.riskTypes ?? [],
+      members: household.members ?? [],
+      measures: plan.measures,
+    }),
+    updatedAt: plan.updatedAt,
+  };
+}
+
+/** Staff edit of the registry fields of one household (not its monitoring state). */
+export async function updateRegistry(
+  ctx: CaseContext,
+  caller: Person,
+  household: Household,
+  body: z.infer<typeof householdUpdate>,
+) {
+  mustCover(caller, household.village, MANAGERS);
+  const head = body.members.find((m) => m.relation === 'HEAD');
+  const findings = checkHousehold(body, household.monitoring?.riskTypes ?? []);
+  if (findings.length || !head) {
+    throw new HttpError(
+      'VALIDATION_FAILED',
+      '家庭信息不一致',
+      findings.length ? findings : [{ path: 'members', message: '应有一名户主' }],
+    );
+  }
+  if (household.head && head.idNumber !== household.head.idNumber) {
+    throw new HttpError('VALIDATION_FAILED', '户主不能在此变更', [
+      { path: 'members', message: '户主证件号码与户籍库不一致；变更户主请重新导入' },
+    ]);
+  }
+  const next: Household = {
+    ...household,
+    group: body.group ?? household.group,
+    householdType: body.householdType,
+    head: { name: head.name, idNumber: head.idNumber, phone: body.phone },
+    members: body.members,
+    incomes: body.incomes,
+    updatedAt: nowIso(),
+  };
+  await writeHousehold(ctx, household, next, { action: 'REGISTRY_UPDATED', by: caller.personId });
+  return next;
+}
+
+async function writeHousehold(
+  ctx: CaseContext,
+  previous: Household,
+  next: Household,
+  audit: { action: string; by: string; detail?: Record<string, unknown> },
+) {
+  try {
+    await ctx.store.updateHousehold({
+      previous,
+      next: { ...next, version: (previous.version ?? 0) + 1 },
+      audit: { ...audit, at: nowIso() },
+    });
+  } catch (error) {
+    if (error instanceof ConflictError) throw new HttpError('CONFLICT', '该户信息已被他人修改，请刷新后重试');
+    throw error;
+  }
+}
+
+export async function putGrid(
+  ctx: CaseContext,
+  caller: Person,
+  village: string,
+  gridId: string,
+  body: z.infer<typeof gridRequest>,
+): Promise<Grid> {
+  mustCover(caller, village, MANAGERS);
+  const directory = await ctx.store.getDirectory();
+  if (!directory.villages.some((v) => v.code === village)) throw new HttpError('NOT_FOUND', '村不存在');
+  const unknown = body.members.findIndex((id) => !directory.people.some((p) => p.personId === id));
+  if (unknown >= 0) {
+    throw new HttpError('VALIDATION_FAILED', '网格员不在人员名录中', [
+      { path: `members.${unknown}`, message: '人员不存在' },
+    ]);
+  }
+  const grid: Grid = { village, gridId, name: body.name, members: body.members, updatedAt: nowIso() };
+  await ctx.store.putGrid(grid, {
+    action: 'GRID_SAVED',
+    by: caller.personId,
+    at: grid.updatedAt,
+    detail: { gridId },
+  });
+  return grid;
+}
+
+/** 帮扶联系人: assign or reassign, with the reason recorded. */
+export async function assignContact(
+  ctx: CaseContext,
+  caller: Person,
+  household: Household,
+  body: z.infer<typeof contactRequest>,
+) {
+  mustCover(caller, household.village, MANAGERS);
+  if (!household.monitoring) throw new HttpError('CONFLICT', '该户不是监测对象');
+  const grids = await ctx.store.listGrids(household.village);
+  const grid = grids.find((g) => g.gridId === body.gridId);
+  if (!grid)
+    throw new HttpError('VALIDATION_FAILED', '网格不存在', [{ path: 'gridId', message: '本村没有此网格' }]);
+  const directory = await ctx.store.getDirectory();
+  const person = directory.people.find((p) => p.personId === body.contactPersonId);
+  if (!person) {
+    throw new HttpError('VALIDATION_FAILED', '帮扶联系人不在人员名录中', [
+      { path: 'contactPersonId', message: '人员不存在' },
+    ]);
+  }
+  const previous = household.monitoring.contactPerson;
+  const next: Household = {
+    ...household,
+    monitoring: {
+      ...household.monitoring,
+      gridId: grid.gridId,
+      contactPerson: { personId: person.personId, name: person.name, phone: person.phone },
+      ...(body.responsiblePerson ? { responsiblePerson: body.responsiblePerson } : {}),
+    },
+  };
+  await writeHousehold(ctx, household, next, {
+    action: previous ? 'CONTACT_REASSIGNED' : 'CONTACT_ASSIGNED',
+    by: caller.personId,
+    detail: { from: previous?.personId, to: person.personId, gridId: grid.gridId, reason: body.reason },
+  });
+  await ctx.notifier.send({
+    to: { personId: person.personId, name: person.name, phone: person.phone },
+    text: `您已被指定为${household.head?.name ?? ''}户的帮扶联系人（${grid.name}），请及时走访并落实帮扶措施。`,
+  });
+  return next;
+}
+
+const newMeasureId = () => `M${Date.now().toString(36).toUpperCase()}${randomBytes(3).toString('hex')}`;
+
+function checkMembers(household: Household, measures: readonly z.infer<typeof measureInput>[]) {
+  const ids = new Set((household.members ?? []).map((m) => m.idNumber));
+  const bad = measures.findIndex((m) => m.memberIdNumber && !ids.has(m.memberIdNumber));
+  if (bad >= 0) {
+    throw new HttpError('VALIDATION_FAILED', '措施对应的成员不在本户', [
+      { path: `measures.${bad}.memberIdNumber`, message: '该证件号码不是本户成员' },
+    ]);
+  }
+}
+
+/** Staff edit of a whole plan, conditional on the version they read. */
+export async function updatePlan(
+  ctx: CaseContext,
+  caller: Person,
+  household: Household,
+  year: number,
+  body: { version?: number; measures: z.infer<typeof measureInput>[] },
+) {
+  mustCover(caller, household.village, MANAGERS);
+  if (!household.monitoring) throw new HttpError('CONFLICT', '该户不是监测对象，无需帮扶计划');
+  checkMembers(household, body.measures);
+  const householdId = householdIdOf(household.village, household.idHash);
+  const previous = await ctx.store.getPlan(householdId, year);
+  if ((previous?.version ?? undefined) !== body.version) {
+    throw new HttpError('CONFLICT', '帮扶计划已被他人修改，请刷新后重试', undefined, {
+      version: previous?.version ?? null,
+    });
+  }
+  const next: AssistancePlan = {
+    householdId,
+    year,
+    measures: body.measures.map((m) => ({ ...m, measureId: m.measureId ?? newMeasureId() }) as Measure),
+    version: (previous?.version ?? 0) + 1,
+    updatedAt: nowIso(),
+  };
+  try {
+    await ctx.store.putPlan(previous, next, {
+      action: 'PLAN_UPDATED',
+      by: caller.personId,
+      at: next.updatedAt,
+      detail: { year, measures: next.measures.length },
+    });
+  } catch (error) {
+    if (error instanceof ConflictError) throw new HttpError('CONFLICT', '帮扶计划已被他人修改，请刷新后重试');
+    throw error;
+  }
+  return planView(household, next);
+}
+
+/** `POST /webhooks/measures`: one measure added, or updated by its id, through the signed webhook. */
+export async function recordMeasure(
+  ctx: CaseContext,
+  webhook: VerifiedWebhook,
+  body: z.infer<typeof measureRequest>,
+  rawBody: string,
+): Promise<WebhookAnswer> {
+  const household = await mustGetHousehold(ctx, body.householdId);
+  if (!household.monitoring) throw new HttpError('CONFLICT', '该户不是监测对象，无需帮扶计划');
+  checkMembers(household, [body.measure]);
+  return oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
+    for (let attempt = 0; ; attempt++) {
+      const previous = await ctx.store.getPlan(body.householdId, body.year);
+      const measures = [...(previous?.measures ?? [])];
+      const index = body.measure.measureId
+        ? measures.findIndex((m) => m.measureId === body.measure.measureId)
+        : -1;
+      if (body.measure.measureId && index < 0) {
+        throw new HttpError('NOT_FOUND', '该措施不存在');
+      }
+      const measure = { ...body.measure, measureId: body.measure.measureId ?? newMeasureId() } as Measure;
+      if (index >= 0) measures[index] = measure;
+      else measures.push(measure);
+      const next: AssistancePlan = {
+        householdId: body.householdId,
+        year: body.year,
+        measures,
+        version: (previous?.version ?? 0) + 1,
+        updatedAt: nowIso(),
+      };
+      const view = planView(household, next);
+      const response = {
+        status: 200,
+        body: { measureId: measure.measureId, planVersion: next.version, warnings: view.warnings },
+      };
+      try {
+        await ctx.store.putPlan(
+          previous,
+          next,
+          {
+            action: index >= 0 ? 'MEASURE_UPDATED' : 'MEASURE_ADDED',
+            by: webhook.channel,
+            at: next.updatedAt,
+            detail: { measureId: measure.measureId, type: measure.type, status: measure.status },
+          },
+          receipt(response),
+        );
+        return response;
+      } catch (error) {
+        if (error instanceof ConflictError && error.reason === 'VERSION' && attempt < 5) continue;
+        throw error;
+      }
+    }
+  });
+}

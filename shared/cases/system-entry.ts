@@ -1,0 +1,101 @@
+/**
+ * 全国系统录入批次: before the clerk's step the workflow writes the case's batch file (XLSX and CSV)
+ * to S3; the approval page links it and the clerk's decision records its id. Staff can also take one
+ * file of every case waiting for entry in a district.
+ */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import ExcelJS from 'exceljs';
+import { businessDate } from '#domain/calendar';
+import { monitoringObjectTypeFor } from '#domain/risk-types';
+import { SYSTEM_ENTRY_COLUMNS, type SystemEntryRow, systemEntryRow, toCsv } from '#domain/system-entry';
+import { now, nowIso } from '#runtime/clock';
+import { config } from '#runtime/config';
+import { s3 } from '#runtime/s3-client';
+import type { Application } from '#store/model';
+import type { CaseContext } from './context.ts';
+import { monitoringLine } from './monitoring.ts';
+import { updateWithRetry } from './updates.ts';
+
+export function rowFor(app: Application): SystemEntryRow {
+  const township = [...app.history]
+    .reverse()
+    .find((h) => h.stage === 'TOWNSHIP_REVIEW' && h.decision === 'approve');
+  const year = Number(businessDate(now()).slice(0, 4));
+  return systemEntryRow({
+    kind: app.kind ?? 'IDENTIFICATION',
+    caseId: app.applicationId,
+    village: app.village,
+    villageName: app.villageName,
+    group: app.group,
+    head: app.applicant,
+    householdSize: app.householdSize,
+    householdType: app.householdType,
+    objectType:
+      app.kind === 'ELIMINATION'
+        ? undefined
+        : monitoringObjectTypeFor({
+            householdType: app.householdType,
+            perCapitaIncome: app.perCapitaIncome,
+            line: monitoringLine(app.village, year) ?? 6000,
+            riskTypes: app.riskTypes,
+          }),
+    riskTypes: app.riskTypes,
+    perCapitaIncome: app.perCapitaIncome,
+    townshipDecidedOn: township ? businessDate(new Date(township.at)) : undefined,
+    eliminationWay: app.elimination?.proposal.way,
+    eliminationMonth: app.kind === 'ELIMINATION' ? businessDate(now()).slice(0, 7) : undefined,
+    remarking: Boolean(app.remarking),
+  });
+}
+
+export async function xlsxOf(rows: readonly SystemEntryRow[], title: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(title.slice(0, 31));
+  sheet.columns = SYSTEM_ENTRY_COLUMNS.map((c) => ({
+    header: c.header,
+    key: c.key,
+    width: Math.max(10, c.header.length * 2 + 2),
+  }));
+  sheet.getRow(1).font = { bold: true };
+  for (const row of rows) sheet.addRow(row);
+  // ID numbers stay text, or Excel turns them into 3.41302E+17
+  sheet.getColumn('headIdNumber').numFmt = '@';
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** The workflow step: the case's batch file, written once per entry round. */
+export async function prepareBatch(ctx: CaseContext, input: { applicationId: string }) {
+  const app = await ctx.store.getApplication(input.applicationId);
+  if (!app) throw new Error(`application ${input.applicationId} not found`);
+  const round = app.history.filter((h) => h.stage === 'DISTRICT_FILING' && h.decision === 'approve').length;
+  const batchId = `SE-${app.applicationId}-${round}`;
+  if (app.systemEntryBatch?.batchId === batchId) return { batchId };
+  const base = `system-entry/${app.village.slice(0, 6)}/${batchId}`;
+  const rows = [rowFor(app)];
+  await s3().send(
+    new PutObjectCommand({
+      Bucket: config.bucketName,
+      Key: `${base}.csv`,
+      Body: toCsv(rows),
+      ContentType: 'text/csv; charset=utf-8',
+    }),
+  );
+  await s3().send(
+    new PutObjectCommand({
+      Bucket: config.bucketName,
+      Key: `${base}.xlsx`,
+      Body: await xlsxOf(rows, '全国系统录入'),
+      ContentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    }),
+  );
+  await updateWithRetry(
+    ctx,
+    app.applicationId,
+    (current) => ({
+      ...current,
+      systemEntryBatch: { batchId, csvKey: `${base}.csv`, xlsxKey: `${base}.xlsx`, createdAt: nowIso() },
+    }),
+    { action: 'SYSTEM_ENTRY_BATCH_WRITTEN', detail: { batchId } },
+  );
+  return { batchId };
+}
