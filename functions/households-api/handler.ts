@@ -21,6 +21,7 @@ import { importRegistry } from '#cases/registry-import';
 import { rowFor, xlsxOf } from '#cases/system-entry';
 import { applicationView } from '#cases/views';
 import { overdueVisits } from '#cases/visits';
+import { businessDate } from '#domain/calendar';
 import { maskPhone } from '#domain/masking';
 import { toCsv } from '#domain/system-entry';
 import { parseBody, validate } from '#http/body';
@@ -28,6 +29,7 @@ import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { binaryBody, file, type HttpEvent, header, json } from '#http/responses';
 import { callerId } from '#http/staff-auth';
+import { now } from '#runtime/clock';
 import { applicationId } from '#schemas/common';
 import {
   contactRequest,
@@ -116,7 +118,7 @@ const api = async (event: HttpEvent) => {
   const householdId = householdIdOf(household.village, household.idHash);
   switch (route) {
     case 'GET /households/{id}': {
-      const year = new Date().getUTCFullYear();
+      const year = Number(businessDate(now()).slice(0, 4));
       return json(200, householdView(household, await ctx.store.getPlan(householdId, year)));
     }
     case 'PUT /households/{id}':

@@ -32,6 +32,7 @@ export function historyView(app: Application) {
     at: h.at,
     ...(h.comment ? { comment: maskText(h.comment) } : {}),
     ...(h.meeting ? { meeting: h.meeting } : {}),
+    ...(h.batchId ? { batchId: h.batchId } : {}),
   }));
 }
 
@@ -70,6 +71,18 @@ export function applicationView(app: Application) {
             : {}),
         }
       : null,
+    kind: app.kind ?? 'IDENTIFICATION',
+    remarking: app.remarking ?? null,
+    greenChannel: app.greenChannel ?? null,
+    elimination: app.elimination
+      ? {
+          identificationId: app.elimination.identificationId,
+          proposal: app.elimination.proposal,
+          check: app.elimination.check,
+          proposedBy: app.elimination.proposedBy,
+        }
+      : null,
+    systemEntryBatch: app.systemEntryBatch ? { batchId: app.systemEntryBatch.batchId } : null,
     createdAt: app.createdAt,
     updatedAt: app.updatedAt,
   };

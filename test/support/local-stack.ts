@@ -357,7 +357,10 @@ export async function driveAll(
   const stages = new Map<string, string>();
   let idleRounds = 0;
   for (;;) {
-    const open = ids.filter((id) => !['ACTIVE', 'REJECTED', 'LAPSED'].includes(stages.get(id) ?? ''));
+    const open = ids.filter(
+      (id) =>
+        !['ACTIVE', 'REJECTED', 'LAPSED', 'RISK_ELIMINATED', 'WITHDRAWN'].includes(stages.get(id) ?? ''),
+    );
     if (open.length === 0) return stages;
     if (Date.now() > end)
       throw new Error(`cases still open: ${open.map((id) => `${id}:${stages.get(id)}`).join(', ')}`);
