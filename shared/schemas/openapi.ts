@@ -7,6 +7,16 @@ import type { z } from 'zod';
 import { array, object, string, toJSONSchema } from 'zod';
 import { decisionRecorded, decisionRequest } from './approvals.ts';
 import {
+  contactRequest,
+  eliminationRequest,
+  greenChannelRequest,
+  gridRequest,
+  householdUpdate,
+  measureRequest,
+  planUpdate,
+  visitRequest,
+} from './registry.ts';
+import {
   applicationAccepted,
   applicationRequest,
   commitmentUrlRequest,
@@ -180,6 +190,7 @@ export function openApiDocument() {
           responses: { '200': { description: '{"items": [...]}' }, ...errors(400, 401, 403) },
         },
       },
+      ...monitoringPaths(),
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -193,7 +204,119 @@ export function openApiDocument() {
         DecisionRequest: schema(decisionRequest),
         DecisionRecorded: schema(decisionRecorded),
         Error: schema(error),
+        MeasureRequest: schema(measureRequest),
+        VisitRequest: schema(visitRequest),
+        HouseholdUpdate: schema(householdUpdate),
+        PlanUpdate: schema(planUpdate),
+        GridRequest: schema(gridRequest),
+        ContactRequest: schema(contactRequest),
+        EliminationRequest: schema(eliminationRequest),
+        GreenChannelRequest: schema(greenChannelRequest),
       },
+    },
+  };
+}
+
+const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const staffOp = (summary: string, parameters: unknown[], responses: Record<string, unknown>, body?: string) => ({
+  summary,
+  security: [{ bearer: [] }],
+  parameters,
+  ...(body ? { requestBody: jsonBody(body) } : {}),
+  responses,
+});
+
+/** Monitoring households after activation (README, "Monitoring households"). */
+function monitoringPaths() {
+  const household = [path('id')];
+  return {
+    '/webhooks/measures': {
+      post: {
+        summary: '登记帮扶措施（一户一方案、一人一措施）；measureId 已存在时更新该措施',
+        parameters: webhookHeaders,
+        requestBody: jsonBody('MeasureRequest'),
+        responses: {
+          '200': { description: '{"measureId", "planVersion", "warnings": [{rule, message}]}' },
+          ...errors(400, 401, 404, 409),
+        },
+      },
+    },
+    '/webhooks/visits': {
+      post: {
+        summary: '登记跟踪走访；风险消除户发现新风险时自动发起风险再标注',
+        parameters: webhookHeaders,
+        requestBody: jsonBody('VisitRequest'),
+        responses: {
+          '201': { description: '{"visitId", "householdId", "remarking"?: {applicationId, stage, commitment}}' },
+          ...errors(400, 401, 404, 409),
+        },
+      },
+    },
+    '/households/import': {
+      post: {
+        summary: '批量导入户籍（CSV 或 XLSX，每行一名成员）；任一行有误则整体不导入',
+        security: [{ bearer: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'text/csv': { schema: { type: 'string' } },
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+              schema: { type: 'string', format: 'binary' },
+            },
+          },
+        },
+        responses: {
+          '200': { description: '{"importId", "households", "members", "villages"}' },
+          ...errors(400, 401, 403, 413),
+        },
+      },
+    },
+    '/villages/{code}/households': {
+      get: staffOp('村内户籍及监测状态', [path('code')], { '200': { description: '{"items": [household]}' }, ...errors(400, 401, 403) }),
+    },
+    '/villages/{code}/grids': {
+      get: staffOp('村内网格', [path('code')], { '200': { description: '{"items": [grid]}' }, ...errors(400, 401, 403) }),
+    },
+    '/villages/{code}/grids/{gridId}': {
+      put: staffOp('保存网格及网格员', [path('code'), path('gridId')], { '200': { description: 'grid' }, ...errors(400, 401, 403, 404) }, 'GridRequest'),
+    },
+    '/villages/{code}/visits/overdue': {
+      get: staffOp('走访超期的监测户', [path('code')], { '200': { description: '{"items": [{householdId, followUpOverdue, overdueDays, concentratedOverdue, nextVisitOn}]}' }, ...errors(400, 401, 403) }),
+    },
+    '/households/{id}': {
+      get: staffOp('户详情：成员、收入与监测范围、一致性检查、监测状态、本年度帮扶计划', household, { '200': { description: 'household' }, ...errors(400, 401, 403, 404) }),
+      put: staffOp('修改户籍信息（不含监测状态）', household, { '200': { description: 'household' }, ...errors(400, 401, 403, 404, 409) }, 'HouseholdUpdate'),
+    },
+    '/households/{id}/audit': {
+      get: staffOp('户的审计记录', household, { '200': { description: '{"items": [{action, by, at, detail}]}' }, ...errors(401, 403, 404) }),
+    },
+    '/households/{id}/visits': {
+      get: staffOp('走访记录', household, { '200': { description: '{"items": [visit]}' }, ...errors(401, 403, 404) }),
+    },
+    '/households/{id}/plans/{year}': {
+      get: staffOp('年度帮扶计划及提示', [path('id'), path('year')], { '200': { description: 'plan with warnings' }, ...errors(400, 401, 403, 404) }),
+      put: staffOp('修改年度帮扶计划（按读取时的 version 条件写入）', [path('id'), path('year')], { '200': { description: 'plan with warnings' }, ...errors(400, 401, 403, 404, 409) }, 'PlanUpdate'),
+    },
+    '/households/{id}/contact': {
+      put: staffOp('指定或调整网格与帮扶联系人（记录原因）', household, { '200': { description: 'household' }, ...errors(400, 401, 403, 404, 409) }, 'ContactRequest'),
+    },
+    '/households/{id}/elimination': {
+      post: staffOp(
+        '村两委提议风险消除；不符合条件时 422 NOT_ELIGIBLE（整户无劳动能力为暂不标注）',
+        household,
+        { '202': { description: '{"caseId", "stage", "check"}' }, ...errors(400, 401, 403, 404, 409, 422) },
+        'EliminationRequest',
+      ),
+    },
+    '/applications/{id}/green-channel': {
+      post: staffOp('绿色通道：乡镇先行帮扶突发严重困难户', [path('id')], { '200': { description: 'application' }, ...errors(400, 401, 403, 404, 409) }, 'GreenChannelRequest'),
+    },
+    '/districts/{code}/system-entry-batch': {
+      get: staffOp(
+        '全国系统录入批次：区内待录入的全部案件（XLSX 或 CSV）',
+        [path('code'), { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['xlsx', 'csv'] } }],
+        { '200': { description: 'file' }, ...errors(400, 401, 403) },
+      ),
     },
   };
 }

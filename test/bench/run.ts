@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: B1–B5 of the application chain, measured side by side in one run on one local
- * stack, each appended as a dated row to BENCHMARKS.md. Sizes: BENCH_INTAKE (default 1000),
- * BENCH_OPEN_CASES (default 10000). Not a test: nothing here asserts; targets are reported.
+ * `npm run bench`: B1–B5 of the application chain and B6 of the registry import, measured side by
+ * side in one run on one local stack, each appended as a dated row to BENCHMARKS.md. Sizes:
+ * BENCH_INTAKE (default 1000), BENCH_OPEN_CASES (default 10000), BENCH_IMPORT (default 10000);
+ * BENCH_ONLY=B1,B6 runs some of them (B2 comes with B1). Not a test: nothing here asserts; targets are reported.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,11 +19,12 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
+import { IMPORT_COLUMNS } from '#cases/registry-import';
 import { signWebhook } from '#http/webhook-auth';
 import { ddb } from '#runtime/dynamodb-client';
 import { DynamoStore } from '#store/dynamodb-store';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
-import { applicationBody, MEETING, PDF } from '../support/local-stack.ts';
+import { applicationBody, MEETING, PDF, sampleIdNumber } from '../support/local-stack.ts';
 
 const INTAKE = Number(process.env.BENCH_INTAKE ?? 1000);
 const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 10_000);
@@ -351,6 +353,148 @@ async function b5(stack: LocalStack, dataDir: string) {
   );
 }
 
+const IMPORT_HOUSEHOLDS = Number(process.env.BENCH_IMPORT ?? 10_000);
+
+/** One registry CSV: `households` households of three members across the sample villages. */
+function registryCsv(households: number, badRows: number): { csv: string; rows: number } {
+  const header = IMPORT_COLUMNS.join(',');
+  const lines = [header];
+  const villages = ['341302105201', '341302105202', '341302105203'];
+  let n = 0;
+  const id = () => {
+    const day = new Date(Date.UTC(1950, 0, 1) + Math.floor(n / 999) * 86_400_000)
+      .toISOString()
+      .slice(0, 10)
+      .replaceAll('-', '');
+    const serial = String((n % 999) + 1).padStart(3, '0');
+    n++;
+    return sampleIdNumber(`341302${day}${serial}`);
+  };
+  for (let h = 0; h < households; h++) {
+    const village = villages[h % villages.length]!;
+    const head = id();
+    const members = [
+      [head, '户主', '普通劳动力', '非在校生', '稳定务工', '2026', '24000', '2000', '0', '1500', '500'],
+      [id(), '配偶', '普通劳动力', '非在校生', '在家务农', '', '', '', '', '', ''],
+      [id(), '子女', '无劳动力（老人、儿童、在校生）', '义务教育', '未务工', '', '', '', '', '', ''],
+    ];
+    for (const [
+      memberId,
+      relation,
+      labour,
+      school,
+      work,
+      year,
+      wages,
+      business,
+      property,
+      transfers,
+      costs,
+    ] of members) {
+      lines.push(
+        [
+          village,
+          '第一村民小组',
+          '一般农户',
+          head,
+          relation === '户主' ? '13800000000' : '',
+          `成员${h}`,
+          memberId,
+          relation,
+          '健康',
+          labour,
+          school,
+          work,
+          '是',
+          '是',
+          '否',
+          '否',
+          year,
+          wages,
+          business,
+          property,
+          transfers,
+          costs,
+          '否',
+          '否',
+          '否',
+        ].join(','),
+      );
+    }
+  }
+  // bad rows: a wrong check character, spread through the file
+  for (let b = 0; b < badRows; b++) {
+    const at = 1 + Math.floor(((b + 0.5) * (lines.length - 1)) / badRows);
+    const cells = lines[at]!.split(',');
+    const wrong = cells[6]!.slice(0, 17) + (cells[6]!.at(-1) === '0' ? '1' : '0');
+    cells[6] = wrong;
+    if (cells[7] === '户主') cells[3] = wrong;
+    lines[at] = cells.join(',');
+  }
+  return { csv: `${lines.join('\n')}\n`, rows: lines.length - 1 };
+}
+
+/** B6: a 10,000-household registry import: refused whole with bad rows, then written, against raw writes. */
+async function b6(stack: LocalStack) {
+  const login = await fetch(`${stack.url}/_local/login`, {
+    method: 'POST',
+    body: JSON.stringify({ personId: 'p-df-302' }),
+  });
+  const token = ((await login.json()) as { token: string }).token;
+  const send = async (csv: string) => {
+    const started = performance.now();
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 50);
+    const response = await fetch(`${stack.url}/households/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    const body = (await response.json()) as any;
+    clearInterval(sampler);
+    return { status: response.status, body, seconds: (performance.now() - started) / 1000, peak };
+  };
+  const count = async () =>
+    (
+      await Promise.all(
+        ['341302105201', '341302105202', '341302105203'].map((v) => store().listHouseholds(v)),
+      )
+    ).flat().length;
+  const before = await count();
+  const bad = registryCsv(IMPORT_HOUSEHOLDS, 10);
+  const refused = await send(bad.csv);
+  const afterRefusal = await count();
+  const good = registryCsv(IMPORT_HOUSEHOLDS, 0);
+  const imported = await send(good.csv);
+  const afterImport = await count();
+  // raw writes of the same number of items, 50 at a time, in the same run
+  const rawStarted = performance.now();
+  await pool(IMPORT_HOUSEHOLDS, CLIENTS, (i) =>
+    ddb().send(
+      new PutCommand({
+        TableName: 'fangfan',
+        Item: {
+          PK: `BENCH#${i % 100}`,
+          SK: `H#${i}`,
+          members: [{ n: 1 }, { n: 2 }, { n: 3 }],
+          payload: 'x'.repeat(600),
+        },
+      }),
+    ),
+  );
+  const rawPerSecond = IMPORT_HOUSEHOLDS / ((performance.now() - rawStarted) / 1000);
+  const perSecond = IMPORT_HOUSEHOLDS / imported.seconds;
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  return (
+    `${IMPORT_HOUSEHOLDS} households (${good.rows} rows, ${(Buffer.byteLength(good.csv) / 2 ** 20).toFixed(1)} MiB CSV): ` +
+    `with 10 bad rows refused in ${refused.seconds.toFixed(1)} s (${refused.status}, ${refused.body.error?.fields?.length} rows named, ${afterRefusal - before} written); ` +
+    `clean file imported in ${imported.seconds.toFixed(1)} s (${imported.status}, ${afterImport - before} households written) = ${perSecond.toFixed(0)} households/s ` +
+    `vs ${rawPerSecond.toFixed(0)} raw PutItem/s → ratio ${(perSecond / rawPerSecond).toFixed(2)}; peak RSS of the one process running stack and client ${mib(imported.peak)}`
+  );
+}
+
 const row = (id: string, figures: string) => {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
@@ -366,16 +510,25 @@ const lines: string[] = [];
 let tables = '';
 try {
   // B3 first, on a quiet stack: it moves the business clock, which would wake every parked case.
-  const { figures: f3, table } = await b3(stack);
-  tables = table;
-  const { figures: f1, answers } = await b1(stack);
-  lines.push(row('B1', f1));
-  console.log('B1', f1);
-  const f2 = await b2(answers);
-  lines.push(row('B2', f2));
-  console.log('B2', f2);
-  lines.push(row('B3', f3));
-  console.log('B3', f3, `\n${table}`);
+  if (!only || only.includes('B3')) {
+    const { figures: f3, table } = await b3(stack);
+    tables = table;
+    lines.push(row('B3', f3));
+    console.log('B3', f3, `\n${table}`);
+  }
+  if (!only || only.includes('B1')) {
+    const { figures: f1, answers } = await b1(stack);
+    lines.push(row('B1', f1));
+    console.log('B1', f1);
+    const f2 = await b2(answers);
+    lines.push(row('B2', f2));
+    console.log('B2', f2);
+  }
+  if (!only || only.includes('B6')) {
+    const f6 = await b6(stack);
+    lines.push(row('B6', f6));
+    console.log('B6', f6);
+  }
   if (!only || only.includes('B4')) {
     const f4 = await b4();
     lines.push(row('B4', f4));

@@ -4,10 +4,13 @@
  * entry batches, 风险消除 (and its refusals) and 风险再标注.
  */
 import ExcelJS from 'exceljs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '#schemas/openapi';
 import {
   advanceClock,
   applicationBody,
+  countItems,
   driveAll,
   getApplication,
   outbox,
@@ -18,6 +21,14 @@ import {
   useLocalStack,
   webhook,
 } from '../support/local-stack.ts';
+import {
+  countBy,
+  getPath,
+  type JsonSchema,
+  jsonType,
+  requiredPaths,
+  setPath,
+} from '../support/schema-paths.ts';
 
 const VILLAGE = '341302105201';
 const headA = sampleIdNumber('34130219600101001');
@@ -619,5 +630,139 @@ describe('monitoring households', () => {
     expect(
       (await webhook(stack, '/webhooks/visits', visit, 'mini-program')).body.remarking.applicationId,
     ).toBe(remarkId);
+  });
+
+  it('answers malformed input on every new endpoint with a clear 4xx and writes nothing', async () => {
+    const id = households.王五!;
+    const schemas = openApiDocument().components.schemas as Record<string, JsonSchema>;
+    const valid: Record<
+      string,
+      { method: string; path: string; body: Record<string, unknown>; signed?: boolean; who?: string }
+    > = {
+      MeasureRequest: {
+        method: 'POST',
+        path: '/webhooks/measures',
+        signed: true,
+        body: {
+          requestId: 'm-fuzz-0001',
+          householdId: id,
+          year: 2026,
+          measure: {
+            type: 'HEALTH',
+            content: '家庭医生签约',
+            responsible: { name: '村委1' },
+            startsOn: '2026-03-01',
+            status: 'DONE',
+          },
+        },
+      },
+      VisitRequest: {
+        method: 'POST',
+        path: '/webhooks/visits',
+        signed: true,
+        body: {
+          requestId: 'v-fuzz-0001',
+          householdId: id,
+          visitorPersonId: 'p-gl-201',
+          visitedOn: '2026-03-03',
+          findings: '情况稳定',
+        },
+      },
+      PlanUpdate: { method: 'PUT', path: `/households/${id}/plans/2026`, body: { version: 1, measures: [] } },
+      ContactRequest: {
+        method: 'PUT',
+        path: `/households/${id}/contact`,
+        body: { gridId: 'g1', contactPersonId: 'p-vc-201', reason: '调整联系人' },
+      },
+      GridRequest: {
+        method: 'PUT',
+        path: `/villages/${VILLAGE}/grids/g2`,
+        body: { name: '第二网格', members: ['p-vc-201'] },
+      },
+      EliminationRequest: {
+        method: 'POST',
+        path: `/households/${id}/elimination`,
+        who: 'p-vc-201',
+        body: {
+          way: 'ASSISTED',
+          incomeAboveLineSince: '2026-03',
+          rigidExpensesSettled: true,
+          compulsoryEducationSecure: true,
+          basicMedicalSecure: true,
+          housingSecure: true,
+          drinkingWaterSecure: true,
+        },
+      },
+      GreenChannelRequest: {
+        method: 'POST',
+        path: `/applications/${ids.B!}/green-channel`,
+        who: 'p-tr-105',
+        body: { reason: '突发', measures: [{ type: 'HEALTH', content: '医疗救助' }] },
+      },
+      HouseholdUpdate: {
+        method: 'PUT',
+        path: `/households/${id}`,
+        body: { householdType: 'LIFTED', phone: '13800001002', members: [], incomes: [] },
+      },
+    };
+    const junk = fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 2 }),
+    );
+    const broken = fc.oneof(
+      ...Object.entries(valid).map(([name, request]) => {
+        const required = requiredPaths(schemas[name]!);
+        return fc
+          .oneof(
+            fc
+              .record({ field: fc.constantFrom(...required), value: junk })
+              .filter(({ field, value }) => jsonType(value) !== jsonType(getPath(request.body, field)))
+              .map(({ field, value }) => setPath(request.body, field, value)),
+            fc.constantFrom(...required).map((field) => setPath(request.body, field, undefined)),
+            fc
+              .string({ minLength: 1, maxLength: 8 })
+              .filter((k) => !(k in request.body))
+              .map((k) => ({ ...request.body, [k]: 1 })),
+          )
+          .map((body) => ({ ...request, body }));
+      }),
+      fc
+        .string({ maxLength: 300 })
+        .map((csv) => ({
+          method: 'POST',
+          path: '/households/import',
+          body: csv as unknown as Record<string, unknown>,
+          csv: true,
+        })),
+    );
+    const before = await countItems(stack);
+    const statuses: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(broken, async (request: any) => {
+        if (request.signed) {
+          const response = await webhook(stack, request.path, request.body, 'mini-program');
+          statuses.push(response.status);
+          return (
+            response.status >= 400 && response.status < 500 && typeof response.body.error.message === 'string'
+          );
+        }
+        const response = await staff(
+          request.method,
+          request.path,
+          request.body,
+          request.who,
+          request.csv ? 'text/csv' : undefined,
+        );
+        statuses.push(response.status);
+        return (
+          response.status >= 400 && response.status < 500 && typeof response.body.error.message === 'string'
+        );
+      }),
+      { numRuns: 150 },
+    );
+    console.log(`monitoring endpoints: 150 malformed requests → ${JSON.stringify(countBy(statuses))}`);
+    expect(await countItems(stack)).toEqual(before);
   });
 });

@@ -25,6 +25,14 @@ import {
   waitForStage,
   webhook,
 } from '../support/local-stack.ts';
+import {
+  countBy,
+  getPath,
+  type JsonSchema,
+  jsonType,
+  requiredPaths,
+  setPath,
+} from '../support/schema-paths.ts';
 
 const stack = useLocalStack({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
 let logs = '';
@@ -293,39 +301,3 @@ describe('R8 personal data', () => {
     );
   });
 });
-
-const jsonType = (value: unknown) =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-
-function getPath(object: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<any>((value, key) => value?.[key], object);
-}
-
-interface JsonSchema {
-  type?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-}
-
-/** Every required field path of a JSON Schema object, nested objects included. */
-function requiredPaths(schema: JsonSchema, prefix = ''): string[] {
-  return (schema.required ?? []).flatMap((key) => {
-    const child = schema.properties?.[key];
-    const path = `${prefix}${key}`;
-    return child?.type === 'object' ? [path, ...requiredPaths(child, `${path}.`)] : [path];
-  });
-}
-
-function countBy(values: number[]): Record<string, number> {
-  return values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
-}
-
-function setPath(object: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
-  const copy = structuredClone(object);
-  const keys = path.split('.');
-  let target = copy as Record<string, any>;
-  for (const key of keys.slice(0, -1)) target = target[key];
-  if (value === undefined) delete target[keys.at(-1)!];
-  else target[keys.at(-1)!] = value;
-  return copy;
-}
