@@ -1,10 +1,10 @@
 /**
- * Staff API for monitoring households: the registry and its import, assistance plans, grids and
- * contact persons, visits due, elimination proposals (风险消除), the green channel (绿色通道) and the
- * national-system entry file of a district. A person acts only where their roles cover the village.
+ * Staff API for monitoring households: the registry, assistance plans, grids and contact persons,
+ * visits due, elimination proposals (风险消除) and the green channel (绿色通道). The spreadsheet routes
+ * are `registry-files`. A person acts only where their roles cover the village.
  */
 import middy from '@middy/core';
-import { object, string, enum as zEnum } from 'zod';
+import { string } from 'zod';
 import { caseContext } from '#cases/context';
 import { grantGreenChannel, proposeElimination } from '#cases/elimination';
 import {
@@ -17,17 +17,14 @@ import {
   updatePlan,
   updateRegistry,
 } from '#cases/households';
-import { importRegistry } from '#cases/registry-import';
-import { rowFor, xlsxOf } from '#cases/system-entry';
 import { applicationView } from '#cases/views';
 import { overdueVisits } from '#cases/visits';
 import { businessDate } from '#domain/calendar';
 import { maskPhone } from '#domain/masking';
-import { toCsv } from '#domain/system-entry';
 import { parseBody, validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
-import { binaryBody, file, type HttpEvent, header, json } from '#http/responses';
+import { type HttpEvent, json } from '#http/responses';
 import { callerId } from '#http/staff-auth';
 import { now } from '#runtime/clock';
 import { applicationId } from '#schemas/common';
@@ -44,11 +41,7 @@ import {
 } from '#schemas/registry';
 import { householdIdOf } from '#store/identity';
 
-const districtCode = string().regex(/^\d{6}$/, '区县代码应为6位');
 const gridIdParam = string().regex(/^[A-Za-z0-9_-]{1,40}$/, '网格编号格式不正确');
-const formatQuery = object({
-  format: zEnum(['xlsx', 'csv'], { error: '格式应为 xlsx 或 csv' }).default('xlsx'),
-});
 
 const api = async (event: HttpEvent) => {
   const ctx = await caseContext();
@@ -58,10 +51,6 @@ const api = async (event: HttpEvent) => {
   const p = event.pathParameters ?? {};
   const route = event.routeKey;
 
-  if (route === 'POST /households/import') {
-    const result = await importRegistry(ctx, caller, binaryBody(event), header(event, 'content-type') ?? '');
-    return json(200, result);
-  }
   if (route.startsWith('GET /villages/') || route.startsWith('PUT /villages/')) {
     const code = validate(villageCode, p.code);
     mustCover(caller, code);
@@ -91,28 +80,6 @@ const api = async (event: HttpEvent) => {
     const updated = await grantGreenChannel(ctx, caller, app, parseBody(event, greenChannelRequest));
     return json(200, applicationView(updated));
   }
-  if (route === 'GET /districts/{code}/system-entry-batch') {
-    const district = validate(districtCode, p.code);
-    if (!caller.roles.some((r) => r.role === 'SYSTEM_ENTRY_CLERK' || r.role === 'DISTRICT_FILER')) {
-      throw new HttpError('FORBIDDEN', '仅区级录入人员可导出录入批次');
-    }
-    mustCover(caller, `${district}000000`);
-    const { format } = validate(formatQuery, event.queryStringParameters ?? {});
-    const villages = directory.villages.filter((v) => v.code.startsWith(district));
-    const cases = (
-      await Promise.all(villages.map((v) => ctx.store.listApplications(v.code, 'SYSTEM_ENTRY')))
-    ).flat();
-    const rows = cases.map(rowFor);
-    const name = `全国系统录入批次-${district}`;
-    return format === 'csv'
-      ? file(Buffer.from(toCsv(rows)), 'text/csv; charset=utf-8', `${name}.csv`)
-      : file(
-          await xlsxOf(rows, '全国系统录入'),
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          `${name}.xlsx`,
-        );
-  }
-
   const household = await mustGetHousehold(ctx, validate(householdIdParam, p.id));
   mustCover(caller, household.village);
   const householdId = householdIdOf(household.village, household.idHash);

@@ -154,13 +154,19 @@ export class FangfanStack extends Stack {
       CHAIN_CONFIG: JSON.stringify(props.chainConfig ?? { default: { groupReview: true } }),
       ESCALATIONS: String(props.escalations ?? 2),
     };
-    const fn = (name: string, extra: Record<string, string> = {}, readsSecrets = true) => {
+    const fn = (
+      name: string,
+      extra: Record<string, string> = {},
+      readsSecrets = true,
+      size: { memorySize?: number; timeout?: Duration } = {},
+    ) => {
       const f = new FangfanFunction(
         this,
         name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
         {
           name,
           environment: { ...common, ...extra },
+          ...size,
         },
       );
       if (readsSecrets) for (const secret of secrets) secret.grantRead(f);
@@ -178,6 +184,11 @@ export class FangfanStack extends Stack {
     const humanSteps = fn('human-steps').bindTable(table, 'readWrite');
     const workflowSteps = fn('workflow-steps', { CALENDAR_DATA: '{}' }).bindTable(table, 'readWrite');
     const households = fn('households-api').bindTable(table, 'readWrite');
+    // a 10,000-household import parses, hashes and writes in one call
+    fn('registry-files', {}, true, { memorySize: 1024, timeout: Duration.seconds(29) }).bindTable(
+      table,
+      'readWrite',
+    );
     const cadreRecords = fn('cadre-records').bindTable(table, 'readWrite');
     bucket.grantPut(cadreRecords, 'commitments/*');
     const batches = fn('system-entry-batch').bindTable(table, 'readWrite');

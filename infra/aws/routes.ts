@@ -16,7 +16,7 @@ export const ROUTES = [
   { method: 'GET', path: '/villages/{code}/applications', fn: 'staff-api', auth: 'staff' },
   { method: 'POST', path: '/webhooks/measures', fn: 'cadre-records', auth: 'webhook' },
   { method: 'POST', path: '/webhooks/visits', fn: 'cadre-records', auth: 'webhook' },
-  { method: 'POST', path: '/households/import', fn: 'households-api', auth: 'staff' },
+  { method: 'POST', path: '/households/import', fn: 'registry-files', auth: 'staff' },
   { method: 'GET', path: '/villages/{code}/households', fn: 'households-api', auth: 'staff' },
   { method: 'GET', path: '/villages/{code}/grids', fn: 'households-api', auth: 'staff' },
   { method: 'PUT', path: '/villages/{code}/grids/{gridId}', fn: 'households-api', auth: 'staff' },
@@ -30,6 +30,6 @@ export const ROUTES = [
   { method: 'PUT', path: '/households/{id}/contact', fn: 'households-api', auth: 'staff' },
   { method: 'POST', path: '/households/{id}/elimination', fn: 'households-api', auth: 'staff' },
   { method: 'POST', path: '/applications/{id}/green-channel', fn: 'households-api', auth: 'staff' },
-  { method: 'GET', path: '/districts/{code}/system-entry-batch', fn: 'households-api', auth: 'staff' },
+  { method: 'GET', path: '/districts/{code}/system-entry-batch', fn: 'registry-files', auth: 'staff' },
   { method: 'GET', path: '/openapi.json', fn: 'openapi', auth: 'none' },
 ] as const;

@@ -218,7 +218,12 @@ export function openApiDocument() {
 }
 
 const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-const staffOp = (summary: string, parameters: unknown[], responses: Record<string, unknown>, body?: string) => ({
+const staffOp = (
+  summary: string,
+  parameters: unknown[],
+  responses: Record<string, unknown>,
+  body?: string,
+) => ({
   summary,
   security: [{ bearer: [] }],
   parameters,
@@ -247,7 +252,9 @@ function monitoringPaths() {
         parameters: webhookHeaders,
         requestBody: jsonBody('VisitRequest'),
         responses: {
-          '201': { description: '{"visitId", "householdId", "remarking"?: {applicationId, stage, commitment}}' },
+          '201': {
+            description: '{"visitId", "householdId", "remarking"?: {applicationId, stage, commitment}}',
+          },
           ...errors(400, 401, 404, 409),
         },
       },
@@ -272,33 +279,77 @@ function monitoringPaths() {
       },
     },
     '/villages/{code}/households': {
-      get: staffOp('村内户籍及监测状态', [path('code')], { '200': { description: '{"items": [household]}' }, ...errors(400, 401, 403) }),
+      get: staffOp('村内户籍及监测状态', [path('code')], {
+        '200': { description: '{"items": [household]}' },
+        ...errors(400, 401, 403),
+      }),
     },
     '/villages/{code}/grids': {
-      get: staffOp('村内网格', [path('code')], { '200': { description: '{"items": [grid]}' }, ...errors(400, 401, 403) }),
+      get: staffOp('村内网格', [path('code')], {
+        '200': { description: '{"items": [grid]}' },
+        ...errors(400, 401, 403),
+      }),
     },
     '/villages/{code}/grids/{gridId}': {
-      put: staffOp('保存网格及网格员', [path('code'), path('gridId')], { '200': { description: 'grid' }, ...errors(400, 401, 403, 404) }, 'GridRequest'),
+      put: staffOp(
+        '保存网格及网格员',
+        [path('code'), path('gridId')],
+        { '200': { description: 'grid' }, ...errors(400, 401, 403, 404) },
+        'GridRequest',
+      ),
     },
     '/villages/{code}/visits/overdue': {
-      get: staffOp('走访超期的监测户', [path('code')], { '200': { description: '{"items": [{householdId, followUpOverdue, overdueDays, concentratedOverdue, nextVisitOn}]}' }, ...errors(400, 401, 403) }),
+      get: staffOp('走访超期的监测户', [path('code')], {
+        '200': {
+          description:
+            '{"items": [{householdId, followUpOverdue, overdueDays, concentratedOverdue, nextVisitOn}]}',
+        },
+        ...errors(400, 401, 403),
+      }),
     },
     '/households/{id}': {
-      get: staffOp('户详情：成员、收入与监测范围、一致性检查、监测状态、本年度帮扶计划', household, { '200': { description: 'household' }, ...errors(400, 401, 403, 404) }),
-      put: staffOp('修改户籍信息（不含监测状态）', household, { '200': { description: 'household' }, ...errors(400, 401, 403, 404, 409) }, 'HouseholdUpdate'),
+      get: staffOp('户详情：成员、收入与监测范围、一致性检查、监测状态、本年度帮扶计划', household, {
+        '200': { description: 'household' },
+        ...errors(400, 401, 403, 404),
+      }),
+      put: staffOp(
+        '修改户籍信息（不含监测状态）',
+        household,
+        { '200': { description: 'household' }, ...errors(400, 401, 403, 404, 409) },
+        'HouseholdUpdate',
+      ),
     },
     '/households/{id}/audit': {
-      get: staffOp('户的审计记录', household, { '200': { description: '{"items": [{action, by, at, detail}]}' }, ...errors(401, 403, 404) }),
+      get: staffOp('户的审计记录', household, {
+        '200': { description: '{"items": [{action, by, at, detail}]}' },
+        ...errors(401, 403, 404),
+      }),
     },
     '/households/{id}/visits': {
-      get: staffOp('走访记录', household, { '200': { description: '{"items": [visit]}' }, ...errors(401, 403, 404) }),
+      get: staffOp('走访记录', household, {
+        '200': { description: '{"items": [visit]}' },
+        ...errors(401, 403, 404),
+      }),
     },
     '/households/{id}/plans/{year}': {
-      get: staffOp('年度帮扶计划及提示', [path('id'), path('year')], { '200': { description: 'plan with warnings' }, ...errors(400, 401, 403, 404) }),
-      put: staffOp('修改年度帮扶计划（按读取时的 version 条件写入）', [path('id'), path('year')], { '200': { description: 'plan with warnings' }, ...errors(400, 401, 403, 404, 409) }, 'PlanUpdate'),
+      get: staffOp('年度帮扶计划及提示', [path('id'), path('year')], {
+        '200': { description: 'plan with warnings' },
+        ...errors(400, 401, 403, 404),
+      }),
+      put: staffOp(
+        '修改年度帮扶计划（按读取时的 version 条件写入）',
+        [path('id'), path('year')],
+        { '200': { description: 'plan with warnings' }, ...errors(400, 401, 403, 404, 409) },
+        'PlanUpdate',
+      ),
     },
     '/households/{id}/contact': {
-      put: staffOp('指定或调整网格与帮扶联系人（记录原因）', household, { '200': { description: 'household' }, ...errors(400, 401, 403, 404, 409) }, 'ContactRequest'),
+      put: staffOp(
+        '指定或调整网格与帮扶联系人（记录原因）',
+        household,
+        { '200': { description: 'household' }, ...errors(400, 401, 403, 404, 409) },
+        'ContactRequest',
+      ),
     },
     '/households/{id}/elimination': {
       post: staffOp(
@@ -309,12 +360,20 @@ function monitoringPaths() {
       ),
     },
     '/applications/{id}/green-channel': {
-      post: staffOp('绿色通道：乡镇先行帮扶突发严重困难户', [path('id')], { '200': { description: 'application' }, ...errors(400, 401, 403, 404, 409) }, 'GreenChannelRequest'),
+      post: staffOp(
+        '绿色通道：乡镇先行帮扶突发严重困难户',
+        [path('id')],
+        { '200': { description: 'application' }, ...errors(400, 401, 403, 404, 409) },
+        'GreenChannelRequest',
+      ),
     },
     '/districts/{code}/system-entry-batch': {
       get: staffOp(
         '全国系统录入批次：区内待录入的全部案件（XLSX 或 CSV）',
-        [path('code'), { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['xlsx', 'csv'] } }],
+        [
+          path('code'),
+          { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['xlsx', 'csv'] } },
+        ],
         { '200': { description: 'file' }, ...errors(400, 401, 403) },
       ),
     },

@@ -489,7 +489,7 @@ async function b6(stack: LocalStack) {
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   return (
     `${IMPORT_HOUSEHOLDS} households (${good.rows} rows, ${(Buffer.byteLength(good.csv) / 2 ** 20).toFixed(1)} MiB CSV): ` +
-    `with 10 bad rows refused in ${refused.seconds.toFixed(1)} s (${refused.status}, ${refused.body.error?.fields?.length} rows named, ${afterRefusal - before} written); ` +
+    `with 10 bad rows refused in ${refused.seconds.toFixed(1)} s (${refused.status}, ${refused.body.error?.fields?.length} problems named, ${afterRefusal - before} households written); ` +
     `clean file imported in ${imported.seconds.toFixed(1)} s (${imported.status}, ${afterImport - before} households written) = ${perSecond.toFixed(0)} households/s ` +
     `vs ${rawPerSecond.toFixed(0)} raw PutItem/s → ratio ${(perSecond / rawPerSecond).toFixed(2)}; peak RSS of the one process running stack and client ${mib(imported.peak)}`
   );

@@ -55,7 +55,7 @@ describe('Fangfan stack', () => {
     const ours = Object.values(stack.functions).map(
       (f) => resources[stack.getLogicalId(f.node.defaultChild as never)]!,
     );
-    expect(ours).toHaveLength(13);
+    expect(ours).toHaveLength(14);
     for (const f of ours) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
       expect(f.Properties.Architectures).toEqual(['arm64']);

@@ -728,14 +728,12 @@ describe('monitoring households', () => {
           )
           .map((body) => ({ ...request, body }));
       }),
-      fc
-        .string({ maxLength: 300 })
-        .map((csv) => ({
-          method: 'POST',
-          path: '/households/import',
-          body: csv as unknown as Record<string, unknown>,
-          csv: true,
-        })),
+      fc.string({ maxLength: 300 }).map((csv) => ({
+        method: 'POST',
+        path: '/households/import',
+        body: csv as unknown as Record<string, unknown>,
+        csv: true,
+      })),
     );
     const before = await countItems(stack);
     const statuses: number[] = [];

@@ -1,0 +1,51 @@
+/**
+ * The staff API's spreadsheet routes: `POST /households/import` (a registry in CSV or XLSX) and
+ * `GET /districts/{code}/system-entry-batch` (the national-system entry file). A function of their
+ * own, so exceljs (about 1 MB) loads only where a spreadsheet is read or written.
+ */
+import middy from '@middy/core';
+import { object, string, enum as zEnum } from 'zod';
+import { caseContext } from '#cases/context';
+import { mustCover } from '#cases/households';
+import { importRegistry } from '#cases/registry-import';
+import { rowFor, xlsxOf } from '#cases/system-entry';
+import { toCsv } from '#domain/system-entry';
+import { validate } from '#http/body';
+import { HttpError } from '#http/errors';
+import { accessLog, httpErrors, withLogger } from '#http/middleware';
+import { binaryBody, file, type HttpEvent, header, json } from '#http/responses';
+import { callerId } from '#http/staff-auth';
+
+const districtCode = string().regex(/^\d{6}$/, '区县代码应为6位');
+const formatQuery = object({
+  format: zEnum(['xlsx', 'csv'], { error: '格式应为 xlsx 或 csv' }).default('xlsx'),
+});
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const files = async (event: HttpEvent) => {
+  const ctx = await caseContext();
+  const directory = await ctx.store.getDirectory();
+  const caller = directory.people.find((p) => p.personId === callerId(event));
+  if (!caller) throw new HttpError('FORBIDDEN', '无权访问');
+  if (event.routeKey === 'POST /households/import') {
+    const result = await importRegistry(ctx, caller, binaryBody(event), header(event, 'content-type') ?? '');
+    return json(200, result);
+  }
+  const district = validate(districtCode, event.pathParameters?.code);
+  if (!caller.roles.some((r) => r.role === 'SYSTEM_ENTRY_CLERK' || r.role === 'DISTRICT_FILER')) {
+    throw new HttpError('FORBIDDEN', '仅区级录入人员可导出录入批次');
+  }
+  mustCover(caller, `${district}000000`);
+  const { format } = validate(formatQuery, event.queryStringParameters ?? {});
+  const villages = directory.villages.filter((v) => v.code.startsWith(district));
+  const cases = (
+    await Promise.all(villages.map((v) => ctx.store.listApplications(v.code, 'SYSTEM_ENTRY')))
+  ).flat();
+  const rows = cases.map(rowFor);
+  const name = `全国系统录入批次-${district}`;
+  return format === 'csv'
+    ? file(Buffer.from(toCsv(rows)), 'text/csv; charset=utf-8', `${name}.csv`)
+    : file(await xlsxOf(rows, '全国系统录入'), XLSX_TYPE, `${name}.xlsx`);
+};
+
+export const handler = middy(files).use(withLogger()).use(accessLog()).use(httpErrors());
