@@ -137,7 +137,9 @@ export async function activationRecords(
           since: today,
           contactPerson: before?.contactPerson ?? contact,
           ...(before?.gridId ? { gridId: before.gridId } : {}),
-          ...(before?.responsiblePerson ? { responsiblePerson: before.responsiblePerson } : {}),
+          ...(before?.responsiblePerson || household.responsiblePerson
+            ? { responsiblePerson: before?.responsiblePerson ?? household.responsiblePerson }
+            : {}),
           ...(before?.lastVisitOn ? { lastVisitOn: before.lastVisitOn } : {}),
           cases: [
             ...(before?.cases ?? []),

@@ -44,6 +44,8 @@ export const IMPORT_COLUMNS = [
   '消费型轿车',
   '财政供养人员',
   '企业高管',
+  '帮扶责任人',
+  '帮扶责任人电话',
 ] as const;
 type Column = (typeof IMPORT_COLUMNS)[number];
 type Row = { line: number; cells: Record<Column, string> };
@@ -227,6 +229,14 @@ export async function importRegistry(
         : '';
       if (!phone) fail(row, '联系电话', '户主行须填写正确的手机号码');
       draft.household.head = { name: parsed.data.name, idNumber: parsed.data.idNumber, phone };
+      if (c.帮扶责任人) {
+        const responsiblePhone = c.帮扶责任人电话.replace(/^\+86/, '');
+        if (responsiblePhone && !/^1[3-9]\d{9}$/.test(responsiblePhone)) fail(row, '帮扶责任人电话', '手机号码格式不正确');
+        draft.household.responsiblePerson = {
+          name: c.帮扶责任人.slice(0, 32),
+          ...(responsiblePhone ? { phone: responsiblePhone } : {}),
+        };
+      }
       if (c.收入年度) {
         const income = yearIncome.safeParse({
           year: Number(c.收入年度),

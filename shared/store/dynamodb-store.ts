@@ -492,6 +492,7 @@ export class DynamoStore implements Store {
           UpdateExpression:
             'SET #type = :type, village = :village, idHash = :idHash, #group = :group, householdType = :ht, ' +
             'flags = :flags, head = :head, members = :members, incomes = :incomes, updatedAt = :at, ' +
+            'responsiblePerson = :responsible, ' +
             'version = if_not_exists(version, :zero) + :one',
           ExpressionAttributeNames: { '#type': 'type', '#group': 'group' },
           ExpressionAttributeValues: {
@@ -504,6 +505,7 @@ export class DynamoStore implements Store {
             ':head': h.head,
             ':members': h.members ?? [],
             ':incomes': h.incomes ?? [],
+            ':responsible': h.responsiblePerson ?? null,
             ':at': audit.at,
             ':zero': 0,
             ':one': 1,

@@ -212,6 +212,8 @@ export interface Household {
   head?: { name: string; idNumber: string; phone: string };
   members?: Member[];
   incomes?: YearIncome[];
+  /** 帮扶责任人 from the registry (lifted households keep theirs when monitored) */
+  responsiblePerson?: { name: string; phone?: string; unit?: string };
   monitoring?: MonitoringState;
   version?: number;
   updatedAt?: string;

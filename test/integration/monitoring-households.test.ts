@@ -39,8 +39,8 @@ const spouseB = sampleIdNumber('34130219420505005');
 const headC = sampleIdNumber('34130219700606006');
 
 const HEADER =
-  '村代码,村民小组,户类型,户主证件号码,联系电话,成员姓名,成员证件号码,与户主关系,健康状况,劳动能力,在校情况,务工情况,参加医保,参加养老保险,享受低保,特困供养,收入年度,工资性收入,生产经营性收入,财产性收入,转移性收入,生产经营性支出,消费型轿车,财政供养人员,企业高管';
-const row = (cells: (string | number)[]) => cells.join(',');
+  '村代码,村民小组,户类型,户主证件号码,联系电话,成员姓名,成员证件号码,与户主关系,健康状况,劳动能力,在校情况,务工情况,参加医保,参加养老保险,享受低保,特困供养,收入年度,工资性收入,生产经营性收入,财产性收入,转移性收入,生产经营性支出,消费型轿车,财政供养人员,企业高管,帮扶责任人,帮扶责任人电话';
+const row = (cells: (string | number)[]) => [...cells, ...Array(27 - cells.length).fill('')].join(',');
 const GOOD_ROWS = [
   row([
     VILLAGE,
@@ -149,6 +149,8 @@ const GOOD_ROWS = [
     '否',
     '否',
     '否',
+    '陈干部',
+    '13900002001',
   ]),
   row([
     VILLAGE,
@@ -426,6 +428,10 @@ describe('monitoring households', () => {
     expect(a.plan.measures.map((m: any) => m.type)).toEqual(['HEALTH']);
     expect(a.plan.warnings.map((w: any) => w.rule)).toContain('ABLE_WITHOUT_DEVELOPMENT');
 
+    const b = (await staff('GET', `/households/${households.王五!}`)).body;
+    expect(b.monitoring.objectType).toBe('UNSTABLE_LIFTED');
+    expect(b.monitoring.responsiblePerson.name).toBe('陈干部');
+
     const c = await getApplication(stack, ids.C!);
     expect(c.outcome.monitoringObjectType).toBe('SUDDEN_HARDSHIP');
     const cHousehold = (await listHouseholds()).find((h) => h.head?.name === '周六');
@@ -465,8 +471,63 @@ describe('monitoring households', () => {
     });
     expect(moved.status).toBe(200);
     expect(moved.body.monitoring.contactPerson.personId).toBe('p-gl-201');
+    // the registry is edited as a whole; inconsistent data is refused with its field
+    const current = (await staff('GET', `/households/${id}`)).body;
+    const member = {
+      health: 'HEALTHY',
+      labour: 'ABLE',
+      schooling: 'NONE',
+      medicalInsurance: true,
+      pensionInsurance: true,
+      minimumLiving: false,
+      extremePoverty: false,
+    };
+    const edit = {
+      householdType: 'ORDINARY',
+      phone: '13800001001',
+      members: [
+        {
+          ...member,
+          name: '李四',
+          idNumber: headA,
+          relation: 'HEAD',
+          health: 'CHRONIC_ILLNESS',
+          employment: 'STABLE',
+        },
+        { ...member, name: '赵梅', idNumber: spouseA, relation: 'SPOUSE', employment: 'LOCAL_FARMING' },
+        {
+          ...member,
+          name: '李小',
+          idNumber: childA,
+          relation: 'CHILD',
+          schooling: 'COMPULSORY',
+          employment: 'NONE',
+        },
+      ],
+      incomes: current.incomes.map(
+        ({ year, wages, business, property, transfers, businessExpenses }: any) => ({
+          year,
+          wages,
+          business,
+          property,
+          transfers,
+          businessExpenses,
+        }),
+      ),
+    };
+    const inconsistent = await staff('PUT', `/households/${id}`, edit);
+    expect(inconsistent.status).toBe(400);
+    expect(inconsistent.body.error.fields[0].path).toBe('members[2].labour');
+    const fixed = await staff('PUT', `/households/${id}`, {
+      ...edit,
+      members: edit.members.map((m) => (m.relation === 'CHILD' ? { ...m, labour: 'NOT_APPLICABLE' } : m)),
+    });
+    expect(fixed.status).toBe(200);
+    expect(fixed.body.members[0].health).toBe('CHRONIC_ILLNESS');
+    expect(fixed.body.monitoring.contactPerson.personId).toBe('p-gl-201');
+
     const audit = (await staff('GET', `/households/${id}/audit`)).body.items;
-    expect(audit.at(-1)).toMatchObject({
+    expect(audit.at(-2)).toMatchObject({
       action: 'CONTACT_REASSIGNED',
       detail: { reason: '原联系人工作调整', to: 'p-gl-201' },
     });
