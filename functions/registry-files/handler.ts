@@ -1,12 +1,15 @@
 /**
- * The staff API's spreadsheet routes: `POST /households/import` (a registry in CSV or XLSX) and
- * `GET /districts/{code}/system-entry-batch` (the national-system entry file). A function of their
+ * The staff API's spreadsheet routes: `POST /households/import` (a registry in CSV or XLSX),
+ * `GET /districts/{code}/system-entry-batch` (the national-system entry file), and the 入户排查表
+ * workbook (`GET /campaigns/{id}/inspections/template`, `POST /campaigns/{id}/inspections/import`). A function of their
  * own, so exceljs (about 1 MB) loads only where a spreadsheet is read or written.
  */
 import middy from '@middy/core';
 import { object, string, enum as zEnum } from 'zod';
+import { mustGetCampaign } from '#cases/campaigns';
 import { caseContext } from '#cases/context';
 import { mustCover } from '#cases/households';
+import { importInspectionSheets, inspectionTemplate } from '#cases/inspection-sheets';
 import { importRegistry } from '#cases/registry-import';
 import { rowFor, xlsxOf } from '#cases/system-entry';
 import { toCsv } from '#domain/system-entry';
@@ -15,10 +18,17 @@ import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { binaryBody, file, type HttpEvent, header, json } from '#http/responses';
 import { callerId } from '#http/staff-auth';
+import { campaignId } from '#schemas/campaign';
 
 const districtCode = string().regex(/^\d{6}$/, '区县代码应为6位');
 const formatQuery = object({
   format: zEnum(['xlsx', 'csv'], { error: '格式应为 xlsx 或 csv' }).default('xlsx'),
+});
+const templateQuery = object({
+  sheets: string()
+    .regex(/^\d{1,3}$/, '份数应为1–999')
+    .transform(Number)
+    .default(1),
 });
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -27,6 +37,14 @@ const files = async (event: HttpEvent) => {
   const directory = await ctx.store.getDirectory();
   const caller = directory.people.find((p) => p.personId === callerId(event));
   if (!caller) throw new HttpError('FORBIDDEN', '无权访问');
+  if (event.routeKey.startsWith('POST /campaigns/') || event.routeKey.startsWith('GET /campaigns/')) {
+    const campaign = await mustGetCampaign(ctx, validate(campaignId, event.pathParameters?.id));
+    if (event.routeKey === 'GET /campaigns/{id}/inspections/template') {
+      const { sheets } = validate(templateQuery, event.queryStringParameters ?? {});
+      return file(await inspectionTemplate(campaign, sheets), XLSX_TYPE, `入户排查表-${campaign.name}.xlsx`);
+    }
+    return json(200, await importInspectionSheets(ctx, caller, campaign, binaryBody(event)));
+  }
   if (event.routeKey === 'POST /households/import') {
     const result = await importRegistry(ctx, caller, binaryBody(event), header(event, 'content-type') ?? '');
     return json(200, result);

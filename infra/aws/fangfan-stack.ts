@@ -3,7 +3,7 @@
  * application state machine, alarms and secrets. Nothing names a partition, so the same app deploys
  * to aws and aws-cn.
  */
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -16,12 +16,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccountRecovery, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -194,12 +194,28 @@ export class FangfanStack extends Stack {
     const batches = fn('system-entry-batch').bindTable(table, 'readWrite');
     bucket.grantPut(batches, 'system-entry/*');
     bucket.grantRead(approvals, 'system-entry/*');
-    const visitWatch = fn('visit-watch').bindTable(table, 'readWrite');
-    // 跟踪走访: overdue households are found once a day, 08:00 Beijing time
-    new Rule(this, 'DailyVisitWatch', {
-      schedule: Schedule.cron({ minute: '0', hour: '0' }),
-      targets: [new LambdaFunction(visitWatch)],
+    const daily = (id: string, f: FangfanFunction) =>
+      new Schedule(this, id, {
+        schedule: ScheduleExpression.cron({ minute: '0', hour: '8', timeZone: TimeZone.ASIA_SHANGHAI }),
+        target: new LambdaInvoke(f, { retryAttempts: 2 }),
+      });
+    // 跟踪走访 overdue households, and 整改时限 reminders and escalations: once a day, 08:00 Beijing time
+    daily('DailyVisitWatch', fn('visit-watch').bindTable(table, 'readWrite'));
+    daily('DailyDeadlineWatch', fn('deadline-watch').bindTable(table, 'readWrite'));
+    const intake = fn('inspection-intake').bindTable(table, 'readWrite');
+    bucket.grantPut(intake, 'commitments/*');
+    const campaigns = fn('campaign-api').bindTable(table, 'readWrite');
+    bucket.grantPut(campaigns, 'export-requests/*');
+    bucket.grantRead(campaigns, 'exports/*');
+    const exportBuilder = fn('export-builder', {}, true, {
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+    }).bindTable(table, 'readWrite');
+    bucket.grantPut(exportBuilder, 'exports/*');
+    bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(exportBuilder), {
+      prefix: 'export-requests/',
     });
+    fn('console', {}, false);
     for (const f of [submit, commitmentUrl]) bucket.grantPut(f, 'commitments/*');
     bucket.grantRead(uploaded, 'commitments/*');
     bucket.grantDelete(uploaded, 'commitments/*');
@@ -262,7 +278,8 @@ export class FangfanStack extends Stack {
       }),
     );
     this.stateMachine.grantStartExecution(cadreRecords);
-    for (const f of [submit, uploaded, approvals, cadreRecords])
+    this.stateMachine.grantStartExecution(intake);
+    for (const f of [submit, uploaded, approvals, cadreRecords, intake])
       f.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
     for (const f of [households])
       f.addEnvironment('ELIMINATION_STATE_MACHINE_ARN', this.eliminationMachine.stateMachineArn);

@@ -13,12 +13,15 @@ export function runDaily(
 ): { stop: () => void } {
   let cancel: (() => void) | undefined;
   let stopped = false;
+  // the next run is the first boundary after the last one began, so business time that moved on while
+  // a run was still going is caught up at once rather than skipped
+  let anchor = clock.now();
   const schedule = () => {
     if (stopped) return;
-    const now = clock.now();
-    let next = Math.floor(now / DAY) * DAY + utcHour * 3_600_000;
-    if (next <= now) next += DAY;
+    let next = Math.floor(anchor / DAY) * DAY + utcHour * 3_600_000;
+    if (next <= anchor) next += DAY;
     cancel = clock.at(next, () => {
+      anchor = clock.now();
       job()
         .catch((error) => console.error('scheduled job failed', error))
         .finally(schedule);

@@ -47,6 +47,12 @@ export interface LocalStack {
 }
 
 const TABLE = 'fangfan';
+
+/** The bucket's notifications, as the CDK stack sets them: by key prefix. */
+function functionForEvent(event: { Records?: { s3: { object: { key: string } } }[] }): string {
+  const key = event.Records?.[0]?.s3.object.key ?? '';
+  return key.startsWith('export-requests/') ? 'export-builder' : 'commitment-uploaded';
+}
 const BUCKET = 'fangfan-documents';
 const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:Fangfan-MonitoringApplication';
 const ELIMINATION_STATE_MACHINE_ARN =
@@ -156,19 +162,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const sfnServer = await startSfnEndpoint([engine, eliminationEngine], sfnPort);
 
-  // S3 invokes its function asynchronously and tries a failed event twice more; so does this.
-  let s3Queue = Promise.resolve();
+  // S3 invokes its function asynchronously and tries a failed event twice more; so does this, one
+  // queue per function, so a long export never holds up a commitment.
+  const s3Queues = new Map<string, Promise<unknown>>();
   const s3 = await startS3Local(dataDir, BUCKET, (event) => {
-    s3Queue = s3Queue.then(async () => {
+    const name = functionForEvent(event as Parameters<typeof functionForEvent>[0]);
+    const queued = (s3Queues.get(name) ?? Promise.resolve()).then(async () => {
       for (let attempt = 1; attempt <= 3; attempt++) {
         try {
-          return await modules.get('commitment-uploaded')(event, {});
+          return await modules.get(name)(event, {});
         } catch (error) {
           if (attempt === 3) console.error('S3 event failed', error);
           else await new Promise((r) => setTimeout(r, 200 * attempt));
         }
       }
     });
+    s3Queues.set(name, queued);
   });
   process.env.S3_ENDPOINT = s3.endpoint;
   resetClients();
@@ -184,8 +193,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   await engine.resumeAll();
   await eliminationEngine.resumeAll();
-  // the same daily rule as on AWS (DailyVisitWatch, 00:00 UTC)
-  const visitWatch = runDaily(clock, 0, () => modules.get('visit-watch')({}, {}));
+  // the same daily schedules as on AWS (08:00 Beijing time = 00:00 UTC)
+  const schedules = ['visit-watch', 'deadline-watch'].map((name) =>
+    runDaily(clock, 0, () => modules.get(name)({}, {})),
+  );
 
   return {
     url,
@@ -196,7 +207,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamoPid: dynamo.process.pid ?? 0,
     eliminationEngine,
     async stop() {
-      visitWatch.stop();
+      for (const schedule of schedules) schedule.stop();
       engine.stop();
       eliminationEngine.stop();
       clock.stop();

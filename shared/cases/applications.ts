@@ -31,6 +31,7 @@ const CHANNEL_LABELS: Record<string, string> = {
   hotline: '12317热线',
   'mini-program': '小程序',
   'cadre-visit': '干部走访',
+  'cadre-inspection': '干部走访排查',
 };
 
 export const MAX_COMMITMENT_BYTES = 10 * 1024 * 1024;
@@ -60,6 +61,8 @@ export async function submitApplication(
   webhook: VerifiedWebhook,
   body: ApplicationRequest,
   rawBody: string,
+  /** where the lead came from when not the caller's channel (干部走访排查) */
+  channel: string = webhook.channel,
 ): Promise<WebhookAnswer> {
   const directory = await ctx.store.getDirectory();
   const village = directory.villages.find((v) => v.code === body.village);
@@ -79,7 +82,7 @@ export async function submitApplication(
       village: body.village,
       villageName: village.name,
       group: body.group,
-      channel: webhook.channel,
+      channel,
       callId: body.callId,
       applicant: { ...body.applicant, idHash },
       reason: body.reason,
@@ -107,7 +110,7 @@ export async function submitApplication(
         {
           stage: 'SUBMITTED',
           decision: 'submitted',
-          by: CHANNEL_LABELS[webhook.channel] ?? webhook.channel,
+          by: CHANNEL_LABELS[channel] ?? channel,
           at,
           ...(household?.monitoring?.status === 'RISK_ELIMINATED'
             ? { comment: `风险再标注：该户曾于${household.monitoring.eliminated?.month ?? ''}标注风险消除` }

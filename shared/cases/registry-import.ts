@@ -231,7 +231,8 @@ export async function importRegistry(
       draft.household.head = { name: parsed.data.name, idNumber: parsed.data.idNumber, phone };
       if (c.帮扶责任人) {
         const responsiblePhone = c.帮扶责任人电话.replace(/^\+86/, '');
-        if (responsiblePhone && !/^1[3-9]\d{9}$/.test(responsiblePhone)) fail(row, '帮扶责任人电话', '手机号码格式不正确');
+        if (responsiblePhone && !/^1[3-9]\d{9}$/.test(responsiblePhone))
+          fail(row, '帮扶责任人电话', '手机号码格式不正确');
         draft.household.responsiblePerson = {
           name: c.帮扶责任人.slice(0, 32),
           ...(responsiblePhone ? { phone: responsiblePhone } : {}),

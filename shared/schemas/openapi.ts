@@ -7,6 +7,13 @@ import type { z } from 'zod';
 import { array, object, string, toJSONSchema } from 'zod';
 import { decisionRecorded, decisionRequest } from './approvals.ts';
 import {
+  areaProblemRequest,
+  campaignRequest,
+  exportRequest,
+  inspectionRequest,
+  problemAction,
+} from './campaign.ts';
+import {
   contactRequest,
   eliminationRequest,
   greenChannelRequest,
@@ -191,6 +198,7 @@ export function openApiDocument() {
         },
       },
       ...monitoringPaths(),
+      ...campaignPaths(),
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -212,6 +220,11 @@ export function openApiDocument() {
         ContactRequest: schema(contactRequest),
         EliminationRequest: schema(eliminationRequest),
         GreenChannelRequest: schema(greenChannelRequest),
+        InspectionRequest: schema(inspectionRequest),
+        CampaignRequest: schema(campaignRequest),
+        AreaProblemRequest: schema(areaProblemRequest),
+        ProblemAction: schema(problemAction),
+        ExportRequest: schema(exportRequest),
       },
     },
   };
@@ -376,6 +389,132 @@ function monitoringPaths() {
         ],
         { '200': { description: 'file' }, ...errors(400, 401, 403) },
       ),
+    },
+  };
+}
+
+/** The 集中排查 campaign (docs/contract-campaign.md). */
+function campaignPaths() {
+  const id = [path('id')];
+  const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  return {
+    '/webhooks/inspections': {
+      post: {
+        summary: '入户排查表（附件2）：一户一表；综合判定提请评议时发起纳入监测识别',
+        parameters: webhookHeaders,
+        requestBody: jsonBody('InspectionRequest'),
+        responses: {
+          '201': { description: '{"formId", "problemIds": [...], "review"?: <the application answer>}' },
+          ...errors(400, 401, 404, 409),
+        },
+      },
+    },
+    '/me': {
+      get: staffOp('当前登录人员及所属乡镇', [], {
+        '200': { description: '{personId, name, roles, township}' },
+        ...errors(401, 403),
+      }),
+    },
+    '/townships/{code}/campaigns': {
+      get: staffOp('乡镇的集中排查', [path('code')], {
+        '200': { description: '{"items": [campaign]}' },
+        ...errors(400, 401, 403),
+      }),
+      post: staffOp(
+        '组织集中排查（默认四个阶段按方案日期）',
+        [path('code')],
+        { '201': { description: 'campaign' }, ...errors(400, 401, 403, 404) },
+        'CampaignRequest',
+      ),
+    },
+    '/townships/{code}/pipeline': {
+      get: staffOp('识别纳入进度：按村、按环节的申请数', [path('code')], {
+        '200': { description: '{township, villages: [{village, name, stages}]}' },
+        ...errors(400, 401, 403),
+      }),
+    },
+    '/campaigns/{id}': {
+      get: staffOp('排查详情及阶段进度', id, {
+        '200': { description: 'campaign' },
+        ...errors(400, 401, 403, 404),
+      }),
+    },
+    '/campaigns/{id}/problems': {
+      get: staffOp('问题整改台账（筛选：status、category、unit、kind、overdue=1；分页：limit、cursor）', id, {
+        '200': { description: '{"items": [problem], "cursor"?}' },
+        ...errors(400, 401, 403, 404),
+      }),
+      post: staffOp(
+        '登记面上问题（附件3-2）',
+        id,
+        { '201': { description: 'problem' }, ...errors(400, 401, 403, 404) },
+        'AreaProblemRequest',
+      ),
+    },
+    '/problems/{id}': {
+      get: staffOp('台账问题详情', id, { '200': { description: 'problem' }, ...errors(400, 401, 403, 404) }),
+    },
+    '/problems/{id}/actions': {
+      post: staffOp(
+        '整改：plan（四项清单）、start、rectify（附佐证）、recheck（他人复核，通过销号，不通过退回）',
+        id,
+        { '200': { description: 'problem' }, ...errors(400, 401, 403, 404, 409) },
+        'ProblemAction',
+      ),
+    },
+    '/campaigns/{id}/summary': {
+      get: staffOp('整改情况汇总表（附件4），由计数器读取', id, {
+        '200': { description: '{rows, total, proposed, units}' },
+        ...errors(400, 401, 403, 404),
+      }),
+    },
+    '/campaigns/{id}/report': {
+      get: staffOp('自查专题报告（可打印的 HTML）', id, {
+        '200': { description: 'text/html' },
+        ...errors(400, 401, 403, 404),
+      }),
+    },
+    '/campaigns/{id}/exports': {
+      post: staffOp(
+        '导出附件2、3-1、3-2、4（后台生成 XLSX）',
+        id,
+        { '202': { description: 'export job' }, ...errors(400, 401, 403, 404) },
+        'ExportRequest',
+      ),
+    },
+    '/exports/{id}': {
+      get: staffOp('导出状态；完成后含下载链接（15分钟有效）', id, {
+        '200': { description: '{exportId, status, downloadUrl}' },
+        ...errors(400, 401, 403, 404),
+      }),
+    },
+    '/campaigns/{id}/inspections/template': {
+      get: staffOp(
+        '入户排查表模板（XLSX，每户一页）',
+        [...id, { name: 'sheets', in: 'query', required: false, schema: { type: 'string' } }],
+        { '200': { description: xlsx }, ...errors(400, 401, 403, 404) },
+      ),
+    },
+    '/campaigns/{id}/inspections/import': {
+      post: {
+        summary: '上传填好的入户排查表（XLSX，每户一页）；任一页有误则全部不导入',
+        security: [{ bearer: [] }],
+        parameters: id,
+        requestBody: {
+          required: true,
+          content: { [xlsx]: { schema: { type: 'string', format: 'binary' } } },
+        },
+        responses: {
+          '200': { description: '{"sheets", "filed", "results"}' },
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    '/console': {
+      get: {
+        summary: '乡镇工作台页面（数据经工作人员接口读取）',
+        responses: { '200': { description: 'text/html' } },
+      },
     },
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The single table (DESIGN.md, Data): `PK = V#<village>` holds a village's applications (`A#`), audit
  * (`AU#`), objections (`OB#`), registry households (`H#`), their plans (`P#`), visits (`VI#`) and the
- * village's grids (`G#`). Other items have their own partition:
+ * village's grids (`G#`). A campaign (`CP#<id>`) holds its forms (`F#`), problems (`P#`), exports (`EX#`)
+ * and audit; its 汇总表 counters are `SUM#<id>`; a township lists its campaigns (`T#`). Other items have
+ * their own partition:
  * `ID#<hmac>` locks an applicant against a second open case, `AP#` approvals, `RQ#` requests, `NC#`
  * nonces, `DIR` the directory, `OUTBOX` local notifications.
  */
@@ -16,8 +18,10 @@ import {
   ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CalendarData } from '#domain/calendar';
+import { counterDelta } from '#domain/rectification';
 import { isAllowedTransition, isFinal } from '#domain/stages';
 import { config } from '#runtime/config';
 import { ddb } from '#runtime/dynamodb-client';
@@ -27,11 +31,16 @@ import type {
   Approval,
   AssistancePlan,
   AuditEntry,
+  Campaign,
   Directory,
+  ExportJob,
   Grid,
   Household,
+  InspectionForm,
   OutboxMessage,
+  Problem,
   StoredRequest,
+  SummaryCounter,
   Visit,
   WebhookReceipt,
 } from './model.ts';
@@ -51,10 +60,29 @@ export const keys = {
   plan: (idHash: string, year: number) => `P#${idHash}#${year}`,
   visit: (idHash: string, on: string, id: string) => `VI#${idHash}#${on}#${id}`,
   grid: (gridId: string) => `G#${gridId}`,
+  township: (code: string) => `T#${code}`,
+  campaign: (campaignId: string) => `CP#${campaignId}`,
+  summary: (campaignId: string) => `SUM#${campaignId}`,
+  counter: (unit: string, category: number | 'PROPOSED') =>
+    `${unit}#${typeof category === 'number' ? String(category).padStart(2, '0') : category}`,
   person: (idHash: string) => `ID#${idHash}`,
   approval: (id: string) => `AP#${id}`,
   request: (channel: string, requestId: string) => `RQ#${channel}#${requestId}`,
   nonce: (channel: string, nonce: string) => `NC#${channel}#${nonce}`,
+};
+
+/** A problem or export id starts with its campaign's id, so it is found without an index. */
+export const campaignOf = (id: string): string => id.split('.')[0]!;
+
+const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
+  if (!cursor) return undefined;
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
 };
 
 /** The village is part of every application id, so an application is found without an index. */
@@ -684,6 +712,389 @@ export class DynamoStore implements Store {
       ],
       ['OPEN_CASE', 'VERSION', undefined],
     );
+  }
+
+  private counterUpdates(
+    campaignId: string,
+    changes: { unit: string; category: number; before?: Problem['status']; after: Problem['status'] }[],
+  ): TransactItem[] {
+    const sums = new Map<
+      string,
+      { unit: string; category: number; total: number; rectified: number; inProgress: number }
+    >();
+    for (const c of changes) {
+      const d = counterDelta(c.before, c.after);
+      const key = keys.counter(c.unit, c.category);
+      const sum = sums.get(key) ?? {
+        unit: c.unit,
+        category: c.category,
+        total: 0,
+        rectified: 0,
+        inProgress: 0,
+      };
+      sum.total += d.total;
+      sum.rectified += d.rectified;
+      sum.inProgress += d.inProgress;
+      sums.set(key, sum);
+    }
+    return [...sums.entries()]
+      .filter(([, d]) => d.total || d.rectified || d.inProgress)
+      .map(([sk, d]) => ({
+        Update: {
+          TableName: this.table,
+          Key: { PK: keys.summary(campaignId), SK: sk },
+          UpdateExpression:
+            'SET #unit = :unit, category = :category, #type = :type ADD #total :t, rectified :r, inProgress :i',
+          ExpressionAttributeNames: { '#unit': 'unit', '#type': 'type', '#total': 'total' },
+          ExpressionAttributeValues: {
+            ':unit': d.unit,
+            ':category': d.category,
+            ':type': 'COUNTER',
+            ':t': d.total,
+            ':r': d.rectified,
+            ':i': d.inProgress,
+          },
+        },
+      }));
+  }
+
+  private campaignAudit(campaignId: string, subject: string, audit: AuditEntry): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          PK: keys.campaign(campaignId),
+          SK: keys.audit(subject, audit.at),
+          type: 'AUDIT',
+          subject,
+          ...audit,
+        },
+      },
+    };
+  }
+
+  async putCampaign(previous: Campaign | undefined, next: Campaign, audit: AuditEntry): Promise<void> {
+    await this.transact(
+      [
+        {
+          Put: {
+            TableName: this.table,
+            Item: { PK: keys.township(next.township), SK: `C#${next.campaignId}`, type: 'CAMPAIGN', ...next },
+            ...(previous
+              ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previous.version } }
+              : { ConditionExpression: 'attribute_not_exists(PK)' }),
+          },
+        },
+        this.campaignAudit(next.campaignId, next.campaignId, audit),
+      ],
+      [previous ? 'VERSION' : 'DUPLICATE', undefined],
+    );
+  }
+
+  async getCampaign(campaignId: string): Promise<Campaign | undefined> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: keys.township(campaignId.slice(0, 9)), SK: `C#${campaignId}` },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, type: _t, ...campaign } = out.Item;
+    return campaign as Campaign;
+  }
+
+  async listCampaigns(township: string): Promise<Campaign[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.township(township), ':prefix': 'C#' },
+    });
+    return items.map(({ PK: _pk, SK: _sk, type: _t, ...c }) => c as Campaign);
+  }
+
+  private problemPut(problem: Problem, previous?: Problem): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          PK: keys.campaign(problem.campaignId),
+          SK: `P#${problem.problemId}`,
+          type: 'PROBLEM',
+          ...problem,
+        },
+        ...(previous
+          ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previous.version } }
+          : { ConditionExpression: 'attribute_not_exists(PK)' }),
+      },
+    };
+  }
+
+  async fileInspectionForm(
+    form: InspectionForm,
+    problems: Problem[],
+    receipt: WebhookReceipt | undefined,
+    audit: AuditEntry,
+  ): Promise<void> {
+    const items: TransactItem[] = [
+      ...(receipt ? this.receiptItems(receipt) : []),
+      {
+        Put: {
+          TableName: this.table,
+          Item: { PK: keys.campaign(form.campaignId), SK: `F#${form.head.idHash}`, type: 'FORM', ...form },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      ...problems.map((p) => this.problemPut(p)),
+      ...this.counterUpdates(
+        form.campaignId,
+        problems.map((p) => ({ unit: p.unit, category: p.category, after: p.status })),
+      ),
+      this.campaignAudit(form.campaignId, form.formId, audit),
+    ];
+    if (form.judgement.proposeReview) {
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: { PK: keys.summary(form.campaignId), SK: keys.counter(form.village, 'PROPOSED') },
+          UpdateExpression:
+            'SET #unit = :unit, category = :category, #type = :type ADD households :one, persons :persons',
+          ExpressionAttributeNames: { '#unit': 'unit', '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':unit': form.village,
+            ':category': 'PROPOSED',
+            ':type': 'COUNTER',
+            ':one': 1,
+            ':persons': form.householdSize ?? 1,
+          },
+        },
+      });
+    }
+    const reasons: (ConflictError['reason'] | undefined)[] = items.map(() => undefined);
+    if (receipt) reasons.splice(0, 2, 'NONCE', 'REQUEST');
+    reasons[receipt ? 2 : 0] = 'DUPLICATE';
+    await this.transact(items, reasons);
+  }
+
+  async linkFormApplication(form: InspectionForm, applicationId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { PK: keys.campaign(form.campaignId), SK: `F#${form.head.idHash}` },
+        UpdateExpression: 'SET applicationId = :id',
+        ExpressionAttributeValues: { ':id': applicationId },
+      }),
+    );
+  }
+
+  async getInspectionForm(campaignId: string, idHash: string): Promise<InspectionForm | undefined> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: keys.campaign(campaignId), SK: `F#${idHash}` },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, type: _t, ...form } = out.Item;
+    return form as InspectionForm;
+  }
+
+  async *inspectionForms(campaignId: string): AsyncGenerator<InspectionForm[]> {
+    yield* this.pages<InspectionForm>(campaignId, 'F#');
+  }
+
+  private async *pages<T>(campaignId: string, prefix: string): AsyncGenerator<T[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.campaign(campaignId), ':prefix': prefix },
+          ExclusiveStartKey,
+        }),
+      );
+      yield (out.Items ?? []).map(({ PK: _pk, SK: _sk, type: _t, ...item }) => item as T);
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  async createProblem(problem: Problem, audit: AuditEntry): Promise<void> {
+    await this.transact(
+      [
+        this.problemPut(problem),
+        ...this.counterUpdates(problem.campaignId, [
+          { unit: problem.unit, category: problem.category, after: problem.status },
+        ]),
+        this.campaignAudit(problem.campaignId, problem.problemId, audit),
+      ],
+      ['DUPLICATE'],
+    );
+  }
+
+  async updateProblem(previous: Problem, next: Problem, audit: AuditEntry): Promise<void> {
+    await this.transact(
+      [
+        this.problemPut(next, previous),
+        ...this.counterUpdates(next.campaignId, [
+          { unit: next.unit, category: next.category, before: previous.status, after: next.status },
+        ]),
+        this.campaignAudit(next.campaignId, next.problemId, audit),
+      ],
+      ['VERSION'],
+    );
+  }
+
+  async getProblem(problemId: string): Promise<Problem | undefined> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: keys.campaign(campaignOf(problemId)), SK: `P#${problemId}` },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, type: _t, ...problem } = out.Item;
+    return problem as Problem;
+  }
+
+  async listProblems(
+    campaignId: string,
+    filter: { status?: string[]; category?: number; unit?: string; kind?: string; deadlineBefore?: string },
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: Problem[]; cursor?: string }> {
+    const conditions: string[] = [];
+    const values: Record<string, unknown> = { ':pk': keys.campaign(campaignId), ':prefix': 'P#' };
+    const names: Record<string, string> = {};
+    if (filter.status?.length) {
+      names['#status'] = 'status';
+      conditions.push(`#status IN (${filter.status.map((_, i) => `:s${i}`).join(', ')})`);
+      filter.status.forEach((s, i) => {
+        values[`:s${i}`] = s;
+      });
+    }
+    if (filter.category !== undefined) {
+      conditions.push('category = :category');
+      values[':category'] = filter.category;
+    }
+    if (filter.unit) {
+      names['#unit'] = 'unit';
+      conditions.push('begins_with(#unit, :unit)');
+      values[':unit'] = filter.unit;
+    }
+    if (filter.kind) {
+      conditions.push('kind = :kind');
+      values[':kind'] = filter.kind;
+    }
+    if (filter.deadlineBefore) {
+      conditions.push('deadline < :before');
+      values[':before'] = filter.deadlineBefore;
+    }
+    const items: Problem[] = [];
+    let ExclusiveStartKey = decodeCursor(page.cursor);
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: values,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+          Limit: Math.max(page.limit - items.length, 25),
+          ExclusiveStartKey,
+        }),
+      );
+      let dropped = false;
+      for (const { PK: _pk, SK: _sk, type: _t, ...p } of out.Items ?? []) {
+        if (items.length < page.limit) items.push(p as Problem);
+        else dropped = true;
+      }
+      ExclusiveStartKey = out.LastEvaluatedKey;
+      if (items.length >= page.limit && (ExclusiveStartKey || dropped)) {
+        const last = items.at(-1)!;
+        return { items, cursor: encodeCursor({ PK: keys.campaign(campaignId), SK: `P#${last.problemId}` }) };
+      }
+    } while (ExclusiveStartKey);
+    return { items };
+  }
+
+  async *problems(campaignId: string): AsyncGenerator<Problem[]> {
+    yield* this.pages<Problem>(campaignId, 'P#');
+  }
+
+  async importProblems(problems: Problem[], audit: AuditEntry): Promise<void> {
+    // a transaction holds at most 100 items: the problems, one counter per unit and type, the audit
+    let start = 0;
+    while (start < problems.length) {
+      const counters = new Set<string>();
+      let end = start;
+      while (end < problems.length) {
+        const p = problems[end]!;
+        const key = keys.counter(p.unit, p.category);
+        if (end - start + counters.size + (counters.has(key) ? 0 : 1) + 1 > 100) break;
+        counters.add(key);
+        end++;
+      }
+      const part = problems.slice(start, end);
+      const campaignId = part[0]!.campaignId;
+      const items = [
+        ...part.map((p) => this.problemPut(p)),
+        ...this.counterUpdates(
+          campaignId,
+          part.map((p) => ({ unit: p.unit, category: p.category, after: p.status })),
+        ),
+        this.campaignAudit(campaignId, `import-${start}`, {
+          ...audit,
+          detail: { ...audit.detail, first: start, problems: part.length },
+        }),
+      ];
+      await this.transact(
+        items,
+        items.map(() => 'DUPLICATE' as const),
+      );
+      start = end;
+    }
+  }
+
+  async getSummaryCounters(campaignId: string): Promise<SummaryCounter[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.summary(campaignId) },
+      ConsistentRead: true,
+    });
+    return items.map(({ unit, category, total, rectified, inProgress, households, persons }) => ({
+      unit,
+      category,
+      total,
+      rectified,
+      inProgress,
+      households,
+      persons,
+    }));
+  }
+
+  async putExport(job: ExportJob): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { PK: keys.campaign(job.campaignId), SK: `EX#${job.exportId}`, type: 'EXPORT', ...job },
+      }),
+    );
+  }
+
+  async getExport(exportId: string): Promise<ExportJob | undefined> {
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { PK: keys.campaign(campaignOf(exportId)), SK: `EX#${exportId}` },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, type: _t, ...job } = out.Item;
+    return job as ExportJob;
   }
 
   async updateApplication(previous: Application, change: ApplicationChange): Promise<void> {

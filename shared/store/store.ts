@@ -8,11 +8,16 @@ import type {
   Approval,
   AssistancePlan,
   AuditEntry,
+  Campaign,
   Directory,
+  ExportJob,
   Grid,
   Household,
+  InspectionForm,
   OutboxMessage,
+  Problem,
   StoredRequest,
+  SummaryCounter,
   Visit,
   WebhookReceipt,
 } from './model.ts';
@@ -26,7 +31,8 @@ export class ConflictError extends Error {
       | 'VERSION'
       | 'NOT_IN_PUBLICITY'
       | 'ALREADY_DECIDED'
-      | 'NOT_MONITORED',
+      | 'NOT_MONITORED'
+      | 'DUPLICATE',
     readonly existingApplicationId?: string,
   ) {
     super(reason);
@@ -124,6 +130,47 @@ export interface Store {
     previous: Application,
     change: ApplicationChange,
   ): Promise<void>;
+
+  /** A new campaign (absent) or a change conditional on its version. */
+  putCampaign(previous: Campaign | undefined, next: Campaign, audit: AuditEntry): Promise<void>;
+  getCampaign(campaignId: string): Promise<Campaign | undefined>;
+  listCampaigns(township: string): Promise<Campaign[]>;
+  /**
+   * 入户排查表: the form, its household problems, their counters (and the 拟识别 counter) and the
+   * request, in one transaction; a second form of the same household in the campaign is `DUPLICATE`.
+   */
+  fileInspectionForm(
+    form: InspectionForm,
+    problems: Problem[],
+    receipt: WebhookReceipt | undefined,
+    audit: AuditEntry,
+  ): Promise<void>;
+  /** Records the identification a form's 综合判定 started. */
+  linkFormApplication(form: InspectionForm, applicationId: string): Promise<void>;
+  getInspectionForm(campaignId: string, idHash: string): Promise<InspectionForm | undefined>;
+  /** Every form of a campaign, page by page. */
+  inspectionForms(campaignId: string): AsyncGenerator<InspectionForm[]>;
+
+  /** A problem and its counters, in one transaction. */
+  createProblem(problem: Problem, audit: AuditEntry): Promise<void>;
+  /** Conditional on the version read; the counters move with it. */
+  updateProblem(previous: Problem, next: Problem, audit: AuditEntry): Promise<void>;
+  getProblem(problemId: string): Promise<Problem | undefined>;
+  /** A page of a campaign's problems matching the filter. */
+  listProblems(
+    campaignId: string,
+    filter: { status?: string[]; category?: number; unit?: string; kind?: string; deadlineBefore?: string },
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: Problem[]; cursor?: string }>;
+  /** Every problem of a campaign, page by page (exports, the deadline watch). */
+  problems(campaignId: string): AsyncGenerator<Problem[]>;
+  /** Many problems with their counters, a transaction per chunk (bulk loads). */
+  importProblems(problems: Problem[], audit: AuditEntry): Promise<void>;
+  /** The 汇总表's counters: one query, whatever the number of problems. */
+  getSummaryCounters(campaignId: string): Promise<SummaryCounter[]>;
+
+  putExport(job: ExportJob): Promise<void>;
+  getExport(exportId: string): Promise<ExportJob | undefined>;
 
   /** Holiday data added by configuration for years `chinese-days` does not carry. */
   getCalendarData(): Promise<CalendarData>;

@@ -15,6 +15,7 @@ import {
   getApplication,
   outbox,
   sampleIdNumber,
+  staffRequest,
   staffToken,
   until,
   upload,
@@ -186,33 +187,8 @@ describe('monitoring households', () => {
   const ids: Record<string, string> = {};
   const households: Record<string, string> = {};
 
-  const staff = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    personId = 'p-df-302',
-    type?: string,
-  ) => {
-    const token = await staffToken(stack, personId);
-    const response = await fetch(`${stack.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': type ?? 'application/json' } : {}),
-      },
-      body:
-        body === undefined
-          ? undefined
-          : typeof body === 'string' || body instanceof Uint8Array
-            ? (body as string)
-            : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined } as {
-      status: number;
-      body: any;
-    };
-  };
+  const staff = (method: string, path: string, body?: unknown, personId = 'p-df-302', type?: string) =>
+    staffRequest(stack, method, path, body, personId, type);
   const listHouseholds = async () =>
     (await staff('GET', `/villages/${VILLAGE}/households`)).body.items as any[];
 

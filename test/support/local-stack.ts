@@ -172,6 +172,39 @@ export async function staffToken(stack: RunningStack, personId = 'p-df-302'): Pr
   return ((await response.json()) as { token: string }).token;
 }
 
+/** A staff API call as a person; JSON in and out unless another body type is given. */
+export async function staffRequest(
+  stack: RunningStack,
+  method: string,
+  path: string,
+  body?: unknown,
+  personId = 'p-df-302',
+  type?: string,
+): Promise<{ status: number; body: any; headers: Headers; bytes: Buffer }> {
+  const token = await staffToken(stack, personId);
+  const response = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': type ?? 'application/json' } : {}),
+    },
+    body:
+      body === undefined
+        ? undefined
+        : typeof body === 'string' || body instanceof Uint8Array
+          ? (body as string)
+          : JSON.stringify(body),
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const json = (response.headers.get('content-type') ?? '').includes('json');
+  return {
+    status: response.status,
+    body: json && bytes.length ? JSON.parse(bytes.toString('utf8')) : undefined,
+    headers: response.headers,
+    bytes,
+  };
+}
+
 export async function getApplication(stack: RunningStack, id: string) {
   const token = await staffToken(stack);
   const response = await fetchRetry(`${stack.url}/applications/${id}`, {

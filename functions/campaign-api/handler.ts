@@ -1,0 +1,143 @@
+/**
+ * Staff API of the 集中排查 campaign: campaigns and their phases, the 问题整改台账 with filters and its
+ * actions, the 汇总表, exports, the 自查专题报告, and the township's application pipeline.
+ */
+import middy from '@middy/core';
+import { exportView, requestExport } from '#cases/campaign-exports';
+import { campaignReport } from '#cases/campaign-report';
+import {
+  actOnProblem,
+  campaignView,
+  covers,
+  createAreaProblem,
+  createCampaign,
+  mustGetCampaign,
+  problemView,
+  summaryOf,
+} from '#cases/campaigns';
+import { caseContext } from '#cases/context';
+import { businessDate } from '#domain/calendar';
+import { STAGES } from '#domain/stages';
+import { parseBody, validate } from '#http/body';
+import { HttpError } from '#http/errors';
+import { accessLog, httpErrors, withLogger } from '#http/middleware';
+import { type HttpEvent, html, json } from '#http/responses';
+import { callerId } from '#http/staff-auth';
+import { now } from '#runtime/clock';
+import {
+  areaProblemRequest,
+  campaignId,
+  campaignRequest,
+  exportId,
+  exportRequest,
+  problemAction,
+  problemId,
+  problemQuery,
+  townshipCode,
+} from '#schemas/campaign';
+
+const api = async (event: HttpEvent) => {
+  const ctx = await caseContext();
+  const directory = await ctx.store.getDirectory();
+  const caller = directory.people.find((p) => p.personId === callerId(event));
+  if (!caller) throw new HttpError('FORBIDDEN', '无权访问');
+  const p = event.pathParameters ?? {};
+  const route = event.routeKey;
+  const readable = (code: string) => {
+    if (!caller.roles.some((r) => code.startsWith(r.scope) || r.scope.startsWith(code))) {
+      throw new HttpError('FORBIDDEN', '无权查看此乡镇的排查');
+    }
+  };
+
+  if (route === 'GET /me') {
+    const scoped = caller.roles.map((r) => r.scope).find((scope) => scope.length >= 9);
+    return json(200, {
+      personId: caller.personId,
+      name: caller.name,
+      roles: caller.roles,
+      township: scoped ? scoped.slice(0, 9) : directory.township.code,
+    });
+  }
+  if (route.startsWith('POST /townships/') || route.startsWith('GET /townships/')) {
+    const township = validate(townshipCode, p.code);
+    readable(township);
+    if (route === 'POST /townships/{code}/campaigns') {
+      return json(
+        201,
+        campaignView(await createCampaign(ctx, caller, township, parseBody(event, campaignRequest))),
+      );
+    }
+    if (route === 'GET /townships/{code}/campaigns') {
+      return json(200, { items: (await ctx.store.listCampaigns(township)).map(campaignView) });
+    }
+    // the application pipeline by stage and village
+    const villages = directory.villages.filter((v) => v.code.startsWith(township));
+    const rows = await Promise.all(
+      villages.map(async (v) => {
+        const stages = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<string, number>;
+        for (const app of await ctx.store.listApplications(v.code))
+          stages[app.stage] = (stages[app.stage] ?? 0) + 1;
+        return { village: v.code, name: v.name, stages };
+      }),
+    );
+    return json(200, { township, villages: rows });
+  }
+  if (route === 'GET /exports/{id}') {
+    const job = await ctx.store.getExport(validate(exportId, p.id));
+    if (!job) throw new HttpError('NOT_FOUND', '导出不存在');
+    readable(job.campaignId.slice(0, 9));
+    return json(200, await exportView(job));
+  }
+  if (route.startsWith('GET /problems/') || route.startsWith('POST /problems/')) {
+    const problem = await ctx.store.getProblem(validate(problemId, p.id));
+    if (!problem) throw new HttpError('NOT_FOUND', '问题不存在');
+    readable(problem.campaignId.slice(0, 9));
+    if (route === 'GET /problems/{id}') return json(200, problemView(problem));
+    return json(200, problemView(await actOnProblem(ctx, caller, problem, parseBody(event, problemAction))));
+  }
+
+  const campaign = await mustGetCampaign(ctx, validate(campaignId, p.id));
+  readable(campaign.township);
+  switch (route) {
+    case 'GET /campaigns/{id}':
+      return json(200, campaignView(campaign));
+    case 'GET /campaigns/{id}/summary':
+      return json(200, await summaryOf(ctx, campaign));
+    case 'GET /campaigns/{id}/report':
+      return html(200, await campaignReport(ctx, campaign));
+    case 'POST /campaigns/{id}/exports': {
+      const { kind } = parseBody(event, exportRequest);
+      return json(202, await exportView(await requestExport(ctx, caller, campaign, kind)));
+    }
+    case 'POST /campaigns/{id}/problems':
+      return json(
+        201,
+        problemView(await createAreaProblem(ctx, caller, campaign, parseBody(event, areaProblemRequest))),
+      );
+    case 'GET /campaigns/{id}/problems': {
+      const q = validate(problemQuery, event.queryStringParameters ?? {});
+      const today = businessDate(now());
+      const page = await ctx.store.listProblems(
+        campaign.campaignId,
+        {
+          status: q.overdue ? ['OPEN', 'IN_PROGRESS'] : q.status?.split(','),
+          category: q.category,
+          unit: q.unit,
+          kind: q.kind,
+          deadlineBefore: q.overdue ? today : undefined,
+        },
+        { limit: Math.min(q.limit ?? 100, 1000), cursor: q.cursor },
+      );
+      const visible = page.items.filter(
+        (problem) =>
+          covers(caller, problem.unit) ||
+          covers(caller, campaign.township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER']) ||
+          caller.roles.some((r) => problem.unit.startsWith(r.scope)),
+      );
+      return json(200, { items: visible.map(problemView), ...(page.cursor ? { cursor: page.cursor } : {}) });
+    }
+  }
+  throw new HttpError('NOT_FOUND', '未知的接口');
+};
+
+export const handler = middy(api).use(withLogger()).use(accessLog()).use(httpErrors());

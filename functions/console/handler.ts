@@ -1,0 +1,15 @@
+/**
+ * GET /console — the township console's page. It carries no data: the page signs in and reads the
+ * staff API with the person's token, so every figure it shows is scoped as the API scopes it.
+ */
+import middy from '@middy/core';
+import { PROBLEM_CATEGORIES } from '#domain/inspection';
+import { accessLog, httpErrors, withLogger } from '#http/middleware';
+import { html } from '#http/responses';
+import { consolePage } from './page.ts';
+
+const page = consolePage(PROBLEM_CATEGORIES.map((c) => [c.no, c.name]));
+
+const serve = async () => html(200, page);
+
+export const handler = middy(serve).use(withLogger()).use(accessLog()).use(httpErrors());

@@ -1,0 +1,154 @@
+/**
+ * The township console: one zh-CN page that reads the staff API with the signed-in person's token, so
+ * the page itself holds no data and the API's scoping applies. Views: campaign progress by phase, the
+ * ledger with filters and the overdue list, the 汇总表 with its chart, and the application pipeline.
+ */
+
+const STYLE = `*{box-sizing:border-box}body{font-family:system-ui,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:0;background:#f5f6f7;color:#1f2329;font-size:14px}
+header{background:#c8102e;color:#fff;padding:10px 16px;display:flex;gap:16px;align-items:center;flex-wrap:wrap}header h1{font-size:17px;margin:0}
+nav a{color:#fff;margin-right:12px;text-decoration:none;opacity:.85}nav a.on{opacity:1;font-weight:600;border-bottom:2px solid #fff}
+main{padding:16px;max-width:1200px;margin:0 auto}section{background:#fff;border-radius:8px;padding:14px 16px;margin-bottom:14px}
+h2{font-size:15px;margin:0 0 10px;color:#373c43}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e6eb;padding:6px 8px;text-align:left;vertical-align:top}
+th{background:#f7f8fa;font-weight:600}td.n,th.n{text-align:right}.phases{display:grid;grid-template-columns:repeat(4,1fr);gap:8px}
+.phase{border:1px solid #dee0e3;border-radius:6px;padding:8px}.phase.CURRENT{border-color:#c8102e;background:#fff1f0}.phase.DONE{background:#f2f3f5;color:#646a73}
+.bar{height:8px;background:#e5e6eb;border-radius:4px;overflow:hidden}.bar i{display:block;height:8px;background:#2ea121}
+.filters{display:flex;gap:8px;flex-wrap:wrap;margin-bottom:10px}select,input,button{font-size:14px;padding:5px 8px;border:1px solid #d0d3d6;border-radius:6px;background:#fff}
+button{background:#c8102e;color:#fff;border:0;cursor:pointer}.tag{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;background:#f2f3f5}
+.tag.OPEN{background:#fff7e6;color:#ad6800}.tag.IN_PROGRESS{background:#e8f3ff;color:#1d4ed8}.tag.RECTIFIED{background:#f0f5ff;color:#3b5bdb}.tag.CLOSED{background:#e8f8ee;color:#2ea121}
+.overdue{color:#c8102e;font-weight:600}.muted{color:#8f959e}.cards{display:flex;gap:12px;flex-wrap:wrap}.card{flex:1;min-width:150px;background:#f7f8fa;border-radius:6px;padding:10px}
+.card b{display:block;font-size:22px}@media print{header nav,.filters{display:none}}`;
+
+const SCRIPT = `
+const $ = (s) => document.querySelector(s);
+const el = (tag, attrs = {}, ...children) => { const e = document.createElement(tag); for (const [k, v] of Object.entries(attrs)) { if (k === 'class') e.className = v; else e.setAttribute(k, v); } for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c ?? '')); return e; };
+const STAGE = {SUBMITTED:'已受理',AWAITING_COMMITMENT:'待上传承诺书',GROUP_REVIEW:'村民小组评议',VILLAGE_REVIEW:'村两委评议',PUBLICITY:'村内公示',OBJECTION_REVIEW:'异议复核',TOWNSHIP_REVIEW:'乡镇审核',DISTRICT_FILING:'区级备案',SYSTEM_ENTRY:'系统录入',ACTIVE:'已纳入监测',REJECTED:'未通过',LAPSED:'已失效',WITHDRAWN:'已撤回',RISK_ELIMINATED:'风险消除'};
+const STATUS = {OPEN:'待整改',IN_PROGRESS:'正在整改',RECTIFIED:'已整改待复核',CLOSED:'已销号'};
+let me; let campaign;
+async function api(path, init = {}) {
+  const token = sessionStorage.getItem('fangfan.token');
+  const res = await fetch(path, { ...init, headers: { ...(init.headers || {}), authorization: 'Bearer ' + token } });
+  if (res.status === 401) { location.hash = '#/login'; throw new Error('login'); }
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.error ? body.error.message : res.status);
+  return body;
+}
+function table(head, rows, numeric = []) {
+  const t = el('table', {}, el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', numeric.includes(i) ? { class: 'n' } : {}, h)))));
+  const b = el('tbody'); for (const r of rows) b.append(el('tr', {}, ...r.map((c, i) => c instanceof Node ? el('td', {}, c) : el('td', numeric.includes(i) ? { class: 'n' } : {}, String(c)))));
+  t.append(b); return t;
+}
+function nav(active) {
+  const links = [['#/campaign', '排查进度'], ['#/ledger', '整改台账'], ['#/summary', '汇总表'], ['#/pipeline', '识别进度']];
+  $('nav').replaceChildren(...links.map(([h, t]) => el('a', { href: h, class: h === active ? 'on' : '' }, t)));
+  $('#who').textContent = me ? me.name : '';
+}
+async function login() {
+  nav('');
+  const section = el('section', {}, el('h2', {}, '登录'), el('p', { class: 'muted' }, '本机部署：输入人员编号；云上部署：粘贴统一身份认证的令牌。'));
+  const input = el('input', { id: 'person', placeholder: '人员编号，如 p-tr-105', size: '30' });
+  const button = el('button', { id: 'login' }, '登录');
+  const msg = el('p', { class: 'overdue' });
+  button.onclick = async () => {
+    const v = input.value.trim();
+    let token = v;
+    if (!v.includes('.') || v.length < 40) {
+      const res = await fetch('/_local/login', { method: 'POST', body: JSON.stringify({ personId: v }) });
+      if (!res.ok) { msg.textContent = '登录失败'; return; }
+      token = (await res.json()).token;
+    }
+    sessionStorage.setItem('fangfan.token', token); location.hash = '#/campaign';
+  };
+  section.append(el('div', { class: 'filters' }, input, button), msg);
+  $('main').replaceChildren(section);
+}
+async function ensureCampaign() {
+  me = me || await api('/me');
+  const township = me.township;
+  const { items } = await api('/townships/' + township + '/campaigns');
+  campaign = items.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  return campaign;
+}
+async function progress() {
+  nav('#/campaign'); const c = await ensureCampaign();
+  if (!c) { $('main').replaceChildren(el('section', {}, el('p', {}, '本乡镇尚未组织集中排查。'))); return; }
+  const s = await api('/campaigns/' + c.campaignId + '/summary');
+  const phases = el('div', { class: 'phases' }, ...c.phases.map((p) => el('div', { class: 'phase ' + p.state }, el('b', {}, p.name), el('div', {}, p.from + ' 至 ' + p.to), el('div', { class: 'muted' }, p.state === 'CURRENT' ? '进行中' : p.state === 'DONE' ? '已完成' : '未开始'))));
+  const ratio = s.total.total ? Math.round(100 * s.total.rectified / s.total.total) : 0;
+  const cards = el('div', { class: 'cards' },
+    el('div', { class: 'card' }, el('b', { id: 'total' }, String(s.total.total)), '共排查问题数'),
+    el('div', { class: 'card' }, el('b', {}, String(s.total.rectified)), '已整改（销号）'),
+    el('div', { class: 'card' }, el('b', {}, String(s.total.inProgress)), '正在整改'),
+    el('div', { class: 'card' }, el('b', {}, s.proposed.households + '户' + s.proposed.persons + '人'), '拟识别监测对象'));
+  const bar = el('div', { class: 'bar', title: ratio + '%' }, el('i', { style: 'width:' + ratio + '%' }));
+  $('main').replaceChildren(
+    el('section', {}, el('h2', {}, c.name + '（' + c.year + '年，覆盖' + c.villages.length + '个村）'), phases),
+    el('section', {}, el('h2', {}, '整改进度 ' + ratio + '%'), bar, el('p'), cards),
+    el('section', {}, el('h2', {}, '各村'), table(['单位', '共排查', '已整改', '正在整改', '拟识别户数'], s.units.map((u) => [u.name, u.total.total, u.total.rectified, u.total.inProgress, u.proposed.households]), [1, 2, 3, 4])),
+    el('section', {}, el('a', { href: '/campaigns/' + c.campaignId + '/report', target: '_blank', id: 'report' }, '查看自查专题报告')));
+}
+async function ledger() {
+  nav('#/ledger'); const c = await ensureCampaign(); if (!c) return progress();
+  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const status = el('select', { id: 'status' }, el('option', { value: '' }, '全部状态'), ...Object.entries(STATUS).map(([k, v]) => el('option', { value: k }, v)));
+  const category = el('select', { id: 'category' }, el('option', { value: '' }, '全部类型'), ...${'${CATEGORIES}'}.map(([n, name]) => el('option', { value: String(n) }, name)));
+  const unit = el('select', { id: 'unit' }, el('option', { value: '' }, '全部村'), ...c.villages.map((v) => el('option', { value: v }, v)));
+  const overdue = el('input', { type: 'checkbox', id: 'overdue' });
+  status.value = q.get('status') || ''; category.value = q.get('category') || ''; unit.value = q.get('unit') || ''; overdue.checked = q.get('overdue') === '1';
+  const apply = el('button', { id: 'apply' }, '筛选');
+  apply.onclick = () => { const p = new URLSearchParams(); if (status.value) p.set('status', status.value); if (category.value) p.set('category', category.value); if (unit.value) p.set('unit', unit.value); if (overdue.checked) p.set('overdue', '1'); location.hash = '#/ledger?' + p; };
+  const params = new URLSearchParams(q); params.set('limit', '200');
+  const { items } = await api('/campaigns/' + c.campaignId + '/problems?' + params);
+  const rows = items.map((p, i) => [String(i + 1), p.kind === 'HOUSEHOLD' ? p.household.name + '（' + p.householdTypeLabel + '）' : p.levelLabel, p.categoryName, p.content, p.measure, p.responsible.name + ' / ' + p.responsible.unit, el('span', { class: p.overdue ? 'overdue' : '' }, p.deadline + (p.overdue ? ' 已超期' : '')), el('span', { class: 'tag ' + p.status }, STATUS[p.status])]);
+  $('main').replaceChildren(el('section', {}, el('h2', {}, '问题整改台账（' + items.length + (items.length === 200 ? '+' : '') + '条）'),
+    el('div', { class: 'filters' }, status, category, unit, el('label', {}, overdue, ' 仅看超期'), apply),
+    table(['序号', '户/层级', '问题类型', '具体内容', '整改措施', '责任人/单位', '整改时限', '状态'], rows)));
+}
+async function summary() {
+  nav('#/summary'); const c = await ensureCampaign(); if (!c) return progress();
+  const s = await api('/campaigns/' + c.campaignId + '/summary');
+  const max = Math.max(1, ...s.rows.map((r) => r.total));
+  const w = 720, rowH = 26, left = 130;
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 ' + w + ' ' + (s.rows.length * rowH + 30)); svg.setAttribute('width', '100%'); svg.setAttribute('role', 'img'); svg.setAttribute('aria-label', '各类问题及整改进度'); svg.id = 'chart';
+  const add = (tag, attrs, text) => { const e = document.createElementNS('http://www.w3.org/2000/svg', tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); if (text !== undefined) e.textContent = text; svg.append(e); };
+  s.rows.forEach((r, i) => {
+    const y = i * rowH + 4; const scale = (w - left - 60) / max;
+    add('text', { x: left - 6, y: y + 15, 'text-anchor': 'end', 'font-size': '12' }, r.name);
+    add('rect', { x: left, y, width: r.rectified * scale, height: 18, fill: '#2ea121' });
+    add('rect', { x: left + r.rectified * scale, y, width: r.inProgress * scale, height: 18, fill: '#f7ba1e' });
+    add('text', { x: left + r.total * scale + 6, y: y + 14, 'font-size': '12' }, r.rectified + '/' + r.total);
+  });
+  add('rect', { x: left, y: s.rows.length * rowH + 10, width: 12, height: 12, fill: '#2ea121' }); add('text', { x: left + 16, y: s.rows.length * rowH + 21, 'font-size': '12' }, '已整改');
+  add('rect', { x: left + 80, y: s.rows.length * rowH + 10, width: 12, height: 12, fill: '#f7ba1e' }); add('text', { x: left + 96, y: s.rows.length * rowH + 21, 'font-size': '12' }, '正在整改');
+  const rows = s.rows.map((r) => [r.category <= 4 ? '“三保障”和饮水安全' : '', r.name, r.total, r.rectified, r.inProgress]);
+  rows.push(['合计', '', s.total.total, s.total.rectified, s.total.inProgress]);
+  $('main').replaceChildren(el('section', {}, el('h2', {}, '各类问题及整改进度'), svg),
+    el('section', {}, el('h2', {}, '整改情况汇总表（' + s.unit.name + '）'), table(['', '问题类型', '共排查问题数', '已整改数', '正在整改数'], rows, [2, 3, 4]),
+      el('p', {}, '拟识别监测对象：' + s.proposed.households + '户 ' + s.proposed.persons + '人')));
+}
+async function pipeline() {
+  nav('#/pipeline'); me = me || await api('/me');
+  const p = await api('/townships/' + me.township + '/pipeline');
+  const shown = Object.keys(STAGE).filter((s) => p.villages.some((v) => v.stages[s]));
+  const rows = p.villages.map((v) => [v.name, ...shown.map((s) => v.stages[s] || 0), shown.reduce((n, s) => n + (v.stages[s] || 0), 0)]);
+  $('main').replaceChildren(el('section', {}, el('h2', {}, '识别纳入进度（按环节、按村）'), table(['村', ...shown.map((s) => STAGE[s]), '合计'], rows, shown.map((_, i) => i + 1).concat(shown.length + 1))));
+}
+async function route() {
+  const h = location.hash || '#/campaign';
+  try {
+    if (!sessionStorage.getItem('fangfan.token') || h.startsWith('#/login')) return await login();
+    if (h.startsWith('#/ledger')) return await ledger();
+    if (h.startsWith('#/summary')) return await summary();
+    if (h.startsWith('#/pipeline')) return await pipeline();
+    return await progress();
+  } catch (e) { if (e.message !== 'login') $('main').replaceChildren(el('section', {}, el('p', { class: 'overdue' }, '出错了：' + e.message))); }
+  finally { document.body.dataset.ready = h; }
+}
+window.addEventListener('hashchange', route); route();
+`;
+
+export function consolePage(categories: [number, string][]): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>防返 · 乡镇工作台</title><style>${STYLE}</style></head><body><header><h1>防返 · 乡镇工作台</h1><nav></nav><span id="who"></span></header><main></main>
+<script>${SCRIPT.replace('${CATEGORIES}', JSON.stringify(categories))}</script></body></html>`;
+}

@@ -1,0 +1,543 @@
+/**
+ * 集中排查 as use cases: a township's campaign and its phases, 入户排查表 intake (annex 2), the
+ * 问题整改台账 lifecycle (annexes 3-1, 3-2) with its deadline watch, and the 汇总表 (annex 4) read from
+ * counters that move with the problems.
+ */
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { businessDate } from '#domain/calendar';
+import {
+  checkInspectionForm,
+  checkPhases,
+  defaultPhases,
+  INSPECTION_CATEGORIES,
+  type Phase,
+  PROBLEM_CATEGORIES,
+  phaseOn,
+} from '#domain/inspection';
+import {
+  AREA_LEVELS,
+  deadlineAction,
+  isOverdue,
+  nextStatus,
+  PROBLEM_STATUSES,
+  type ProblemAction,
+} from '#domain/rectification';
+import { HOUSEHOLD_TYPES } from '#domain/risk-types';
+import { type Role, scopeCovers } from '#domain/stages';
+import { HttpError, validationFailed } from '#http/errors';
+import type { VerifiedWebhook } from '#http/webhook-auth';
+import { peopleFor } from '#notify/recipients';
+import { now, nowIso } from '#runtime/clock';
+import { logger } from '#runtime/logger';
+import type {
+  areaProblemRequest,
+  campaignRequest,
+  inspectionRequest,
+  problemAction,
+} from '#schemas/campaign';
+import { hashIdNumber } from '#store/identity';
+import type { Campaign, InspectionForm, Person, Problem, SummaryCounter, WebhookReceipt } from '#store/model';
+import { ConflictError } from '#store/store';
+import { submitApplication } from './applications.ts';
+import type { CaseContext } from './context.ts';
+import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+
+const STAFF: readonly Role[] = ['VILLAGE_COMMITTEE', 'TOWNSHIP_REVIEWER', 'DISTRICT_FILER'];
+const today = () => businessDate(now());
+const id36 = (prefix: string) =>
+  `${prefix}${Date.now().toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`;
+
+export function covers(person: Person, code: string, roles: readonly Role[] = STAFF): boolean {
+  return person.roles.some((r) => roles.includes(r.role) && scopeCovers(r.scope, code));
+}
+
+export async function mustGetCampaign(ctx: CaseContext, id: string): Promise<Campaign> {
+  const campaign = await ctx.store.getCampaign(id);
+  if (!campaign) throw new HttpError('NOT_FOUND', '排查不存在');
+  return campaign;
+}
+
+export function campaignView(campaign: Campaign) {
+  const on = today();
+  const current = campaign.closed ? 'CLOSED' : phaseOn(campaign.phases, on);
+  return {
+    ...campaign,
+    today: on,
+    status: current,
+    phases: campaign.phases.map((p) => ({
+      ...p,
+      state: campaign.closed || on > p.to ? 'DONE' : on >= p.from ? 'CURRENT' : 'UPCOMING',
+    })),
+  };
+}
+
+/** `POST /townships/{code}/campaigns`: the seed's phases in that year unless others are given. */
+export async function createCampaign(
+  ctx: CaseContext,
+  caller: Person,
+  township: string,
+  body: z.infer<typeof campaignRequest>,
+) {
+  if (!covers(caller, township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'])) {
+    throw new HttpError('FORBIDDEN', '仅乡镇审核人员可组织集中排查');
+  }
+  const directory = await ctx.store.getDirectory();
+  const townshipVillages = directory.villages.filter((v) => v.code.startsWith(township)).map((v) => v.code);
+  if (townshipVillages.length === 0) throw new HttpError('NOT_FOUND', '乡镇不在本系统辖区内');
+  const villages = body.villages ?? townshipVillages;
+  const foreign = villages.findIndex((v) => !townshipVillages.includes(v));
+  if (foreign >= 0) throw validationFailed([{ path: `villages.${foreign}`, message: '该村不属于本乡镇' }]);
+  const template = defaultPhases(body.year);
+  const phases: Phase[] = body.phases
+    ? body.phases.map((p) => ({ ...p, name: template.find((t) => t.key === p.key)!.name }))
+    : template;
+  const keysInOrder = phases.map((p) => p.key).join();
+  if (keysInOrder !== template.map((p) => p.key).join()) {
+    throw validationFailed([
+      { path: 'phases', message: '阶段应依次为动员培训、实地排查、问题整改及动态管理、工作总结' },
+    ]);
+  }
+  const findings = checkPhases(phases);
+  if (findings.length) throw validationFailed(findings);
+  const at = nowIso();
+  const campaign: Campaign = {
+    campaignId: `${township}-${body.year}-${randomBytes(2).toString('hex').toUpperCase()}`,
+    township,
+    name: body.name,
+    year: body.year,
+    villages,
+    phases,
+    closed: false,
+    createdBy: caller.personId,
+    createdAt: at,
+    version: 1,
+  };
+  await ctx.store.putCampaign(undefined, campaign, {
+    action: 'CAMPAIGN_CREATED',
+    by: caller.personId,
+    at,
+    detail: { villages: villages.length },
+  });
+  return campaign;
+}
+
+function problemFromForm(
+  form: InspectionForm,
+  campaign: Campaign,
+  villageName: string,
+  index: number,
+): Problem {
+  const ticked = form.items[index]!;
+  const at = form.createdAt;
+  const rectification = campaign.phases.find((p) => p.key === 'RECTIFICATION')!;
+  return {
+    problemId: `${campaign.campaignId}.P${form.formId.slice(1)}${String(index).padStart(2, '0')}`,
+    campaignId: campaign.campaignId,
+    kind: 'HOUSEHOLD',
+    unit: form.village,
+    village: form.village,
+    household: { name: form.head.name, householdType: form.householdType, formId: form.formId },
+    category: ticked.category,
+    item: ticked.item,
+    content: ticked.problem,
+    measure: '待制定整改措施',
+    responsible: {
+      name: form.inspector.name,
+      unit: `${villageName}村委会`,
+      personId: form.inspector.personId,
+    },
+    deadline: rectification.to,
+    status: 'OPEN',
+    evidence: [],
+    history: [{ status: 'OPEN', by: form.inspector.name, at }],
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+}
+
+/** `POST /webhooks/inspections` (and the XLSX upload): one household's form, its problems and counters. */
+export async function fileInspectionForm(
+  ctx: CaseContext,
+  webhook: VerifiedWebhook | undefined,
+  body: z.infer<typeof inspectionRequest>,
+  rawBody: string,
+): Promise<WebhookAnswer> {
+  const campaign = await mustGetCampaign(ctx, body.campaignId);
+  if (campaign.closed) throw new HttpError('CONFLICT', '该排查已结束');
+  if (!campaign.villages.includes(body.village)) {
+    throw validationFailed([{ path: 'village', message: '该村不在本次排查范围内' }]);
+  }
+  const directory = await ctx.store.getDirectory();
+  const village = directory.villages.find((v) => v.code === body.village)!;
+  if (!village.groups.includes(body.group)) {
+    throw validationFailed([{ path: 'group', message: `村民小组不属于${village.name}` }]);
+  }
+  const inspector = directory.people.find((p) => p.personId === body.inspectorPersonId);
+  if (!inspector || !inspector.roles.some((r) => scopeCovers(r.scope, body.village))) {
+    throw validationFailed([{ path: 'inspectorPersonId', message: '排查人不在人员名录中或不负责该村' }]);
+  }
+  const findings = checkInspectionForm(body);
+  if (findings.length) throw validationFailed(findings, '入户排查表填写不符合填表说明');
+  const run = async (receipt?: (answer: WebhookAnswer) => WebhookReceipt) => {
+    const at = nowIso();
+    const form: InspectionForm = {
+      formId: id36('F'),
+      campaignId: campaign.campaignId,
+      village: body.village,
+      group: body.group,
+      householdType: body.householdType,
+      head: { ...body.head, idHash: hashIdNumber(body.head.idNumber, ctx.secrets.idHmacKey) },
+      householdSize: body.householdSize,
+      items: body.items,
+      judgement: body.judgement,
+      inspector: { personId: inspector.personId, name: inspector.name },
+      problemIds: [],
+      createdAt: at,
+      channel: webhook?.channel ?? 'upload',
+    };
+    const problems = form.items.map((_, i) => problemFromForm(form, campaign, village.name, i));
+    form.problemIds = problems.map((p) => p.problemId);
+    const response = { status: 201, body: { formId: form.formId, problemIds: form.problemIds } };
+    try {
+      await ctx.store.fileInspectionForm(form, problems, receipt?.(response), {
+        action: 'INSPECTION_FILED',
+        by: inspector.personId,
+        at,
+        detail: {
+          village: form.village,
+          problems: problems.length,
+          proposeReview: form.judgement.proposeReview,
+        },
+      });
+    } catch (error) {
+      if (error instanceof ConflictError && error.reason === 'DUPLICATE') {
+        throw new HttpError('CONFLICT', '该户在本次排查中已填报入户排查表');
+      }
+      throw error;
+    }
+    return response;
+  };
+  const answer = webhook
+    ? await oncePerRequest(ctx.store, webhook, body.requestId, rawBody, run)
+    : await run();
+  if (!body.judgement.proposeReview) return answer;
+  // 综合判定 → 纳入监测评议: an identification through the application chain (channel: cadre inspection)
+  const request = {
+    requestId: `${body.requestId.slice(0, 56)}-review`,
+    village: body.village,
+    group: body.group,
+    applicant: body.head,
+    reason: body.judgement.reason!,
+    riskTypes: body.judgement.riskTypes!,
+    declaredAnnualIncome: body.judgement.declaredAnnualIncome!,
+    householdSize: body.householdSize!,
+    callId: `inspection:${(answer.body as { formId: string }).formId}`,
+  };
+  const review = await submitApplication(
+    ctx,
+    {
+      channel: webhook?.channel ?? 'mini-program',
+      nonce: `${webhook?.nonce ?? id36('u')}.review`,
+      timestamp: 0,
+    },
+    request,
+    JSON.stringify(request),
+    'cadre-inspection',
+  ).catch((error: unknown) => {
+    // the household may already have an open case or be monitored: the form stands, the answer says so
+    if (error instanceof HttpError && error.code === 'CONFLICT') return { status: 409, body: error.toBody() };
+    throw error;
+  });
+  const applicationId = (review.body as { applicationId?: string }).applicationId;
+  if (applicationId) {
+    const form = await ctx.store.getInspectionForm(
+      body.campaignId,
+      hashIdNumber(body.head.idNumber, ctx.secrets.idHmacKey),
+    );
+    if (form && !form.applicationId) await ctx.store.linkFormApplication(form, applicationId);
+  }
+  return { ...answer, body: { ...(answer.body as object), review: review.body } };
+}
+
+/** `POST /campaigns/{id}/problems`: a 面上问题 at 县级, 镇级 or 村级 level. */
+export async function createAreaProblem(
+  ctx: CaseContext,
+  caller: Person,
+  campaign: Campaign,
+  body: z.infer<typeof areaProblemRequest>,
+) {
+  if (body.level === 'VILLAGE' && (!body.village || !campaign.villages.includes(body.village))) {
+    throw validationFailed([{ path: 'village', message: '村级面上问题须填写本次排查范围内的村' }]);
+  }
+  const unit =
+    body.level === 'VILLAGE'
+      ? body.village!
+      : body.level === 'TOWNSHIP'
+        ? campaign.township
+        : campaign.township.slice(0, 6);
+  if (!covers(caller, campaign.township) && !covers(caller, unit))
+    throw new HttpError('FORBIDDEN', '无权登记此问题');
+  const at = nowIso();
+  const problem: Problem = {
+    problemId: `${campaign.campaignId}.${id36('P')}`,
+    campaignId: campaign.campaignId,
+    kind: 'AREA',
+    level: body.level,
+    unit,
+    ...(body.village ? { village: body.village } : {}),
+    category: body.category,
+    ...(body.item ? { item: body.item } : {}),
+    content: body.content,
+    measure: body.measure,
+    responsible: body.responsible,
+    deadline: body.deadline,
+    status: 'OPEN',
+    evidence: [],
+    history: [{ status: 'OPEN', by: caller.name, at }],
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  await ctx.store.createProblem(problem, {
+    action: 'PROBLEM_CREATED',
+    by: caller.personId,
+    at,
+    detail: { level: body.level },
+  });
+  return problem;
+}
+
+/** One step of a ledger line; a re-check is another person's, and a failed one reopens the line. */
+export async function actOnProblem(
+  ctx: CaseContext,
+  caller: Person,
+  problem: Problem,
+  body: z.infer<typeof problemAction>,
+) {
+  const campaign = await mustGetCampaign(ctx, problem.campaignId);
+  if (
+    !covers(caller, problem.unit) &&
+    !covers(caller, campaign.township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'])
+  ) {
+    throw new HttpError('FORBIDDEN', '无权办理此问题');
+  }
+  if (problem.version !== body.version) throw new HttpError('CONFLICT', '该问题已被他人更新，请刷新后重试');
+  const at = nowIso();
+  let next: Problem = { ...problem, version: problem.version + 1, updatedAt: at };
+  if (body.action === 'plan') {
+    if (problem.status === 'CLOSED') throw new HttpError('CONFLICT', '已销号的问题不能修改');
+    next = {
+      ...next,
+      ...(body.measure ? { measure: body.measure } : {}),
+      ...(body.responsible ? { responsible: body.responsible } : {}),
+      ...(body.deadline ? { deadline: body.deadline } : {}),
+    };
+  } else {
+    const action: ProblemAction =
+      body.action === 'recheck' ? (body.passed ? 'recheck-pass' : 'recheck-fail') : body.action;
+    const status = nextStatus(problem.status, action);
+    if (!status) {
+      throw new HttpError(
+        'CONFLICT',
+        `“${PROBLEM_STATUSES[problem.status]}”的问题不能${ACTION_LABELS[action]}`,
+      );
+    }
+    if (body.action === 'recheck' && problem.rectifiedBy?.personId === caller.personId) {
+      throw new HttpError('FORBIDDEN', '复核须由整改人以外的人员进行');
+    }
+    next = {
+      ...next,
+      status,
+      ...(body.action === 'rectify'
+        ? {
+            evidence: [...problem.evidence, { text: body.evidence!, by: caller.name, at }],
+            rectifiedBy: { personId: caller.personId, name: caller.name, at },
+            ...(body.outcome ? { outcome: body.outcome } : {}),
+          }
+        : {}),
+      ...(body.action === 'recheck'
+        ? {
+            recheck: {
+              personId: caller.personId,
+              name: caller.name,
+              at,
+              passed: body.passed!,
+              ...(body.comment ? { comment: body.comment } : {}),
+            },
+          }
+        : {}),
+      history: [
+        ...problem.history,
+        { status, by: caller.name, at, ...(body.comment ? { comment: body.comment } : {}) },
+      ],
+    };
+  }
+  try {
+    await ctx.store.updateProblem(problem, next, {
+      action: `PROBLEM_${body.action.toUpperCase()}`,
+      by: caller.personId,
+      at,
+      detail: {
+        from: problem.status,
+        to: next.status,
+        ...(body.action === 'recheck' ? { passed: body.passed } : {}),
+      },
+    });
+  } catch (error) {
+    if (error instanceof ConflictError) throw new HttpError('CONFLICT', '该问题已被他人更新，请刷新后重试');
+    throw error;
+  }
+  return next;
+}
+
+const ACTION_LABELS: Record<ProblemAction, string> = {
+  start: '开始整改',
+  rectify: '提交整改',
+  'recheck-pass': '复核销号',
+  'recheck-fail': '复核退回',
+};
+
+export function problemView(problem: Problem) {
+  return {
+    ...problem,
+    statusLabel: PROBLEM_STATUSES[problem.status],
+    categoryName: INSPECTION_CATEGORIES.find((c) => c.no === problem.category)?.name,
+    levelLabel: problem.level ? AREA_LEVELS[problem.level] : undefined,
+    householdTypeLabel: problem.household ? HOUSEHOLD_TYPES[problem.household.householdType] : undefined,
+    overdue: isOverdue(problem, today()),
+  };
+}
+
+export interface SummaryRow {
+  category: number;
+  name: string;
+  total: number;
+  rectified: number;
+  inProgress: number;
+}
+
+/** 汇总表 from the counters: per unit (villages, the township, the county level) and in all. */
+export function summaryFrom(campaign: Campaign, counters: SummaryCounter[], names: Map<string, string>) {
+  const units = [...new Set(counters.map((c) => c.unit))].sort();
+  const rowsFor = (match: (c: SummaryCounter) => boolean): SummaryRow[] =>
+    PROBLEM_CATEGORIES.map((category) => {
+      const mine = counters.filter((c) => c.category === category.no && match(c));
+      return {
+        category: category.no,
+        name: category.name,
+        total: mine.reduce((n, c) => n + (c.total ?? 0), 0),
+        rectified: mine.reduce((n, c) => n + (c.rectified ?? 0), 0),
+        inProgress: mine.reduce((n, c) => n + (c.inProgress ?? 0), 0),
+      };
+    });
+  const proposed = (match: (c: SummaryCounter) => boolean) => {
+    const mine = counters.filter((c) => c.category === 'PROPOSED' && match(c));
+    return {
+      households: mine.reduce((n, c) => n + (c.households ?? 0), 0),
+      persons: mine.reduce((n, c) => n + (c.persons ?? 0), 0),
+    };
+  };
+  const totals = (rows: SummaryRow[]) => ({
+    total: rows.reduce((n, r) => n + r.total, 0),
+    rectified: rows.reduce((n, r) => n + r.rectified, 0),
+    inProgress: rows.reduce((n, r) => n + r.inProgress, 0),
+  });
+  const all = rowsFor(() => true);
+  return {
+    campaignId: campaign.campaignId,
+    unit: { code: campaign.township, name: names.get(campaign.township) ?? campaign.township },
+    rows: all,
+    total: totals(all),
+    proposed: proposed(() => true),
+    units: units.map((unit) => {
+      const rows = rowsFor((c) => c.unit === unit);
+      return {
+        unit,
+        name: names.get(unit) ?? unit,
+        rows,
+        total: totals(rows),
+        proposed: proposed((c) => c.unit === unit),
+      };
+    }),
+  };
+}
+
+export async function summaryOf(ctx: CaseContext, campaign: Campaign) {
+  const directory = await ctx.store.getDirectory();
+  const names = new Map<string, string>([
+    ...directory.villages.map((v) => [v.code, v.name] as [string, string]),
+    [directory.township.code, directory.township.name],
+    [directory.district.code, directory.district.name],
+  ]);
+  return summaryFrom(campaign, await ctx.store.getSummaryCounters(campaign.campaignId), names);
+}
+
+/** The daily deadline watch: a reminder before the 整改时限, an escalation after, each once. */
+export async function watchDeadlines(ctx: CaseContext): Promise<{ reminded: number; escalated: number }> {
+  const directory = await ctx.store.getDirectory();
+  const on = today();
+  let reminded = 0;
+  let escalated = 0;
+  for (const campaign of await ctx.store.listCampaigns(directory.township.code)) {
+    if (campaign.closed) continue;
+    for await (const page of ctx.store.problems(campaign.campaignId)) {
+      for (const problem of page) {
+        const action = deadlineAction(problem, on);
+        if (!action) continue;
+        if (action === 'REMIND' && problem.remindedOn) continue;
+        if (action === 'ESCALATE' && problem.escalatedOn) continue;
+        const next: Problem = {
+          ...problem,
+          ...(action === 'REMIND' ? { remindedOn: on } : { escalatedOn: on }),
+          version: problem.version + 1,
+        };
+        try {
+          await ctx.store.updateProblem(problem, next, {
+            action: `PROBLEM_${action}`,
+            by: 'system',
+            at: nowIso(),
+          });
+        } catch (error) {
+          if (error instanceof ConflictError) continue;
+          throw error;
+        }
+        const what = `${problem.household ? `${problem.household.name}户` : (AREA_LEVELS[problem.level!] ?? '')}“${problemView(problem).categoryName}”问题（${problem.content.slice(0, 30)}）`;
+        if (action === 'REMIND') {
+          const person = directory.people.find((p) => p.personId === problem.responsible.personId);
+          const to =
+            person ??
+            peopleFor(
+              directory.people,
+              'VILLAGE_COMMITTEE',
+              'village',
+              problem.village ?? campaign.villages[0]!,
+            )[0];
+          if (to) {
+            await ctx.notifier.send({
+              to: { personId: to.personId, name: to.name, phone: to.phone },
+              text: `整改提醒：${what}整改时限为${problem.deadline}，请按时整改并上传佐证。`,
+            });
+          }
+          reminded++;
+        } else {
+          for (const person of peopleFor(
+            directory.people,
+            'TOWNSHIP_REVIEWER',
+            'township',
+            campaign.villages[0]!,
+          )) {
+            await ctx.notifier.send({
+              to: { personId: person.personId, name: person.name, phone: person.phone },
+              text: `整改督办：${what}已超过整改时限${problem.deadline}，责任人${problem.responsible.name}（${problem.responsible.unit}）。`,
+            });
+          }
+          escalated++;
+        }
+      }
+    }
+  }
+  logger.info('deadline watch', { reminded, escalated });
+  return { reminded, escalated };
+}
