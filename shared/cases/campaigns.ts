@@ -506,14 +506,14 @@ export async function watchDeadlines(ctx: CaseContext): Promise<{ reminded: numb
         const what = `${problem.household ? `${problem.household.name}户` : (AREA_LEVELS[problem.level!] ?? '')}“${problemView(problem).categoryName}”问题（${problem.content.slice(0, 30)}）`;
         if (action === 'REMIND') {
           const person = directory.people.find((p) => p.personId === problem.responsible.personId);
+          const village = problem.village ?? campaign.villages[0]!;
           const to =
             person ??
-            peopleFor(
-              directory.people,
-              'VILLAGE_COMMITTEE',
-              'village',
-              problem.village ?? campaign.villages[0]!,
-            )[0];
+            (problem.level === 'COUNTY'
+              ? peopleFor(directory.people, 'DISTRICT_FILER', 'district', village)[0]
+              : problem.level === 'TOWNSHIP'
+                ? peopleFor(directory.people, 'TOWNSHIP_REVIEWER', 'township', village)[0]
+                : peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', village)[0]);
           if (to) {
             await ctx.notifier.send({
               to: { personId: to.personId, name: to.name, phone: to.phone },
