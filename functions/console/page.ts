@@ -38,7 +38,7 @@ function table(head, rows, numeric = []) {
   t.append(b); return t;
 }
 function nav(active) {
-  const links = [['#/campaign', '排查进度'], ['#/ledger', '整改台账'], ['#/summary', '汇总表'], ['#/pipeline', '识别进度']];
+  const links = [['#/campaign', '排查进度'], ['#/ledger', '整改台账'], ['#/summary', '汇总表'], ['#/pipeline', '识别进度'], ['#/report', '自查报告']];
   $('nav').replaceChildren(...links.map(([h, t]) => el('a', { href: h, class: h === active ? 'on' : '' }, t)));
   $('#who').textContent = me ? me.name : '';
 }
@@ -84,7 +84,7 @@ async function progress() {
     el('section', {}, el('h2', {}, c.name + '（' + c.year + '年，覆盖' + c.villages.length + '个村）'), phases),
     el('section', {}, el('h2', {}, '整改进度 ' + ratio + '%'), bar, el('p'), cards),
     el('section', {}, el('h2', {}, '各村'), table(['单位', '共排查', '已整改', '正在整改', '拟识别户数'], s.units.map((u) => [u.name, u.total.total, u.total.rectified, u.total.inProgress, u.proposed.households]), [1, 2, 3, 4])),
-    el('section', {}, el('a', { href: '/campaigns/' + c.campaignId + '/report', target: '_blank', id: 'report' }, '查看自查专题报告')));
+    el('section', {}, el('a', { href: '#/report', id: 'report' }, '查看自查专题报告')));
 }
 async function ledger() {
   nav('#/ledger'); const c = await ensureCampaign(); if (!c) return progress();
@@ -133,6 +133,15 @@ async function pipeline() {
   const rows = p.villages.map((v) => [v.name, ...shown.map((s) => v.stages[s] || 0), shown.reduce((n, s) => n + (v.stages[s] || 0), 0)]);
   $('main').replaceChildren(el('section', {}, el('h2', {}, '识别纳入进度（按环节、按村）'), table(['村', ...shown.map((s) => STAGE[s]), '合计'], rows, shown.map((_, i) => i + 1).concat(shown.length + 1))));
 }
+async function report() {
+  nav('#/report'); const c = await ensureCampaign(); if (!c) return progress();
+  const token = sessionStorage.getItem('fangfan.token');
+  const res = await fetch('/campaigns/' + c.campaignId + '/report', { headers: { authorization: 'Bearer ' + token } });
+  const frame = el('iframe', { id: 'report-frame', title: '自查专题报告', style: 'width:100%;height:80vh;border:0;background:#fff' });
+  frame.srcdoc = await res.text();
+  const print = el('button', {}, '打印'); print.onclick = () => frame.contentWindow.print();
+  $('main').replaceChildren(el('section', {}, el('div', { class: 'filters' }, print), frame));
+}
 async function route() {
   const h = location.hash || '#/campaign';
   try {
@@ -140,6 +149,7 @@ async function route() {
     if (h.startsWith('#/ledger')) return await ledger();
     if (h.startsWith('#/summary')) return await summary();
     if (h.startsWith('#/pipeline')) return await pipeline();
+    if (h.startsWith('#/report')) return await report();
     return await progress();
   } catch (e) { if (e.message !== 'login') $('main').replaceChildren(el('section', {}, el('p', { class: 'overdue' }, '出错了：' + e.message))); }
   finally { document.body.dataset.ready = h; }
