@@ -420,45 +420,61 @@ export interface SummaryRow {
 
 /** 汇总表 from the counters: per unit (villages, the township, the county level) and in all. */
 export function summaryFrom(campaign: Campaign, counters: SummaryCounter[], names: Map<string, string>) {
-  const units = [...new Set(counters.map((c) => c.unit))].sort();
-  const rowsFor = (match: (c: SummaryCounter) => boolean): SummaryRow[] =>
-    PROBLEM_CATEGORIES.map((category) => {
-      const mine = counters.filter((c) => c.category === category.no && match(c));
-      return {
-        category: category.no,
-        name: category.name,
-        total: mine.reduce((n, c) => n + (c.total ?? 0), 0),
-        rectified: mine.reduce((n, c) => n + (c.rectified ?? 0), 0),
-        inProgress: mine.reduce((n, c) => n + (c.inProgress ?? 0), 0),
-      };
-    });
-  const proposed = (match: (c: SummaryCounter) => boolean) => {
-    const mine = counters.filter((c) => c.category === 'PROPOSED' && match(c));
-    return {
-      households: mine.reduce((n, c) => n + (c.households ?? 0), 0),
-      persons: mine.reduce((n, c) => n + (c.persons ?? 0), 0),
-    };
+  // one pass over the counters; every figure below is a sum of these cells
+  const cells = new Map<string, Map<number | 'PROPOSED', SummaryCounter>>();
+  for (const c of counters) {
+    const unit = cells.get(c.unit) ?? new Map();
+    unit.set(c.category, c);
+    cells.set(c.unit, unit);
+  }
+  const rowsOf = (units: Iterable<Map<number | 'PROPOSED', SummaryCounter>>): SummaryRow[] => {
+    const rows = PROBLEM_CATEGORIES.map((category) => ({
+      category: category.no,
+      name: category.name,
+      total: 0,
+      rectified: 0,
+      inProgress: 0,
+    }));
+    for (const unit of units) {
+      for (const row of rows) {
+        const c = unit.get(row.category);
+        if (!c) continue;
+        row.total += c.total ?? 0;
+        row.rectified += c.rectified ?? 0;
+        row.inProgress += c.inProgress ?? 0;
+      }
+    }
+    return rows;
+  };
+  const proposedOf = (units: Iterable<Map<number | 'PROPOSED', SummaryCounter>>) => {
+    let households = 0;
+    let persons = 0;
+    for (const unit of units) {
+      households += unit.get('PROPOSED')?.households ?? 0;
+      persons += unit.get('PROPOSED')?.persons ?? 0;
+    }
+    return { households, persons };
   };
   const totals = (rows: SummaryRow[]) => ({
     total: rows.reduce((n, r) => n + r.total, 0),
     rectified: rows.reduce((n, r) => n + r.rectified, 0),
     inProgress: rows.reduce((n, r) => n + r.inProgress, 0),
   });
-  const all = rowsFor(() => true);
+  const all = rowsOf(cells.values());
   return {
     campaignId: campaign.campaignId,
     unit: { code: campaign.township, name: names.get(campaign.township) ?? campaign.township },
     rows: all,
     total: totals(all),
-    proposed: proposed(() => true),
-    units: units.map((unit) => {
-      const rows = rowsFor((c) => c.unit === unit);
+    proposed: proposedOf(cells.values()),
+    units: [...cells.keys()].sort().map((unit) => {
+      const rows = rowsOf([cells.get(unit)!]);
       return {
         unit,
         name: names.get(unit) ?? unit,
         rows,
         total: totals(rows),
-        proposed: proposed((c) => c.unit === unit),
+        proposed: proposedOf([cells.get(unit)!]),
       };
     }),
   };

@@ -1032,7 +1032,7 @@ export class DynamoStore implements Store {
       while (end < problems.length) {
         const p = problems[end]!;
         const key = keys.counter(p.unit, p.category);
-        if (end - start + counters.size + (counters.has(key) ? 0 : 1) + 1 > 100) break;
+        if (end - start + 1 + counters.size + (counters.has(key) ? 0 : 1) + 1 > 100) break;
         counters.add(key);
         end++;
       }

@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: B1–B5 of the application chain and B6 of the registry import, measured side by
- * side in one run on one local stack, each appended as a dated row to BENCHMARKS.md. Sizes:
- * BENCH_INTAKE (default 1000), BENCH_OPEN_CASES (default 10000), BENCH_IMPORT (default 10000);
- * BENCH_ONLY=B1,B6 runs some of them (B2 comes with B1). Not a test: nothing here asserts; targets are reported.
+ * `npm run bench`: B1–B5 of the application chain, B6 of the registry import and B7–B9 of the
+ * inspection campaign, measured side by side in one run on one local stack, each appended as a dated
+ * row to BENCHMARKS.md. Sizes: BENCH_INTAKE (default 1000), BENCH_OPEN_CASES (default 10000),
+ * BENCH_IMPORT (default 10000), BENCH_FORMS (default 10000), BENCH_PROBLEMS (default 100000);
+ * BENCH_ONLY=B1,B6 runs some of them (B2 comes with B1, B9 with B8). Not a test: nothing here asserts; targets are reported.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -495,6 +496,192 @@ async function b6(stack: LocalStack) {
   );
 }
 
+const FORMS = Number(process.env.BENCH_FORMS ?? 10_000);
+const DISTRICT_PROBLEMS = Number(process.env.BENCH_PROBLEMS ?? 100_000);
+
+async function staffToken(stack: LocalStack, personId: string): Promise<string> {
+  const login = await fetch(`${stack.url}/_local/login`, {
+    method: 'POST',
+    body: JSON.stringify({ personId }),
+  });
+  return ((await login.json()) as { token: string }).token;
+}
+
+async function newCampaign(stack: LocalStack, name: string): Promise<string> {
+  const token = await staffToken(stack, 'p-tr-105');
+  const response = await fetch(`${stack.url}/townships/341302105/campaigns`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, year: 2026 }),
+  });
+  return ((await response.json()) as { campaignId: string }).campaignId;
+}
+
+/** Peak RSS of this process while `work` runs. */
+async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak: number; seconds: number }> {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  const started = performance.now();
+  try {
+    const result = await work();
+    return { result, peak, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** B7: 10,000 入户排查表 through the signed webhook against raw PutItem, same run. */
+async function b7(stack: LocalStack) {
+  const campaignId = await newCampaign(stack, 'B7 入户排查');
+  const rawStarted = performance.now();
+  await pool(FORMS, CLIENTS, (i) =>
+    ddb().send(
+      new PutCommand({
+        TableName: 'fangfan',
+        Item: { PK: `BENCHF#${i % 97}`, SK: `${i}`, payload: 'x'.repeat(900) },
+      }),
+    ),
+  );
+  const rawPerSecond = FORMS / ((performance.now() - rawStarted) / 1000);
+  const latencies: number[] = [];
+  const started = performance.now();
+  const answers = await pool(FORMS, CLIENTS, async (i) => {
+    const village = 201 + (i % 3);
+    const day = new Date(Date.UTC(1940, 0, 1) + Math.floor(i / 999) * 86_400_000)
+      .toISOString()
+      .slice(0, 10)
+      .replaceAll('-', '');
+    const t = performance.now();
+    const answer = await post(stack, '/webhooks/inspections', {
+      requestId: `b7-${i}-${campaignId}`,
+      campaignId,
+      village: `341302105${village}`,
+      group: '第一村民小组',
+      householdType: 'LIFTED',
+      head: {
+        name: '户主',
+        idNumber: sampleIdNumber(`341302${day}${String((i % 999) + 1).padStart(3, '0')}`),
+        phone: '13700000000',
+      },
+      householdSize: 3,
+      items: [
+        { category: 2, item: 5, problem: '慢性病未办理慢性病证' },
+        { category: 7, item: 1, problem: '有劳动能力未稳岗就业' },
+      ],
+      judgement: { suspectedRisk: false, proposeReview: false },
+      inspectorPersonId: `p-vc-${village}`,
+    });
+    latencies.push(performance.now() - t);
+    return answer.status;
+  });
+  const perSecond = FORMS / ((performance.now() - started) / 1000);
+  return (
+    `${FORMS} forms (2 problems each) at ${CLIENTS} clients: ${perSecond.toFixed(0)} forms/s vs raw PutItem ${rawPerSecond.toFixed(0)}/s → ratio ${(perSecond / rawPerSecond).toFixed(2)}; ` +
+    `p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}; ${answers.filter((s) => s === 201).length}/${FORMS} filed`
+  );
+}
+
+/** A synthetic district's ledger: problems over 400 villages and the 12 types, written with their counters. */
+function syntheticProblems(campaignId: string, from: number, count: number) {
+  const at = new Date().toISOString();
+  const problems = Array.from({ length: count }, (_, k) => {
+    const n = from + k;
+    const village = `341302${String(101 + (n % 20)).padStart(3, '0')}${String(201 + (Math.floor(n / 20) % 20)).padStart(3, '0')}`;
+    const status = (['OPEN', 'IN_PROGRESS', 'RECTIFIED', 'CLOSED'] as const)[n % 4]!;
+    return {
+      problemId: `${campaignId}.PB${String(n).padStart(8, '0')}`,
+      campaignId,
+      kind: 'HOUSEHOLD' as const,
+      unit: village,
+      village,
+      household: { name: `户主${n}`, householdType: 'LIFTED' as const, formId: `FB${n}` },
+      category: 1 + (Math.floor(n / 400) % 12),
+      item: 1,
+      content: '合成数据：问题具体内容',
+      measure: '合成数据：整改措施',
+      responsible: { name: '责任人', unit: '村委会' },
+      deadline: '2026-06-25',
+      status,
+      evidence: [],
+      history: [{ status, by: 'bench', at }],
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+  });
+  // chunks that share counters: sorted by unit and type
+  return problems.sort((a, b) => `${a.unit}${a.category}`.localeCompare(`${b.unit}${b.category}`));
+}
+
+/** B8: the 汇总表 of a synthetic district at 10,000 and at 100,000 problems; B9: exporting the 100,000. */
+async function b8b9(stack: LocalStack) {
+  const campaignId = await newCampaign(stack, 'B8 合成区县');
+  const token = await staffToken(stack, 'p-tr-105');
+  const read = async () => {
+    const times: number[] = [];
+    let body: any;
+    for (let i = 0; i < 40; i++) {
+      const t = performance.now();
+      const response = await fetch(`${stack.url}/campaigns/${campaignId}/summary`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      body = await response.json();
+      times.push(performance.now() - t);
+    }
+    return {
+      p50: pct(times, 50),
+      p99: pct(times, 99),
+      total: body.total.total as number,
+      units: body.units.length as number,
+    };
+  };
+  const first = Math.min(10_000, DISTRICT_PROBLEMS);
+  const loadStarted = performance.now();
+  await store().importProblems(syntheticProblems(campaignId, 0, first), {
+    action: 'BENCH_LOAD',
+    by: 'bench',
+    at: new Date().toISOString(),
+  });
+  const small = await read();
+  await store().importProblems(syntheticProblems(campaignId, first, DISTRICT_PROBLEMS - first), {
+    action: 'BENCH_LOAD',
+    by: 'bench',
+    at: new Date().toISOString(),
+  });
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
+  const large = await read();
+  const b8 =
+    `synthetic district, 400 villages × 12 types (${large.units} units): 汇总表 p50 ${ms(small.p50)} / p99 ${ms(small.p99)} at ${small.total} problems, ` +
+    `p50 ${ms(large.p50)} / p99 ${ms(large.p99)} at ${large.total} → ratio ${(large.p50 / small.p50).toFixed(2)} (target ≤ 1.2); ledger loaded with its counters in ${loadSeconds.toFixed(0)} s`;
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  const { result, peak, seconds } = await peakRss(async () => {
+    const requested = await fetch(`${stack.url}/campaigns/${campaignId}/exports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'annex3-1' }),
+    });
+    const job = (await requested.json()) as { exportId: string };
+    return waitFor(
+      async () => {
+        const response = await fetch(`${stack.url}/exports/${job.exportId}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const view = (await response.json()) as { status: string; rows: number; downloadUrl: string };
+        return view.status === 'PENDING' ? undefined : view;
+      },
+      1_800_000,
+      250,
+    );
+  });
+  const size = (await (await fetch(result.downloadUrl)).arrayBuffer()).byteLength;
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  const b9 = `annex 3-1 of ${result.rows} ledger rows: ${result.status} in ${seconds.toFixed(1)} s (${(result.rows / seconds).toFixed(0)} rows/s), XLSX ${mib(size)}; process RSS ${mib(before)} before, peak ${mib(peak)} (stack and builder in one process; DynamoDB Local is its own JVM)`;
+  return { b8, b9 };
+}
+
 const row = (id: string, figures: string) => {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
@@ -502,7 +689,11 @@ const row = (id: string, figures: string) => {
 };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fangfan-bench-'));
-const stack = await startLocalStack({ dataDir, port: 3999, now: '2026-03-02T01:00:00Z' });
+const stack = await startLocalStack({
+  dataDir,
+  port: 3999,
+  now: process.env.BENCH_NOW ?? '2026-03-02T01:00:00Z',
+});
 meterCapacity();
 secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'));
 const only = process.env.BENCH_ONLY?.split(',');
@@ -528,6 +719,16 @@ try {
     const f6 = await b6(stack);
     lines.push(row('B6', f6));
     console.log('B6', f6);
+  }
+  if (!only || only.includes('B7')) {
+    const f7 = await b7(stack);
+    lines.push(row('B7', f7));
+    console.log('B7', f7);
+  }
+  if (!only || only.includes('B8')) {
+    const { b8, b9 } = await b8b9(stack);
+    lines.push(row('B8', b8), row('B9', b9));
+    console.log('B8', b8, '\nB9', b9);
   }
   if (!only || only.includes('B4')) {
     const f4 = await b4();
