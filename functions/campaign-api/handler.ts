@@ -16,13 +16,13 @@ import {
   summaryOf,
 } from '#cases/campaigns';
 import { caseContext } from '#cases/context';
+import { staffCaller } from '#cases/staff';
 import { businessDate } from '#domain/calendar';
 import { STAGES } from '#domain/stages';
 import { parseBody, validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, html, json } from '#http/responses';
-import { callerId } from '#http/staff-auth';
 import { now } from '#runtime/clock';
 import {
   areaProblemRequest,
@@ -38,9 +38,7 @@ import {
 
 const api = async (event: HttpEvent) => {
   const ctx = await caseContext();
-  const directory = await ctx.store.getDirectory();
-  const caller = directory.people.find((p) => p.personId === callerId(event));
-  if (!caller) throw new HttpError('FORBIDDEN', '无权访问');
+  const { caller, directory } = await staffCaller(ctx, event);
   const p = event.pathParameters ?? {};
   const route = event.routeKey;
   const readable = (code: string) => {

@@ -6,6 +6,7 @@
 import middy from '@middy/core';
 import { string } from 'zod';
 import { caseContext } from '#cases/context';
+import { staffCaller } from '#cases/staff';
 import { grantGreenChannel, proposeElimination } from '#cases/elimination';
 import {
   assignContact,
@@ -25,7 +26,6 @@ import { parseBody, validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json } from '#http/responses';
-import { callerId } from '#http/staff-auth';
 import { now } from '#runtime/clock';
 import { applicationId } from '#schemas/common';
 import {
@@ -45,9 +45,7 @@ const gridIdParam = string().regex(/^[A-Za-z0-9_-]{1,40}$/, '网格编号格式�
 
 const api = async (event: HttpEvent) => {
   const ctx = await caseContext();
-  const directory = await ctx.store.getDirectory();
-  const caller = directory.people.find((p) => p.personId === callerId(event));
-  if (!caller) throw new HttpError('FORBIDDEN', '无权访问');
+  const { caller } = await staffCaller(ctx, event);
   const p = event.pathParameters ?? {};
   const route = event.routeKey;
 

@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import { object, string, enum as zEnum } from 'zod';
 import { mustGetCampaign } from '#cases/campaigns';
 import { caseContext } from '#cases/context';
+import { staffCaller } from '#cases/staff';
 import { mustCover } from '#cases/households';
 import { importInspectionSheets, inspectionTemplate } from '#cases/inspection-sheets';
 import { importRegistry } from '#cases/registry-import';
@@ -17,7 +18,6 @@ import { validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { binaryBody, file, type HttpEvent, header, json } from '#http/responses';
-import { callerId } from '#http/staff-auth';
 import { campaignId } from '#schemas/campaign';
 
 const districtCode = string().regex(/^\d{6}$/, '区县代码应为6位');
@@ -34,9 +34,7 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 const files = async (event: HttpEvent) => {
   const ctx = await caseContext();
-  const directory = await ctx.store.getDirectory();
-  const caller = directory.people.find((p) => p.personId === callerId(event));
-  if (!caller) throw new HttpError('FORBIDDEN', '无权访问');
+  const { caller, directory } = await staffCaller(ctx, event);
   if (event.routeKey.startsWith('POST /campaigns/') || event.routeKey.startsWith('GET /campaigns/')) {
     const campaign = await mustGetCampaign(ctx, validate(campaignId, event.pathParameters?.id));
     if (event.routeKey === 'GET /campaigns/{id}/inspections/template') {

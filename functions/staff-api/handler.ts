@@ -6,23 +6,20 @@
 import middy from '@middy/core';
 import { object, enum as zEnum } from 'zod';
 import { caseContext } from '#cases/context';
+import { staffCaller } from '#cases/staff';
 import { applicationView } from '#cases/views';
 import { STAGES, scopeCovers } from '#domain/stages';
 import { validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json } from '#http/responses';
-import { callerId } from '#http/staff-auth';
 import { applicationId, villageCode } from '#schemas/common';
 
 const stageQuery = object({ stage: zEnum(STAGES, { error: '未知的阶段' }).optional() });
 
 const staff = async (event: HttpEvent) => {
   const ctx = await caseContext();
-  const personId = callerId(event);
-  const directory = await ctx.store.getDirectory();
-  const person = directory.people.find((p) => p.personId === personId);
-  if (!person) throw new HttpError('FORBIDDEN', '无权访问');
+  const { caller: person } = await staffCaller(ctx, event);
   const covers = (village: string) => person.roles.some((r) => scopeCovers(r.scope, village));
   if (event.routeKey.startsWith('GET /applications/')) {
     const id = validate(applicationId, event.pathParameters?.id);

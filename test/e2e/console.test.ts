@@ -4,8 +4,9 @@
  * Screenshots land in test-results/.
  */
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
 import {
   advanceClock,
   type RunningStack,
@@ -22,18 +23,7 @@ let campaignId: string;
 
 beforeAll(async () => {
   stack = await startStack({ FANGFAN_LOCAL_NOW: '2026-06-12T02:00:00Z' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   // a campaign with forms in two villages, one line closed and one area problem
   const created = await staffRequest(
     stack,

@@ -18,14 +18,7 @@ import {
   useLocalStack,
   webhook,
 } from '../support/local-stack.ts';
-import {
-  countBy,
-  getPath,
-  type JsonSchema,
-  jsonType,
-  requiredPaths,
-  setPath,
-} from '../support/schema-paths.ts';
+import { brokenRequests, countBy, type JsonSchema } from '../support/schema-paths.ts';
 
 const TOWNSHIP = '341302105';
 const V1 = '341302105201';
@@ -509,30 +502,7 @@ describe('集中排查 campaign', () => {
       },
       ExportRequest: { path: `/campaigns/${campaignId}/exports`, body: { kind: 'annex4' } },
     };
-    const junk = fc.oneof(
-      fc.integer(),
-      fc.boolean(),
-      fc.constant(null),
-      fc.array(fc.string(), { maxLength: 2 }),
-    );
-    const broken = fc.oneof(
-      ...Object.entries(valid).map(([name, request]) => {
-        const required = requiredPaths(schemas[name]!);
-        return fc
-          .oneof(
-            fc
-              .record({ field: fc.constantFrom(...required), value: junk })
-              .filter(({ field, value }) => jsonType(value) !== jsonType(getPath(request.body, field)))
-              .map(({ field, value }) => setPath(request.body, field, value)),
-            fc.constantFrom(...required).map((field) => setPath(request.body, field, undefined)),
-            fc
-              .string({ minLength: 1, maxLength: 8 })
-              .filter((k) => !(k in request.body))
-              .map((k) => ({ ...request.body, [k]: 1 })),
-          )
-          .map((body) => ({ ...request, body }));
-      }),
-    );
+    const broken = brokenRequests(schemas, valid);
     const before = await countItems(stack);
     const statuses: number[] = [];
     await fc.assert(
