@@ -23,7 +23,7 @@ import { parseBody, validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, html, json } from '#http/responses';
-import { now } from '#runtime/clock';
+import { now, nowIso } from '#runtime/clock';
 import {
   areaProblemRequest,
   campaignId,
@@ -114,25 +114,39 @@ const api = async (event: HttpEvent) => {
       );
     case 'GET /campaigns/{id}/problems': {
       const q = validate(problemQuery, event.queryStringParameters ?? {});
-      const today = businessDate(now());
+      // the township and the district read the whole ledger; a village reads its own lines
+      const whole = covers(caller, campaign.township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER']);
+      const own = caller.roles.map((r) => r.scope).find((scope) => scope.startsWith(campaign.township));
+      if (!whole && q.unit && !q.unit.startsWith(own ?? '-'))
+        throw new HttpError('FORBIDDEN', '无权查看此村的问题');
       const page = await ctx.store.listProblems(
         campaign.campaignId,
         {
           status: q.overdue ? ['OPEN', 'IN_PROGRESS'] : q.status?.split(','),
           category: q.category,
-          unit: q.unit,
+          unit: whole ? q.unit : (q.unit ?? own),
           kind: q.kind,
-          deadlineBefore: q.overdue ? today : undefined,
+          deadlineBefore: q.overdue ? businessDate(now()) : undefined,
         },
         { limit: Math.min(q.limit ?? 100, 1000), cursor: q.cursor },
       );
-      const visible = page.items.filter(
-        (problem) =>
-          covers(caller, problem.unit) ||
-          covers(caller, campaign.township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER']) ||
-          caller.roles.some((r) => problem.unit.startsWith(r.scope)),
-      );
-      return json(200, { items: visible.map(problemView), ...(page.cursor ? { cursor: page.cursor } : {}) });
+      return json(200, {
+        items: page.items.map(problemView),
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      });
+    }
+    case 'POST /campaigns/{id}/close': {
+      if (!covers(caller, campaign.township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'])) {
+        throw new HttpError('FORBIDDEN', '仅乡镇审核人员可结束排查');
+      }
+      if (campaign.closed) throw new HttpError('CONFLICT', '该排查已结束');
+      const next = { ...campaign, closed: true, version: campaign.version + 1 };
+      await ctx.store.putCampaign(campaign, next, {
+        action: 'CAMPAIGN_CLOSED',
+        by: caller.personId,
+        at: nowIso(),
+      });
+      return json(200, campaignView(next));
     }
   }
   throw new HttpError('NOT_FOUND', '未知的接口');

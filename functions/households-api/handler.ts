@@ -6,7 +6,6 @@
 import middy from '@middy/core';
 import { string } from 'zod';
 import { caseContext } from '#cases/context';
-import { staffCaller } from '#cases/staff';
 import { grantGreenChannel, proposeElimination } from '#cases/elimination';
 import {
   assignContact,
@@ -18,6 +17,7 @@ import {
   updatePlan,
   updateRegistry,
 } from '#cases/households';
+import { staffCaller } from '#cases/staff';
 import { applicationView } from '#cases/views';
 import { overdueVisits } from '#cases/visits';
 import { businessDate } from '#domain/calendar';

@@ -40,6 +40,7 @@ export const ROUTES = [
   { method: 'GET', path: '/campaigns/{id}/problems', fn: 'campaign-api', auth: 'staff' },
   { method: 'POST', path: '/campaigns/{id}/problems', fn: 'campaign-api', auth: 'staff' },
   { method: 'GET', path: '/campaigns/{id}/summary', fn: 'campaign-api', auth: 'staff' },
+  { method: 'POST', path: '/campaigns/{id}/close', fn: 'campaign-api', auth: 'staff' },
   { method: 'GET', path: '/campaigns/{id}/report', fn: 'campaign-api', auth: 'staff' },
   { method: 'POST', path: '/campaigns/{id}/exports', fn: 'campaign-api', auth: 'staff' },
   { method: 'POST', path: '/campaigns/{id}/inspections/import', fn: 'registry-files', auth: 'staff' },

@@ -462,6 +462,12 @@ function campaignPaths() {
         'ProblemAction',
       ),
     },
+    '/campaigns/{id}/close': {
+      post: staffOp('结束排查：不再接收入户排查表，停止时限提醒', id, {
+        '200': { description: 'campaign' },
+        ...errors(400, 401, 403, 404, 409),
+      }),
+    },
     '/campaigns/{id}/summary': {
       get: staffOp('整改情况汇总表（附件4），由计数器读取', id, {
         '200': { description: '{rows, total, proposed, units}' },

@@ -475,6 +475,17 @@ describe('集中排查 campaign', () => {
     expect(accepted.body.results[0].problems).toBe(2);
   });
 
+  it('is closed by the township: no more forms, no more chasing', async () => {
+    expect((await staff('POST', `/campaigns/${campaignId}/close`, undefined, 'p-vc-201')).status).toBe(403);
+    const village = await staff('GET', `/campaigns/${campaignId}/problems?unit=${V1}`, undefined, 'p-vc-202');
+    expect(village.status).toBe(403);
+    const closed = await staff('POST', `/campaigns/${campaignId}/close`);
+    expect(closed.body.status).toBe('CLOSED');
+    const late = await webhook(stack, '/webhooks/inspections', form({ requestId: 'insp-late-0001' }), 'mini-program');
+    expect(late.status).toBe(409);
+    expect((await staff('POST', `/campaigns/${campaignId}/close`)).status).toBe(409);
+  });
+
   it('answers malformed input on every campaign endpoint with a clear 4xx and writes nothing', async () => {
     const schemas = openApiDocument().components.schemas as Record<string, JsonSchema>;
     const line = (await staff('GET', `/campaigns/${campaignId}/problems?limit=1`)).body.items[0];
