@@ -48,6 +48,7 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
       const view = await approvalView(access);
       if (asJson) {
         const { approvalId: id, applicationId, stage, status, household, reason, riskTypes, history } = view;
+        const { kind, remarking, greenChannel, elimination, systemEntryBatch } = view;
         return json(200, {
           approvalId: id,
           applicationId,
@@ -57,6 +58,12 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
           reason,
           riskTypes,
           history,
+          // added to CONTRACT's fields: what the case is, and what the page shows about it
+          kind,
+          remarking,
+          greenChannel,
+          elimination,
+          systemEntryBatch,
         });
       }
       return html(200, approvalPage(view, token ?? ''));

@@ -481,7 +481,12 @@ describe('集中排查 campaign', () => {
     expect(village.status).toBe(403);
     const closed = await staff('POST', `/campaigns/${campaignId}/close`);
     expect(closed.body.status).toBe('CLOSED');
-    const late = await webhook(stack, '/webhooks/inspections', form({ requestId: 'insp-late-0001' }), 'mini-program');
+    const late = await webhook(
+      stack,
+      '/webhooks/inspections',
+      form({ requestId: 'insp-late-0001' }),
+      'mini-program',
+    );
     expect(late.status).toBe(409);
     expect((await staff('POST', `/campaigns/${campaignId}/close`)).status).toBe(409);
   });

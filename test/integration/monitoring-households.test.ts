@@ -13,6 +13,7 @@ import {
   countItems,
   driveAll,
   getApplication,
+  linkFor,
   outbox,
   sampleIdNumber,
   staffRequest,
@@ -20,6 +21,7 @@ import {
   until,
   upload,
   useLocalStack,
+  waitForStage,
   webhook,
 } from '../support/local-stack.ts';
 import { brokenRequests, countBy, type JsonSchema } from '../support/schema-paths.ts';
@@ -256,6 +258,11 @@ describe('monitoring households', () => {
     const granted = await staff('POST', `/applications/${ids.C!}/green-channel`, grant, 'p-tr-105');
     expect(granted.status).toBe(200);
     expect(granted.body.history.at(-1).decision).toBe('green-channel');
+    // every later approval page shows the grant
+    await waitForStage(stack, ids.C!, 'GROUP_REVIEW');
+    const page = await (await fetch((await linkFor(stack, 'p-gl-201', ids.C!))!)).text();
+    expect(page).toContain('绿色通道');
+    expect(page).toContain('临时救助3000元');
 
     await driveAll(stack, Object.values(ids), { timeoutMs: 240_000 });
     for (const id of Object.values(ids)) expect((await getApplication(stack, id)).stage).toBe('ACTIVE');
@@ -271,6 +278,20 @@ describe('monitoring households', () => {
     });
     expect(batch.status).toBe(200);
     expect(await batch.text()).toContain('户主证件号码');
+    // the clerk's page linked the case's own batch file, with the whole ID number to type in
+    const clerkLink = await linkFor(stack, 'p-se-302', ids.A!);
+    const clerkView = (await (
+      await fetch(clerkLink!, { headers: { accept: 'application/json' } })
+    ).json()) as any;
+    expect(clerkView.systemEntryBatch.batchId).toBe(entry.batchId);
+    const entryFile = new ExcelJS.Workbook();
+    await entryFile.xlsx.load(
+      (await (await fetch(clerkView.systemEntryBatch.xlsxUrl)).arrayBuffer()) as ArrayBuffer,
+    );
+    const header = entryFile.worksheets[0]!.getRow(1).values as unknown[];
+    const values = entryFile.worksheets[0]!.getRow(2).values as unknown[];
+    expect(values[header.indexOf('户主证件号码')]).toBe(headA);
+    expect(values[header.indexOf('操作类型')]).toBe('标注纳入监测');
 
     const a = (await staff('GET', `/households/${households.李四!}`)).body;
     expect(a.monitoring).toMatchObject({ status: 'MONITORED', applicationId: ids.A, objectType: 'MARGINAL' });
