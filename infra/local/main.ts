@@ -4,6 +4,7 @@ import { startLocalStack } from './stack.ts';
 const stack = await startLocalStack();
 console.log(`Fangfan local stack
   API            ${stack.url}
+  console        ${stack.url}/console  (sign in with a person id, e.g. p-tr-105)
   OpenAPI        ${stack.url}/openapi.json
   directory      ${stack.url}/_local/directory
   outbox         ${stack.url}/_local/outbox
