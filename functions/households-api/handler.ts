@@ -4,7 +4,6 @@
  * are `registry-files`. A person acts only where their roles cover the village.
  */
 import middy from '@middy/core';
-import { string } from 'zod';
 import { caseContext } from '#cases/context';
 import { grantGreenChannel, proposeElimination } from '#cases/elimination';
 import {
@@ -32,6 +31,7 @@ import {
   contactRequest,
   eliminationRequest,
   greenChannelRequest,
+  gridId,
   gridRequest,
   householdIdParam,
   householdUpdate,
@@ -40,8 +40,6 @@ import {
   yearParam,
 } from '#schemas/registry';
 import { householdIdOf } from '#store/identity';
-
-const gridIdParam = string().regex(/^[A-Za-z0-9_-]{1,40}$/, '网格编号格式不正确');
 
 const api = async (event: HttpEvent) => {
   const ctx = await caseContext();
@@ -58,7 +56,7 @@ const api = async (event: HttpEvent) => {
     }
     if (route === 'GET /villages/{code}/grids') return json(200, { items: await ctx.store.listGrids(code) });
     if (route === 'PUT /villages/{code}/grids/{gridId}') {
-      const id = validate(gridIdParam, p.gridId);
+      const id = validate(gridId, p.gridId);
       return json(200, await putGrid(ctx, caller, code, id, parseBody(event, gridRequest)));
     }
     const overdue = await overdueVisits(ctx, code);

@@ -102,9 +102,11 @@ export const gridRequest = object({
   members: array(string().min(1).max(64)).min(1, '网格至少有一名网格员').max(50),
 }).strict();
 
+export const gridId = string({ error: '网格必填' }).regex(/^[A-Za-z0-9_-]{1,40}$/, '网格编号格式不正确');
+
 /** `PUT /households/{id}/contact` */
 export const contactRequest = object({
-  gridId: string({ error: '网格必填' }).regex(/^[A-Za-z0-9_-]{1,40}$/, '网格编号格式不正确'),
+  gridId,
   contactPersonId: string({ error: '帮扶联系人必填' }).min(1).max(64),
   reason: string({ error: '调整原因必填' }).trim().min(2, '请说明调整原因').max(200),
   responsiblePerson: object({ name: personName, phone: mobile.optional(), unit: string().max(64).optional() })
