@@ -40,7 +40,8 @@ export async function recordVisit(
     throw validationFailed([{ path: 'visitedOn', message: '走访日期不能晚于今天' }]);
   }
   const answer = await oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
-    for (let attempt = 0; ; attempt++) {
+    let recorded: WebhookAnswer | undefined;
+    for (let attempt = 0; !recorded; attempt++) {
       const current = attempt === 0 ? household : await mustGetHousehold(ctx, body.householdId);
       const m = current.monitoring!;
       const visit: Visit = {
@@ -82,12 +83,21 @@ export async function recordVisit(
           },
           receipt(response),
         );
-        return response;
+        recorded = response;
       } catch (error) {
-        if (error instanceof ConflictError && error.reason === 'VERSION' && attempt < 5) continue;
-        throw error;
+        if (!(error instanceof ConflictError && error.reason === 'VERSION' && attempt < 5)) throw error;
       }
     }
+    // told once, when the visit is recorded, not again on a redelivery
+    if (body.newRiskTypes.length && household.monitoring?.status === 'MONITORED') {
+      for (const person of peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', household.village)) {
+        await ctx.notifier.send({
+          to: { personId: person.personId, name: person.name, phone: person.phone },
+          text: `走访发现${household.head?.name ?? ''}户出现新风险，请核实并调整帮扶措施。`,
+        });
+      }
+    }
+    return recorded;
   });
   if (body.newRiskTypes.length === 0) return answer;
   if (household.monitoring.status === 'RISK_ELIMINATED') {
@@ -95,12 +105,6 @@ export async function recordVisit(
       ...answer,
       body: { ...(answer.body as object), remarking: await startRemarking(ctx, webhook, household, body) },
     };
-  }
-  for (const person of peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', household.village)) {
-    await ctx.notifier.send({
-      to: { personId: person.personId, name: person.name, phone: person.phone },
-      text: `走访发现${household.head?.name ?? ''}户出现新风险，请核实并调整帮扶措施。`,
-    });
   }
   return answer;
 }

@@ -459,6 +459,19 @@ describe('monitoring households', () => {
     ).toBe(400);
     expect((await webhook(stack, '/webhooks/visits', visit, 'mini-program')).status).toBe(201);
     expect((await staff('GET', `/households/${id}/visits`)).body.items).toHaveLength(1);
+    // a new risk in a monitored household is told to the village committee once, however often delivered
+    const risk = {
+      requestId: 'visit-wang-0001',
+      householdId: households.王五!,
+      visitorPersonId: 'p-gl-201',
+      visitedOn: '2026-03-03',
+      findings: '老伴住院，医疗费用增加',
+      newRiskTypes: ['ILLNESS'],
+    };
+    expect((await webhook(stack, '/webhooks/visits', risk, 'mini-program')).status).toBe(201);
+    expect((await webhook(stack, '/webhooks/visits', risk, 'mini-program')).status).toBe(201);
+    const told = (await outbox(stack, 'p-vc-201')).filter((m: any) => m.text.startsWith('走访发现王五户'));
+    expect(told).toHaveLength(1);
 
     await advanceClock(stack, 'P60D');
     const overdue: any[] = await until('the overdue list', async () => {
