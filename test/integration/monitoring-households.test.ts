@@ -36,6 +36,16 @@ const headC = sampleIdNumber('34130219700606006');
 
 const HEADER =
   '村代码,村民小组,户类型,户主证件号码,联系电话,成员姓名,成员证件号码,与户主关系,健康状况,劳动能力,在校情况,务工情况,参加医保,参加养老保险,享受低保,特困供养,收入年度,工资性收入,生产经营性收入,财产性收入,转移性收入,生产经营性支出,消费型轿车,财政供养人员,企业高管,帮扶责任人,帮扶责任人电话';
+/** The 村两委's elimination proposal: every condition stated as met. */
+const PROPOSAL = {
+  way: 'ASSISTED',
+  incomeAboveLineSince: '2026-03',
+  rigidExpensesSettled: true,
+  compulsoryEducationSecure: true,
+  basicMedicalSecure: true,
+  housingSecure: true,
+  drinkingWaterSecure: true,
+};
 const COLUMNS = HEADER.split(',');
 /** Cells every member row shares unless it says otherwise. */
 const USUAL: Record<string, string | number> = {
@@ -485,16 +495,7 @@ describe('monitoring households', () => {
   });
 
   it('refuses elimination before its time, and a household with no labour with 暂不标注', async () => {
-    const proposal = {
-      way: 'ASSISTED',
-      incomeAboveLineSince: '2026-03',
-      rigidExpensesSettled: true,
-      compulsoryEducationSecure: true,
-      basicMedicalSecure: true,
-      housingSecure: true,
-      drinkingWaterSecure: true,
-    };
-    const early = await staff('POST', `/households/${households.李四!}/elimination`, proposal, 'p-vc-201');
+    const early = await staff('POST', `/households/${households.李四!}/elimination`, PROPOSAL, 'p-vc-201');
     expect(early.status).toBe(422);
     expect(early.body.error.fields.map((f: any) => f.path)).toContain('MONITORED_TOO_SHORT');
     expect(
@@ -502,16 +503,16 @@ describe('monitoring households', () => {
         await staff(
           'POST',
           `/households/${households.李四!}/elimination`,
-          { ...proposal, way: 'SOON' },
+          { ...PROPOSAL, way: 'SOON' },
           'p-vc-201',
         )
       ).status,
     ).toBe(400);
     expect(
-      (await staff('POST', `/households/${households.李四!}/elimination`, proposal, 'p-df-302')).status,
+      (await staff('POST', `/households/${households.李四!}/elimination`, PROPOSAL, 'p-df-302')).status,
     ).toBe(403);
 
-    const noLabour = await staff('POST', `/households/${households.王五!}/elimination`, proposal, 'p-vc-201');
+    const noLabour = await staff('POST', `/households/${households.王五!}/elimination`, PROPOSAL, 'p-vc-201');
     expect(noLabour.status).toBe(422);
     expect(noLabour.body.error).toMatchObject({ code: 'NOT_ELIGIBLE', notMarked: true });
     expect(noLabour.body.error.message).toContain('暂不标注');
@@ -522,20 +523,11 @@ describe('monitoring households', () => {
 
   it('marks a household 风险消除 through 评议, publicity and the levels; a new risk then re-marks it', async () => {
     await advanceClock(stack, 'P150D');
-    const proposal = {
-      way: 'ASSISTED',
-      incomeAboveLineSince: '2026-03',
-      rigidExpensesSettled: true,
-      compulsoryEducationSecure: true,
-      basicMedicalSecure: true,
-      housingSecure: true,
-      drinkingWaterSecure: true,
-    };
-    const proposed = await staff('POST', `/households/${households.李四!}/elimination`, proposal, 'p-vc-201');
+    const proposed = await staff('POST', `/households/${households.李四!}/elimination`, PROPOSAL, 'p-vc-201');
     expect(proposed.status).toBe(202);
     const caseId = proposed.body.caseId;
     expect(
-      (await staff('POST', `/households/${households.李四!}/elimination`, proposal, 'p-vc-201')).status,
+      (await staff('POST', `/households/${households.李四!}/elimination`, PROPOSAL, 'p-vc-201')).status,
     ).toBe(409);
 
     const stages = await driveAll(stack, [caseId], { timeoutMs: 240_000 });
@@ -627,15 +619,7 @@ describe('monitoring households', () => {
         method: 'POST',
         path: `/households/${id}/elimination`,
         who: 'p-vc-201',
-        body: {
-          way: 'ASSISTED',
-          incomeAboveLineSince: '2026-03',
-          rigidExpensesSettled: true,
-          compulsoryEducationSecure: true,
-          basicMedicalSecure: true,
-          housingSecure: true,
-          drinkingWaterSecure: true,
-        },
+        body: PROPOSAL,
       },
       GreenChannelRequest: {
         method: 'POST',
