@@ -51,6 +51,16 @@ async function pool<T>(count: number, limit: number, work: (i: number) => Promis
   return results;
 }
 
+/** Raw PutItems per second at CLIENTS concurrency: the baseline every ratio divides by, same run. */
+async function rawPutsPerSecond(
+  count: number,
+  item: (i: number) => Record<string, unknown>,
+): Promise<number> {
+  const started = performance.now();
+  await pool(count, CLIENTS, (i) => ddb().send(new PutCommand({ TableName: 'fangfan', Item: item(i) })));
+  return count / ((performance.now() - started) / 1000);
+}
+
 let secrets: { hotline: string };
 async function post(stack: LocalStack, path: string, body: unknown) {
   const raw = JSON.stringify(body);
@@ -97,16 +107,11 @@ async function decide(link: string, body: unknown) {
 /** B1: applications per second through the gateway against raw PutItem per second, same DynamoDB Local. */
 async function b1(stack: LocalStack) {
   const items = INTAKE * 3;
-  const rawStarted = performance.now();
-  await pool(items, CLIENTS, (i) =>
-    ddb().send(
-      new PutCommand({
-        TableName: 'fangfan',
-        Item: { PK: `BENCH#${i % 97}`, SK: `${i}`, payload: 'x'.repeat(900) },
-      }),
-    ),
-  );
-  const rawPerSecond = items / ((performance.now() - rawStarted) / 1000);
+  const rawPerSecond = await rawPutsPerSecond(items, (i) => ({
+    PK: `BENCH#${i % 97}`,
+    SK: `${i}`,
+    payload: 'x'.repeat(900),
+  }));
   // the floor under intake: the same 5-item transaction it writes, raw
   const txStarted = performance.now();
   await pool(INTAKE, CLIENTS, (i) =>
@@ -437,25 +442,17 @@ function registryCsv(households: number, badRows: number): { csv: string; rows: 
 
 /** B6: a 10,000-household registry import: refused whole with bad rows, then written, against raw writes. */
 async function b6(stack: LocalStack) {
-  const login = await fetch(`${stack.url}/_local/login`, {
-    method: 'POST',
-    body: JSON.stringify({ personId: 'p-df-302' }),
-  });
-  const token = ((await login.json()) as { token: string }).token;
+  const token = await staffToken(stack, 'p-df-302');
   const send = async (csv: string) => {
-    const started = performance.now();
-    let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
-    }, 50);
-    const response = await fetch(`${stack.url}/households/import`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-      body: csv,
+    const { result, peak, seconds } = await peakRss(async () => {
+      const response = await fetch(`${stack.url}/households/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: csv,
+      });
+      return { status: response.status, body: (await response.json()) as any };
     });
-    const body = (await response.json()) as any;
-    clearInterval(sampler);
-    return { status: response.status, body, seconds: (performance.now() - started) / 1000, peak };
+    return { ...result, seconds, peak };
   };
   const count = async () =>
     (
@@ -471,21 +468,12 @@ async function b6(stack: LocalStack) {
   const imported = await send(good.csv);
   const afterImport = await count();
   // raw writes of the same number of items, 50 at a time, in the same run
-  const rawStarted = performance.now();
-  await pool(IMPORT_HOUSEHOLDS, CLIENTS, (i) =>
-    ddb().send(
-      new PutCommand({
-        TableName: 'fangfan',
-        Item: {
-          PK: `BENCH#${i % 100}`,
-          SK: `H#${i}`,
-          members: [{ n: 1 }, { n: 2 }, { n: 3 }],
-          payload: 'x'.repeat(600),
-        },
-      }),
-    ),
-  );
-  const rawPerSecond = IMPORT_HOUSEHOLDS / ((performance.now() - rawStarted) / 1000);
+  const rawPerSecond = await rawPutsPerSecond(IMPORT_HOUSEHOLDS, (i) => ({
+    PK: `BENCH#${i % 100}`,
+    SK: `H#${i}`,
+    members: [{ n: 1 }, { n: 2 }, { n: 3 }],
+    payload: 'x'.repeat(600),
+  }));
   const perSecond = IMPORT_HOUSEHOLDS / imported.seconds;
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   return (
@@ -535,16 +523,11 @@ async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak: nu
 /** B7: 10,000 入户排查表 through the signed webhook against raw PutItem, same run. */
 async function b7(stack: LocalStack) {
   const campaignId = await newCampaign(stack, 'B7 入户排查');
-  const rawStarted = performance.now();
-  await pool(FORMS, CLIENTS, (i) =>
-    ddb().send(
-      new PutCommand({
-        TableName: 'fangfan',
-        Item: { PK: `BENCHF#${i % 97}`, SK: `${i}`, payload: 'x'.repeat(900) },
-      }),
-    ),
-  );
-  const rawPerSecond = FORMS / ((performance.now() - rawStarted) / 1000);
+  const rawPerSecond = await rawPutsPerSecond(FORMS, (i) => ({
+    PK: `BENCHF#${i % 97}`,
+    SK: `${i}`,
+    payload: 'x'.repeat(900),
+  }));
   const latencies: number[] = [];
   const started = performance.now();
   const answers = await pool(FORMS, CLIENTS, async (i) => {
