@@ -9,8 +9,11 @@ import { parseJsonText, validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, type HttpResult, header, html, json, rawBody } from '#http/responses';
+import { assertConfigured } from '#runtime/config';
 import { decisionRequest } from '#schemas/approvals';
 import { approvalPage, noticePage } from './page.ts';
+
+assertConfigured();
 
 const wantsJson = (event: HttpEvent) =>
   (header(event, 'accept') ?? '').includes('application/json') ||

@@ -10,7 +10,10 @@ import { parseBody } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json, rawBody } from '#http/responses';
 import { verifyWebhook } from '#http/webhook-auth';
+import { assertConfigured } from '#runtime/config';
 import { measureRequest, visitRequest } from '#schemas/registry';
+
+assertConfigured();
 
 const record = async (event: HttpEvent) => {
   const webhook = await verifyWebhook(event);

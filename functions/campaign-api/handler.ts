@@ -24,6 +24,7 @@ import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, html, json } from '#http/responses';
 import { now, nowIso } from '#runtime/clock';
+import { assertConfigured } from '#runtime/config';
 import {
   areaProblemRequest,
   campaignId,
@@ -35,6 +36,8 @@ import {
   problemQuery,
   townshipCode,
 } from '#schemas/campaign';
+
+assertConfigured();
 
 const api = async (event: HttpEvent) => {
   const ctx = await caseContext();

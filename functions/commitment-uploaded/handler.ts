@@ -8,6 +8,9 @@ import type { S3Event } from 'aws-lambda';
 import { receiveCommitment } from '#cases/applications';
 import { caseContext } from '#cases/context';
 import { withLogger } from '#http/middleware';
+import { assertConfigured } from '#runtime/config';
+
+assertConfigured();
 
 const received = async (event: S3Event) => {
   const ctx = await caseContext();

@@ -6,7 +6,10 @@ import middy from '@middy/core';
 import { PROBLEM_CATEGORIES } from '#domain/inspection';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { html } from '#http/responses';
+import { assertConfigured } from '#runtime/config';
 import { consolePage } from './page.ts';
+
+assertConfigured();
 
 const page = consolePage(PROBLEM_CATEGORIES.map((c) => [c.no, c.name]));
 

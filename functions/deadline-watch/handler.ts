@@ -6,6 +6,9 @@ import middy from '@middy/core';
 import { watchDeadlines } from '#cases/campaigns';
 import { caseContext } from '#cases/context';
 import { withLogger } from '#http/middleware';
+import { assertConfigured } from '#runtime/config';
+
+assertConfigured();
 
 const run = async () => watchDeadlines(await caseContext());
 

@@ -8,6 +8,9 @@ import { buildExport } from '#cases/campaign-export-builder';
 import { REQUEST_PREFIX } from '#cases/campaign-exports';
 import { caseContext } from '#cases/context';
 import { withLogger } from '#http/middleware';
+import { assertConfigured } from '#runtime/config';
+
+assertConfigured();
 
 const build = async (event: S3Event) => {
   const ctx = await caseContext();

@@ -26,6 +26,7 @@ import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json } from '#http/responses';
 import { now } from '#runtime/clock';
+import { assertConfigured } from '#runtime/config';
 import { applicationId } from '#schemas/common';
 import {
   contactRequest,
@@ -40,6 +41,8 @@ import {
   yearParam,
 } from '#schemas/registry';
 import { householdIdOf } from '#store/identity';
+
+assertConfigured();
 
 const api = async (event: HttpEvent) => {
   const ctx = await caseContext();

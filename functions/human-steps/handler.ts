@@ -9,6 +9,9 @@ import { caseContext } from '#cases/context';
 import { awaitCommitment, requestApproval } from '#cases/steps';
 import { validate } from '#http/body';
 import { withLogger } from '#http/middleware';
+import { assertConfigured } from '#runtime/config';
+
+assertConfigured();
 
 const input = discriminatedUnion('step', [
   object({

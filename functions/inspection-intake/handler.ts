@@ -9,7 +9,10 @@ import { parseBody } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json, rawBody } from '#http/responses';
 import { verifyWebhook } from '#http/webhook-auth';
+import { assertConfigured } from '#runtime/config';
 import { inspectionRequest } from '#schemas/campaign';
+
+assertConfigured();
 
 const intake = async (event: HttpEvent) => {
   const webhook = await verifyWebhook(event);

@@ -6,8 +6,11 @@ import { parseBody, validate } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json, rawBody } from '#http/responses';
 import { verifyWebhook } from '#http/webhook-auth';
+import { assertConfigured } from '#runtime/config';
 import { applicationId } from '#schemas/common';
 import { commitmentUrlRequest } from '#schemas/webhooks';
+
+assertConfigured();
 
 const issue = async (event: HttpEvent) => {
   const webhook = await verifyWebhook(event);

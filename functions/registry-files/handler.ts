@@ -18,7 +18,10 @@ import { validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { binaryBody, file, type HttpEvent, header, json } from '#http/responses';
+import { assertConfigured } from '#runtime/config';
 import { campaignId } from '#schemas/campaign';
+
+assertConfigured();
 
 const districtCode = string().regex(/^\d{6}$/, '区县代码应为6位');
 const formatQuery = object({

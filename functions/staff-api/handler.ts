@@ -13,7 +13,10 @@ import { validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json } from '#http/responses';
+import { assertConfigured } from '#runtime/config';
 import { applicationId, villageCode } from '#schemas/common';
+
+assertConfigured();
 
 const stageQuery = object({ stage: zEnum(STAGES, { error: '未知的阶段' }).optional() });
 

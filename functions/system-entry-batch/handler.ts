@@ -8,6 +8,9 @@ import { caseContext } from '#cases/context';
 import { prepareBatch } from '#cases/system-entry';
 import { validate } from '#http/body';
 import { withLogger } from '#http/middleware';
+import { assertConfigured } from '#runtime/config';
+
+assertConfigured();
 
 const input = object({ step: string(), applicationId: string() });
 

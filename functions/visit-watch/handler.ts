@@ -6,6 +6,9 @@ import middy from '@middy/core';
 import { caseContext } from '#cases/context';
 import { watchVisits } from '#cases/visits';
 import { withLogger } from '#http/middleware';
+import { assertConfigured } from '#runtime/config';
+
+assertConfigured();
 
 const run = async () => watchVisits(await caseContext());
 

@@ -9,6 +9,9 @@ import { checkEliminationStep, markEliminated, withdraw } from '#cases/eliminati
 import { activate, closePublicity, compareData, lapse, openPublicity, overdue, reject } from '#cases/steps';
 import { validate } from '#http/body';
 import { withLogger } from '#http/middleware';
+import { assertConfigured } from '#runtime/config';
+
+assertConfigured();
 
 const byId = object({ applicationId: string() });
 const input = discriminatedUnion('step', [

@@ -1,37 +1,38 @@
 /**
- * A `NodejsFunction` with the team's defaults: Node 22, arm64, ESM bundle, source maps, one month of
- * logs, X-Ray tracing. `bindTable` grants and injects the table in one call.
+ * A `NodejsFunction` with the team's defaults: Node 24, arm64, ESM bundle, source maps, one month of
+ * logs, X-Ray tracing. What it may touch and what it is told come from its manifest entry
+ * (`infra/manifest.ts`), applied by the stack.
  */
 
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { type FunctionName, type FunctionSpec, requiredSettings } from '../manifest.ts';
 
-export interface FangfanFunctionProps extends Partial<NodejsFunctionProps> {
+export interface FangfanFunctionProps {
   /** folder under `functions/` holding `handler.ts` */
-  name: string;
-  /** @default 10 seconds */
-  timeout?: Duration;
-  /** @default 512 MB */
-  memorySize?: number;
+  name: FunctionName;
+  spec: FunctionSpec;
+  environment: Record<string, string>;
 }
 
 export class FangfanFunction extends NodejsFunction {
   /** the handler module this function runs, for the local runtime */
   readonly entryPath: string;
+  readonly functionKey: FunctionName;
 
   constructor(scope: Construct, id: string, props: FangfanFunctionProps) {
     const entry = fileURLToPath(new URL(`../../functions/${props.name}/handler.ts`, import.meta.url));
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
     super(scope, id, {
-      runtime: Runtime.NODEJS_22_X,
+      description: props.spec.description,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      timeout: props.timeout ?? Duration.seconds(10),
-      memorySize: props.memorySize ?? 512,
+      timeout: Duration.seconds(props.spec.timeoutSeconds ?? 10),
+      memorySize: props.spec.memorySize ?? 512,
       tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,
       logGroup,
@@ -41,24 +42,21 @@ export class FangfanFunction extends NodejsFunction {
         format: OutputFormat.ESM,
         minify: true,
         sourceMap: true,
-        target: 'node22',
-        // The AWS SDK comes with the Node 22 runtime; an ESM bundle still needs `require` for bundled CommonJS code.
+        target: 'node24',
+        // The AWS SDK comes with the runtime; an ESM bundle still needs `require` for bundled CommonJS code.
         banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
       },
-      ...props,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'fangfan',
+        POWERTOOLS_METRICS_NAMESPACE: 'Fangfan',
+        FANGFAN_FUNCTION: props.name,
+        // what it checks at init: every setting its manifest entry derives
+        FANGFAN_SETTINGS: requiredSettings(props.spec).join(','),
         ...props.environment,
       },
     });
     this.entryPath = entry;
-  }
-
-  bindTable(table: ITable, access: 'read' | 'readWrite'): this {
-    if (access === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
-    this.addEnvironment('TABLE_NAME', table.tableName);
-    return this;
+    this.functionKey = props.name;
   }
 }

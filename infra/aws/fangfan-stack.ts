@@ -1,7 +1,10 @@
 /**
- * Fangfan on AWS: one table, one bucket, the HTTP API, a function per handler, the monitoring
- * application state machine, alarms and secrets. Nothing names a partition, so the same app deploys
- * to aws and aws-cn.
+ * Fangfan on AWS: one table, one bucket, the HTTP API, the functions of `infra/manifest.ts` with the
+ * grants and settings derived from their entries, the two state machines, schedules, alarms and
+ * secrets. Nothing names a partition, so the same app deploys to aws and aws-cn.
+ *
+ * Deployment settings are CDK context (`fangfan:*`, see DEPLOYMENT_SETTINGS), read here so that a
+ * deployment and the local twin, which synthesizes this stack with its own context, read them alike.
  */
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import {
@@ -13,44 +16,53 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccountRecovery, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { monitoringApplicationDefinition } from '#workflows/monitoring-application';
 import { riskEliminationDefinition } from '#workflows/risk-elimination';
+import {
+  DEPLOYMENT_SETTINGS,
+  type DeploymentSetting,
+  FUNCTION_NAMES,
+  type FunctionName,
+  POLICY_SETTINGS,
+  ROUTES,
+  SECRETS,
+  type SecretName,
+  specOf,
+  WORKFLOWS,
+  type WorkflowName,
+} from '../manifest.ts';
 import { FangfanFunction } from './fangfan-function.ts';
-import { ROUTES } from './routes.ts';
-
-export { ROUTES };
-
-export interface FangfanStackProps extends StackProps {
-  /** 村民小组评议 per district, e.g. `{"default": {"groupReview": true}}` */
-  chainConfig?: Record<string, { groupReview: boolean }>;
-  /** how long one approval attempt waits before a reminder (default 3 days) */
-  approvalTimeout?: Duration;
-  /** how long the applicant has for the signed commitment before a reminder (default 7 days) */
-  commitmentTimeout?: Duration;
-  /** reminders and escalations before a step lapses (default 2: a reminder, then the level above) */
-  escalations?: number;
-}
+import { addOperations } from './operations.ts';
 
 export class FangfanStack extends Stack {
-  readonly functions: Record<string, FangfanFunction> = {};
+  readonly functions = {} as Record<FunctionName, FangfanFunction>;
   readonly stateMachine: StateMachine;
   /** 风险消除 */
   readonly eliminationMachine: StateMachine;
+  /** where failed asynchronous invocations (S3 events, schedules) land */
+  readonly failedInvocations: Queue;
 
-  constructor(scope: Construct, id: string, props: FangfanStackProps = {}) {
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
+    const context = (key: string): unknown => this.node.tryGetContext(`fangfan:${key}`);
+    const setting = (name: DeploymentSetting): string | undefined => {
+      const value = context(DEPLOYMENT_SETTINGS[name].context);
+      if (value === undefined || value === null) return undefined;
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    };
 
     const table = new Table(this, 'Table', {
       partitionKey: { name: 'PK', type: AttributeType.STRING },
@@ -92,24 +104,15 @@ export class FangfanStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const generated = (id: string, description: string) =>
-      new Secret(this, id, {
-        description,
-        generateSecretString: { excludePunctuation: true, passwordLength: 48 },
-      });
-    const masterKey = generated(
-      'Keys',
-      'Fangfan master key: approval links, ID-number HMACs (derived with HKDF)',
-    );
-    const hotlineSecret = generated(
-      'HotlineWebhookSecret',
-      'Webhook secret of the 12317 hotline channel (give to the vendor)',
-    );
-    const miniProgramSecret = generated(
-      'MiniProgramWebhookSecret',
-      'Webhook secret of the mini-program channel (give to its back end)',
-    );
-    const secrets = [masterKey, hotlineSecret, miniProgramSecret];
+    const secrets = Object.fromEntries(
+      (Object.keys(SECRETS) as SecretName[]).map((name) => [
+        name,
+        new Secret(this, SECRETS[name].id, {
+          description: SECRETS[name].description,
+          generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+        }),
+      ]),
+    ) as Record<SecretName, Secret>;
 
     const userPool = new UserPool(this, 'Staff', {
       selfSignUpEnabled: false,
@@ -131,7 +134,7 @@ export class FangfanStack extends Stack {
     const api = new HttpApi(this, 'Api', {
       corsPreflight: {
         allowOrigins: ['*'],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT],
         allowHeaders: ['*'],
       },
       createDefaultStage: false,
@@ -145,174 +148,147 @@ export class FangfanStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(apiLogs) },
     });
 
-    const common = {
-      BUCKET_NAME: bucket.bucketName,
-      KEYS_SECRET_ARN: masterKey.secretArn,
-      HOTLINE_SECRET_ARN: hotlineSecret.secretArn,
-      MINIPROGRAM_SECRET_ARN: miniProgramSecret.secretArn,
-      PUBLIC_BASE_URL: api.apiEndpoint,
-      CHAIN_CONFIG: JSON.stringify(props.chainConfig ?? { default: { groupReview: true } }),
-      ESCALATIONS: String(props.escalations ?? 2),
-    };
-    const fn = (
-      name: string,
-      extra: Record<string, string> = {},
-      readsSecrets = true,
-      size: { memorySize?: number; timeout?: Duration } = {},
-    ) => {
+    this.failedInvocations = new Queue(this, 'FailedInvocations', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    // ARNs are formatted from the fixed names, so a function the workflow invokes can also answer it
+    // without a dependency cycle between the machine and its function.
+    const workflowArn = (w: WorkflowName) =>
+      this.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: `${this.stackName}-${WORKFLOWS[w].name}`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    const channels = JSON.parse(setting('NOTIFY_CHANNELS') ?? '[]') as string[];
+    if (channels.length === 0 || channels.some((c) => c !== 'sms' && c !== 'wecom'))
+      throw new Error(
+        'fangfan:notifyChannels must name the channels people are told through: ["sms"] and/or ["wecom"]',
+      );
+    if (channels.includes('wecom') && !setting('WECOM_WEBHOOK_URL'))
+      throw new Error('fangfan:notifyChannels names "wecom": set fangfan:wecomWebhookUrl to the robot’s URL');
+
+    for (const name of FUNCTION_NAMES) {
+      const spec = specOf(name);
+      const environment: Record<string, string> = {};
+      if (spec.table) environment.TABLE_NAME = table.tableName;
+      if (spec.bucket) environment.BUCKET_NAME = bucket.bucketName;
+      for (const w of [...(spec.workflows?.starts ?? []), ...(spec.workflows?.answers ?? [])])
+        environment[WORKFLOWS[w].env] = workflowArn(w);
+      for (const s of spec.secrets ?? []) environment[SECRETS[s].env] = secrets[s].secretArn;
+      if (spec.links) environment.PUBLIC_BASE_URL = api.apiEndpoint;
+      if (spec.notifies) {
+        environment.NOTIFY_CHANNELS = JSON.stringify(channels);
+        const wecom = setting('WECOM_WEBHOOK_URL');
+        if (channels.includes('wecom') && wecom) environment.WECOM_WEBHOOK_URL = wecom;
+      }
+      if (spec.policy)
+        for (const key of POLICY_SETTINGS) {
+          const value = setting(key);
+          if (value !== undefined) environment[key] = value;
+        }
+
       const f = new FangfanFunction(
         this,
         name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase()),
         {
           name,
-          environment: { ...common, ...extra },
-          ...size,
+          spec,
+          environment,
         },
       );
-      if (readsSecrets) for (const secret of secrets) secret.grantRead(f);
       this.functions[name] = f;
-      return f;
-    };
-
-    const submit = fn('submit-application').bindTable(table, 'readWrite');
-    const commitmentUrl = fn('issue-commitment-url').bindTable(table, 'readWrite');
-    fn('lodge-objection').bindTable(table, 'readWrite');
-    const uploaded = fn('commitment-uploaded').bindTable(table, 'readWrite');
-    const approvals = fn('approval-link').bindTable(table, 'readWrite');
-    fn('staff-api').bindTable(table, 'read');
-    fn('openapi', {}, false);
-    const humanSteps = fn('human-steps').bindTable(table, 'readWrite');
-    const workflowSteps = fn('workflow-steps', { CALENDAR_DATA: '{}' }).bindTable(table, 'readWrite');
-    const households = fn('households-api').bindTable(table, 'readWrite');
-    // a 10,000-household import parses, hashes and writes in one call
-    fn('registry-files', {}, true, { memorySize: 1024, timeout: Duration.seconds(29) }).bindTable(
-      table,
-      'readWrite',
-    );
-    const cadreRecords = fn('cadre-records').bindTable(table, 'readWrite');
-    bucket.grantPut(cadreRecords, 'commitments/*');
-    const batches = fn('system-entry-batch').bindTable(table, 'readWrite');
-    bucket.grantPut(batches, 'system-entry/*');
-    bucket.grantRead(approvals, 'system-entry/*');
-    const daily = (id: string, f: FangfanFunction) =>
-      new Schedule(this, id, {
-        schedule: ScheduleExpression.cron({ minute: '0', hour: '8', timeZone: TimeZone.ASIA_SHANGHAI }),
-        target: new LambdaInvoke(f, { retryAttempts: 2 }),
-      });
-    // 跟踪走访 overdue households, and 整改时限 reminders and escalations: once a day, 08:00 Beijing time
-    daily('DailyVisitWatch', fn('visit-watch').bindTable(table, 'readWrite'));
-    daily('DailyDeadlineWatch', fn('deadline-watch').bindTable(table, 'readWrite'));
-    const intake = fn('inspection-intake').bindTable(table, 'readWrite');
-    bucket.grantPut(intake, 'commitments/*');
-    const campaigns = fn('campaign-api').bindTable(table, 'readWrite');
-    bucket.grantPut(campaigns, 'export-requests/*');
-    bucket.grantRead(campaigns, 'exports/*');
-    const exportBuilder = fn('export-builder', {}, true, {
-      memorySize: 1024,
-      timeout: Duration.minutes(5),
-    }).bindTable(table, 'readWrite');
-    bucket.grantPut(exportBuilder, 'exports/*');
-    bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(exportBuilder), {
-      prefix: 'export-requests/',
-    });
-    fn('console', {}, false);
-    for (const f of [submit, commitmentUrl]) bucket.grantPut(f, 'commitments/*');
-    bucket.grantRead(uploaded, 'commitments/*');
-    bucket.grantDelete(uploaded, 'commitments/*');
-    bucket.grantPut(uploaded, 'quarantine/*');
-    bucket.grantRead(approvals, 'commitments/*');
-    bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(uploaded), {
-      prefix: 'commitments/',
-    });
+      if (spec.table === 'read') table.grantReadData(f);
+      if (spec.table === 'readWrite') table.grantReadWriteData(f);
+      for (const prefix of spec.bucket?.read ?? []) bucket.grantRead(f, `${prefix}*`);
+      for (const prefix of spec.bucket?.put ?? []) bucket.grantPut(f, `${prefix}*`);
+      for (const prefix of spec.bucket?.delete ?? []) bucket.grantDelete(f, `${prefix}*`);
+      for (const s of spec.secrets ?? []) secrets[s].grantRead(f);
+      const starts = spec.workflows?.starts ?? [];
+      const answers = spec.workflows?.answers ?? [];
+      if (starts.length)
+        f.addToRolePolicy(
+          new PolicyStatement({ actions: ['states:StartExecution'], resources: starts.map(workflowArn) }),
+        );
+      if (answers.length)
+        f.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+            resources: answers.map(workflowArn),
+          }),
+        );
+      // SMS to a phone number has no resource to name: SNS authorizes it on "*"
+      if (spec.notifies && channels.includes('sms'))
+        f.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+      for (const prefix of spec.s3Events ?? [])
+        bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(f), { prefix });
+      if (spec.s3Events || spec.dailySchedule)
+        f.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.failedInvocations) });
+      if (spec.dailySchedule)
+        new Schedule(this, spec.dailySchedule, {
+          schedule: ScheduleExpression.cron({ minute: '0', hour: '8', timeZone: TimeZone.ASIA_SHANGHAI }),
+          target: new LambdaInvoke(f, { retryAttempts: 2, deadLetterQueue: this.failedInvocations }),
+        });
+    }
 
     const logs = new LogGroup(this, 'WorkflowLogs', { retention: RetentionDays.SIX_MONTHS });
-    const stateMachineName = `${this.stackName}-MonitoringApplication`;
-    this.stateMachine = new StateMachine(this, 'MonitoringApplication', {
-      stateMachineName,
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(
+    const workflowProps = {
+      humanSteps: this.functions['human-steps'],
+      workflowSteps: this.functions['workflow-steps'],
+      systemEntryBatch: this.functions['system-entry-batch'],
+      approvalTimeout: days(context('approvalTimeoutDays')),
+    };
+    const machine = (w: WorkflowName, definition: DefinitionBody) =>
+      new StateMachine(this, WORKFLOWS[w].name, {
+        stateMachineName: `${this.stackName}-${WORKFLOWS[w].name}`,
+        stateMachineType: StateMachineType.STANDARD,
+        definitionBody: definition,
+        tracingEnabled: true,
+        logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+      });
+    this.stateMachine = machine(
+      'monitoringApplication',
+      DefinitionBody.fromChainable(
         monitoringApplicationDefinition(this, {
-          humanSteps,
-          workflowSteps,
-          systemEntryBatch: batches,
-          approvalTimeout: props.approvalTimeout,
-          commitmentTimeout: props.commitmentTimeout,
+          ...workflowProps,
+          commitmentTimeout: days(context('commitmentTimeoutDays')),
         }),
       ),
-      tracingEnabled: true,
-      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
-    });
-    const eliminationMachineName = `${this.stackName}-RiskElimination`;
-    this.eliminationMachine = new StateMachine(this, 'RiskElimination', {
-      stateMachineName: eliminationMachineName,
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(
-        riskEliminationDefinition(new Construct(this, 'RiskEliminationStates'), {
-          humanSteps,
-          workflowSteps,
-          systemEntryBatch: batches,
-          approvalTimeout: props.approvalTimeout,
-        }),
-      ),
-      tracingEnabled: true,
-      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
-    });
-    this.eliminationMachine.grantStartExecution(households);
-    this.eliminationMachine.grantTaskResponse(approvals);
-    this.stateMachine.grantStartExecution(submit);
-    this.stateMachine.grantTaskResponse(approvals);
-    this.stateMachine.grantTaskResponse(uploaded);
-    // The steps' own function answers its task token when a decision was already recorded; naming the
-    // ARN (rather than referencing the machine) avoids a cycle between the machine and its function.
-    humanSteps.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-        resources: [stateMachineName, eliminationMachineName].map((resourceName) =>
-          this.formatArn({
-            service: 'states',
-            resource: 'stateMachine',
-            resourceName,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ),
-      }),
     );
-    this.stateMachine.grantStartExecution(cadreRecords);
-    this.stateMachine.grantStartExecution(intake);
-    for (const f of [submit, uploaded, approvals, cadreRecords, intake])
-      f.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
-    for (const f of [households])
-      f.addEnvironment('ELIMINATION_STATE_MACHINE_ARN', this.eliminationMachine.stateMachineArn);
+    this.eliminationMachine = machine(
+      'riskElimination',
+      DefinitionBody.fromChainable(
+        riskEliminationDefinition(new Construct(this, 'RiskEliminationStates'), workflowProps),
+      ),
+    );
 
     const authorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', userPool, { userPoolClients: [client] });
     for (const route of ROUTES) {
       api.addRoutes({
         path: route.path,
         methods: [route.method as HttpMethod],
-        integration: new HttpLambdaIntegration(`${route.method}${route.path}`, this.functions[route.fn]!),
+        integration: new HttpLambdaIntegration(`${route.method}${route.path}`, this.functions[route.fn]),
         ...(route.auth === 'staff' ? { authorizer } : {}),
       });
     }
 
-    for (const [name, metric] of [
-      ['ExecutionsFailed', this.stateMachine.metricFailed()],
-      ['ExecutionsTimedOut', this.stateMachine.metricTimedOut()],
-      ['ExecutionsAborted', this.stateMachine.metricAborted()],
-      ['EliminationExecutionsFailed', this.eliminationMachine.metricFailed()],
-      ['EliminationExecutionsTimedOut', this.eliminationMachine.metricTimedOut()],
-    ] as const) {
-      new Alarm(this, name, {
-        metric: metric.with({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-    }
+    addOperations(this, {
+      api,
+      table,
+      functions: this.functions,
+      machines: [this.stateMachine, this.eliminationMachine],
+      failedInvocations: this.failedInvocations,
+      alarmEmails: (context('alarmEmails') as string[] | undefined) ?? [],
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
-    new CfnOutput(this, 'HotlineSecretArn', { value: hotlineSecret.secretArn });
-    new CfnOutput(this, 'MiniProgramSecretArn', { value: miniProgramSecret.secretArn });
+    new CfnOutput(this, 'HotlineSecretArn', { value: secrets.hotline.secretArn });
+    new CfnOutput(this, 'MiniProgramSecretArn', { value: secrets.miniProgram.secretArn });
     new CfnOutput(this, 'StaffUserPoolId', { value: userPool.userPoolId });
   }
 }
+
+const days = (value: unknown) => (value === undefined ? undefined : Duration.days(Number(value)));

@@ -1,64 +1,202 @@
 /**
- * The state-machine definition and the function map, taken from the synthesized CDK app: the local
- * engine runs exactly the ASL that AWS runs. Function ARNs resolve to local handler modules.
+ * What the local twin takes from the synthesized CDK app, so that it runs what AWS runs: each state
+ * machine's ASL, and for each function its handler, its environment and its role's IAM policies, with
+ * every CloudFormation reference resolved to the local resource it stands for.
+ *
+ * The app is synthesized with cdk.json's context, overridden by the deployment settings found in the
+ * environment (DEPLOYMENT_SETTINGS: `CHAIN_CONFIG=… npm start` works as `-c fangfan:chainConfig=…`).
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FangfanStack } from '../aws/fangfan-stack.ts';
+import { DEPLOYMENT_SETTINGS, type FunctionName } from '../manifest.ts';
 
 export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'local';
+export const LOCAL_TABLE = 'fangfan';
+export const LOCAL_BUCKET = 'fangfan-documents';
+export const API_ENDPOINT_PLACEHOLDER = '{{local-api-endpoint}}';
 export const localFunctionArn = (logicalId: string) =>
-  `arn:aws:lambda:local:${LOCAL_ACCOUNT}:function:${logicalId}`;
+  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+
+export interface PolicyDocument {
+  Version?: string;
+  Statement: Record<string, unknown>[];
+}
+
+export interface LocalFunction {
+  name: FunctionName;
+  logicalId: string;
+  arn: string;
+  roleArn: string;
+  entry: string;
+  /** `AWS::Lambda::Function` Environment.Variables, resolved (the API endpoint as a placeholder) */
+  environment: Record<string, string>;
+  /** the identity policies attached to its role, resolved */
+  policies: { name: string; document: PolicyDocument }[];
+  memorySize: number;
+  timeoutSeconds: number;
+}
 
 export interface LocalDefinitions {
-  /** the ASL of the monitoring application, with ARNs resolved */
-  monitoringApplication: Record<string, any>;
-  /** the ASL of 风险消除 */
-  riskElimination: Record<string, any>;
-  /** function ARN → handler module path */
-  handlers: Map<string, string>;
-  /** function folder name → handler module path */
-  byName: Map<string, string>;
+  machines: { arn: string; name: string; definition: Record<string, any> }[];
+  functions: LocalFunction[];
+  /** resource policy of the documents bucket */
+  bucketPolicy?: PolicyDocument;
 }
 
-/** Resolves CloudFormation intrinsics in a definition string to local values. */
-function resolve(value: unknown, logicalToArn: (id: string) => string): string {
-  if (typeof value === 'string') return value;
-  const v = value as Record<string, any>;
-  if (v['Fn::Join'])
-    return (v['Fn::Join'][1] as unknown[]).map((part) => resolve(part, logicalToArn)).join(v['Fn::Join'][0]);
-  if (v['Fn::GetAtt']) return logicalToArn(v['Fn::GetAtt'][0]);
-  if (v.Ref === 'AWS::Partition') return 'aws';
-  if (v.Ref === 'AWS::Region') return 'local';
-  if (v.Ref === 'AWS::AccountId') return LOCAL_ACCOUNT;
-  if (v.Ref === 'AWS::URLSuffix') return 'amazonaws.com';
-  throw new Error(`cannot resolve ${JSON.stringify(value)}`);
-}
-
-/** Synthesizes the stack without bundling (~1 s) and reads what the engine needs. */
-export function synthesizeLocalDefinitions(): LocalDefinitions {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new FangfanStack(app, 'Fangfan');
-  const template = Template.fromStack(stack).toJSON();
-  const handlers = new Map<string, string>();
-  const byName = new Map<string, string>();
-  for (const [name, fn] of Object.entries(stack.functions)) {
-    const logicalId = stack.getLogicalId(fn.node.defaultChild as never);
-    handlers.set(localFunctionArn(logicalId), fn.entryPath);
-    byName.set(name, fn.entryPath);
+/** The deployment's context: cdk.json's, then what the environment sets. */
+export function localContext(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(fileURLToPath(new URL('../../cdk.json', import.meta.url)), 'utf8'));
+  const context: Record<string, unknown> = { ...cdkJson.context };
+  for (const [variable, setting] of Object.entries(DEPLOYMENT_SETTINGS)) {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    context[`fangfan:${setting.context}`] = setting.json ? JSON.parse(raw) : raw;
   }
-  const resources = template.Resources as Record<string, any>;
-  const asl = (machine: { node: { defaultChild?: unknown } }) =>
-    JSON.parse(
-      resolve(
-        resources[stack.getLogicalId(machine.node.defaultChild as never)].Properties.DefinitionString,
-        localFunctionArn,
-      ),
-    );
+  return context;
+}
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
+
+/** Resolves CloudFormation intrinsics to local values. */
+function resolver(resources: Resources, documentsBucketId: string) {
+  const arnOf = (id: string): string => {
+    const r = resources[id];
+    switch (r?.Type) {
+      case 'AWS::DynamoDB::Table':
+        return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${LOCAL_TABLE}`;
+      case 'AWS::S3::Bucket':
+        return `arn:aws:s3:::${refOf(id)}`;
+      case 'AWS::Lambda::Function':
+        return localFunctionArn(id);
+      case 'AWS::IAM::Role':
+        return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${id}`;
+      case 'AWS::SQS::Queue':
+        return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${id}`;
+      case 'AWS::SNS::Topic':
+      case 'AWS::SecretsManager::Secret':
+      case 'AWS::StepFunctions::StateMachine':
+        return refOf(id);
+      default:
+        throw new Error(`no local ARN for ${id} (${r?.Type})`);
+    }
+  };
+  const refOf = (id: string): string => {
+    switch (id) {
+      case 'AWS::Partition':
+        return 'aws';
+      case 'AWS::Region':
+        return LOCAL_REGION;
+      case 'AWS::AccountId':
+        return LOCAL_ACCOUNT;
+      case 'AWS::URLSuffix':
+        return 'amazonaws.com';
+      case 'AWS::StackName':
+        return 'Fangfan';
+    }
+    const r = resources[id];
+    switch (r?.Type) {
+      case 'AWS::DynamoDB::Table':
+        return LOCAL_TABLE;
+      case 'AWS::S3::Bucket':
+        return id === documentsBucketId ? LOCAL_BUCKET : `fangfan-${id.toLowerCase()}`;
+      case 'AWS::SecretsManager::Secret':
+        return `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${id}`;
+      case 'AWS::StepFunctions::StateMachine':
+        return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${r.Properties!.StateMachineName}`;
+      case 'AWS::SNS::Topic':
+        return `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${id}`;
+      case 'AWS::Lambda::Function':
+        return id;
+      case 'AWS::ApiGatewayV2::Api':
+        return 'local';
+      default:
+        throw new Error(`no local value for Ref ${id} (${r?.Type})`);
+    }
+  };
+  const isApi = (v: unknown) =>
+    typeof v === 'object' &&
+    v !== null &&
+    resources[(v as { Ref?: string }).Ref ?? '']?.Type === 'AWS::ApiGatewayV2::Api';
+  const resolve = (value: unknown): unknown => {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+    if (Array.isArray(value)) return value.map(resolve);
+    const v = value as Record<string, any>;
+    if (v['Fn::Join']) {
+      const parts = v['Fn::Join'][1] as unknown[];
+      if (parts.some(isApi)) return API_ENDPOINT_PLACEHOLDER;
+      return parts.map((part) => String(resolve(part))).join(v['Fn::Join'][0]);
+    }
+    if (v['Fn::GetAtt']) {
+      const [id, attribute] = v['Fn::GetAtt'] as [string, string];
+      if (attribute === 'Arn') return arnOf(id);
+      // the HTTP API's URL is the gateway's: known only once the gateway listens
+      if (attribute === 'ApiEndpoint') return API_ENDPOINT_PLACEHOLDER;
+      throw new Error(`cannot resolve Fn::GetAtt ${id}.${attribute}`);
+    }
+    if (v.Ref) return refOf(v.Ref);
+    return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, resolve(inner)]));
+  };
+  return resolve;
+}
+
+/** Synthesizes the stack without bundling (~1 s) and reads what the twin needs. */
+export function synthesizeLocalDefinitions(env: NodeJS.ProcessEnv = process.env): LocalDefinitions {
+  const app = new App({ context: { ...localContext(env), 'aws:cdk:bundling-stacks': [] } });
+  const stack = new FangfanStack(app, 'Fangfan');
+  const resources = Template.fromStack(stack).toJSON().Resources as Resources;
+  const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as never);
+  const bucketId = logicalId(stack.node.findChild('Documents') as never);
+  const resolve = resolver(resources, bucketId);
+
+  const policiesOf = (roleId: string) =>
+    Object.entries(resources)
+      .filter(
+        ([, r]) =>
+          r.Type === 'AWS::IAM::Policy' &&
+          (r.Properties!.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
+      )
+      .map(([id, r]) => ({ name: id, document: resolve(r.Properties!.PolicyDocument) as PolicyDocument }));
+
+  const functions = Object.values(stack.functions).map((fn): LocalFunction => {
+    const id = logicalId(fn);
+    const props = resources[id]!.Properties!;
+    const roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    return {
+      name: fn.functionKey,
+      logicalId: id,
+      arn: localFunctionArn(id),
+      roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${roleId}`,
+      entry: fn.entryPath,
+      environment: resolve(props.Environment?.Variables ?? {}) as Record<string, string>,
+      policies: policiesOf(roleId),
+      memorySize: Number(props.MemorySize ?? 128),
+      timeoutSeconds: Number(props.Timeout ?? 3),
+    };
+  });
+  const machines = [stack.stateMachine, stack.eliminationMachine].map((machine) => {
+    const id = logicalId(machine);
+    const props = resources[id]!.Properties!;
+    return {
+      arn: refOf(resolve, id),
+      name: String(props.StateMachineName),
+      definition: JSON.parse(String(resolve(props.DefinitionString))),
+    };
+  });
+  const bucketPolicy = Object.values(resources).find(
+    (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties!.Bucket?.Ref === bucketId,
+  );
   return {
-    monitoringApplication: asl(stack.stateMachine),
-    riskElimination: asl(stack.eliminationMachine),
-    handlers,
-    byName,
+    machines,
+    functions,
+    bucketPolicy: bucketPolicy
+      ? (resolve(bucketPolicy.Properties!.PolicyDocument) as PolicyDocument)
+      : undefined,
   };
 }
+
+const refOf = (resolve: (v: unknown) => unknown, id: string) => String(resolve({ Ref: id }));

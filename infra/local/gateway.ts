@@ -6,9 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROUTES } from '../aws/routes.ts';
-
-type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<any>;
+import { type FunctionName, ROUTES } from '../manifest.ts';
 
 export type LocalEndpoint = (request: {
   method: string;
@@ -19,7 +17,12 @@ export type LocalEndpoint = (request: {
 
 export interface GatewayOptions {
   port: number;
-  handlers: Map<string, Handler>;
+  /** invokes a function as Lambda would */
+  invoke: (
+    name: FunctionName,
+    event: APIGatewayProxyEventV2,
+    context: Record<string, unknown>,
+  ) => Promise<any>;
   /** the person id a staff bearer token stands for, or undefined */
   verifyStaffToken: (token: string) => string | undefined;
   local: LocalEndpoint;
@@ -132,12 +135,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
         body: body.length ? (textual ? body.toString('utf8') : body.toString('base64')) : undefined,
         isBase64Encoded: body.length > 0 && !textual,
       } as unknown as APIGatewayProxyEventV2;
-      const handler = options.handlers.get(route.fn)!;
-      const result = await handler(event, {
-        functionName: route.fn,
-        awsRequestId: randomUUID(),
-        getRemainingTimeInMillis: () => 10_000,
-      });
+      const result = await options.invoke(route.fn, event, { awsRequestId: randomUUID() });
       const response = typeof result === 'string' ? { statusCode: 200, body: result } : result;
       res.writeHead(response.statusCode ?? 200, response.headers ?? {});
       res.end(response.isBase64Encoded ? Buffer.from(response.body ?? '', 'base64') : (response.body ?? ''));

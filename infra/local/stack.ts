@@ -1,36 +1,47 @@
 /**
- * The whole local stack in one process: DynamoDB Local, s3rver, the engine running the synthesized
- * workflow, the SFN endpoint, the HTTP gateway, the business clock and the outbox. State lives in the
- * data directory (`.data/` or `FANGFAN_DATA_DIR`); a fresh directory is seeded with a sample township.
+ * The whole local stack in one process: DynamoDB Local behind an IAM-checking gateway, s3rver, the
+ * engines running the synthesized workflows, a Step Functions / Secrets Manager / SNS endpoint, the
+ * HTTP gateway, the business clock and the outbox. Each function runs with the environment and the
+ * IAM policy synthesized for it (`functions.ts`, `iam.ts`), so what AWS would refuse is refused here.
+ * State lives in the data directory (`.data/` or `FANGFAN_DATA_DIR`); a fresh directory is seeded with
+ * a sample township.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { resetCaseContext } from '#cases/context';
 import { readToken } from '#links/signed-token';
+import { notifierFor } from '#notify/notifier';
 import { resetClients } from '#runtime/clients';
-import { resetSecrets } from '#runtime/secrets';
+import { nowIso } from '#runtime/clock';
+import { keysFrom } from '#runtime/secrets';
 import { DynamoStore } from '#store/dynamodb-store';
+import { FUNCTION_NAMES, functionForObject, SECRETS, type SecretName, specOf } from '../manifest.ts';
+import { startAwsEndpoint } from './aws-endpoint.ts';
 import { BusinessClock } from './business-clock.ts';
+import { LOCAL_BUCKET, LOCAL_REGION, LOCAL_TABLE, type LocalDefinitions } from './definitions.ts';
+import { startDynamoGateway } from './dynamodb-gateway.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEngine } from './engine.ts';
+import { LocalFunctions } from './functions.ts';
 import { startGateway } from './gateway.ts';
+import { IamEvaluator } from './iam.ts';
 import { loadLocalDefinitions } from './load-definitions.ts';
 import { localEndpoints } from './local-endpoints.ts';
 import { freePort } from './net.ts';
-import { startS3Local } from './s3-local.ts';
+import { s3PortFor, startS3Local } from './s3-local.ts';
 import { runDaily } from './scheduler.ts';
 import { SAMPLE_MONITORING_LINES, seedSampleTownship } from './seed.ts';
-import { startSfnEndpoint } from './sfn-endpoint.ts';
 
 export interface LocalStackOptions {
   dataDir?: string;
   port?: number;
   /** business time of a fresh stack (FANGFAN_LOCAL_NOW) */
   now?: string;
+  /** what was synthesized, when the caller synthesized it (tests of the twin itself) */
+  definitions?: LocalDefinitions;
 }
 
 export interface LocalStack {
@@ -46,18 +57,7 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const TABLE = 'fangfan';
-
-/** The bucket's notifications, as the CDK stack sets them: by key prefix. */
-function functionForEvent(event: { Records?: { s3: { object: { key: string } } }[] }): string {
-  const key = event.Records?.[0]?.s3.object.key ?? '';
-  return key.startsWith('export-requests/') ? 'export-builder' : 'commitment-uploaded';
-}
-const BUCKET = 'fangfan-documents';
-const STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:Fangfan-MonitoringApplication';
-const ELIMINATION_STATE_MACHINE_ARN =
-  'arn:aws:states:local:000000000000:stateMachine:Fangfan-RiskElimination';
-
+/** The channel secrets (CONTRACT.md) and the master key the internal keys derive from. */
 function loadKeys(dataDir: string) {
   const secretsFile = join(dataDir, 'secrets.json');
   if (!existsSync(secretsFile)) {
@@ -68,134 +68,200 @@ function loadKeys(dataDir: string) {
     );
   }
   const keysFile = join(dataDir, 'keys.json');
-  if (!existsSync(keysFile)) {
-    writeFileSync(
-      keysFile,
-      JSON.stringify({
-        linkKey: randomBytes(32).toString('hex'),
-        idHmacKey: randomBytes(32).toString('hex'),
-        staffTokenKey: randomBytes(32).toString('hex'),
-      }),
-      { mode: 0o600 },
-    );
+  const stored = existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : {};
+  if (!stored.master) {
+    stored.master = randomBytes(32).toString('hex');
+    writeFileSync(keysFile, JSON.stringify(stored), { mode: 0o600 });
   }
   const channel = JSON.parse(readFileSync(secretsFile, 'utf8'));
-  const keys = JSON.parse(readFileSync(keysFile, 'utf8'));
   return {
     secretsFile,
-    hotline: process.env.FANGFAN_SECRET_HOTLINE ?? channel.hotline,
-    miniProgram: process.env.FANGFAN_SECRET_MINIPROGRAM ?? channel['mini-program'],
-    ...keys,
+    master: stored.master as string,
+    hotline: (process.env.FANGFAN_SECRET_HOTLINE ?? channel.hotline) as string,
+    miniProgram: (process.env.FANGFAN_SECRET_MINIPROGRAM ?? channel['mini-program']) as string,
   };
 }
+
+/** The deployment settings of the sample township, over what the environment sets. */
+export const sampleDeploymentEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  MONITORING_LINES: process.env.MONITORING_LINES ?? JSON.stringify(SAMPLE_MONITORING_LINES),
+});
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir ?? process.env.FANGFAN_DATA_DIR ?? '.data');
   mkdirSync(dataDir, { recursive: true });
   const fresh = !existsSync(join(dataDir, 'dynamodb'));
   const keys = loadKeys(dataDir);
+  const derived = keysFrom(keys.master);
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const url = `http://127.0.0.1:${port}`;
+  const awsConfigFile = join(dataDir, 'aws-config');
+  writeFileSync(awsConfigFile, '');
+
+  // the deployment settings of the sample township, as a deployment's context would carry them
+  const definitions = options.definitions ?? loadLocalDefinitions(sampleDeploymentEnv());
+  const [dynamodbPort, awsPort] = [await freePort(), await freePort()];
+  const s3Port = await s3PortFor(dataDir);
+  const functions = new LocalFunctions(definitions.functions, {
+    dynamodb: `http://127.0.0.1:${dynamodbPort}`,
+    s3: `http://127.0.0.1:${s3Port}`,
+    aws: `http://127.0.0.1:${awsPort}`,
+    api: url,
+    awsConfigFile,
+  });
+  const serviceKey = `LOCALSERVICE${randomBytes(6).toString('hex').toUpperCase()}`;
+  const iam = new IamEvaluator(functions.callers, serviceKey, [
+    ...(definitions.bucketPolicy
+      ? [
+          {
+            matches: (r: string) => r.startsWith(`arn:aws:s3:::${LOCAL_BUCKET}`),
+            policy: definitions.bucketPolicy,
+          },
+        ]
+      : []),
+  ]);
 
   const dynamo = await startDynamoDbLocal(dataDir);
-  await ensureTable(dynamo.endpoint, TABLE);
-  const sfnPort = await freePort();
+  await ensureTable(dynamo.endpoint, LOCAL_TABLE);
+  const dynamoGateway = await startDynamoGateway({ upstream: dynamo.endpoint, iam, port: dynamodbPort });
+  const serviceCredentials = { accessKeyId: serviceKey, secretAccessKey: 'local' };
+  // The twin's own environment (engine, seed, `/_local/*`, benchmarks): it acts as AWS's machinery.
   Object.assign(process.env, {
-    FANGFAN_LOCAL: '1',
-    TABLE_NAME: TABLE,
-    BUCKET_NAME: BUCKET,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    SFN_ENDPOINT: `http://127.0.0.1:${sfnPort}`,
-    STATE_MACHINE_ARN,
-    ELIMINATION_STATE_MACHINE_ARN,
-    MONITORING_LINES: process.env.MONITORING_LINES ?? JSON.stringify(SAMPLE_MONITORING_LINES),
-    PUBLIC_BASE_URL: url,
-    FANGFAN_SECRET_HOTLINE: keys.hotline,
-    FANGFAN_SECRET_MINIPROGRAM: keys.miniProgram,
-    FANGFAN_LINK_KEY: keys.linkKey,
-    FANGFAN_ID_HMAC_KEY: keys.idHmacKey,
-    FANGFAN_STAFF_TOKEN_KEY: keys.staffTokenKey,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: serviceKey,
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${dynamodbPort}`,
+    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Port}`,
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    AWS_CONFIG_FILE: awsConfigFile,
+    AWS_SHARED_CREDENTIALS_FILE: awsConfigFile,
+    TABLE_NAME: LOCAL_TABLE,
+    BUCKET_NAME: LOCAL_BUCKET,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
   resetClients();
-  resetSecrets();
-  resetCaseContext();
 
   const clock = new BusinessClock(dataDir, options.now ?? process.env.FANGFAN_LOCAL_NOW);
-  const definitions = loadLocalDefinitions();
-  const modules = new Map<string, any>();
-  for (const [name, entry] of definitions.byName) modules.set(name, (await import(entry)).handler);
-  const lambdaHandlers = new Map<string, any>();
-  for (const [arn, entry] of definitions.handlers) lambdaHandlers.set(arn, (await import(entry)).handler);
+  await functions.load();
 
   const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
+    new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: serviceCredentials }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
-  const store = new DynamoStore(db, TABLE);
+  const store = new DynamoStore(db, LOCAL_TABLE);
   if (fresh)
     await seedSampleTownship(
       store,
-      keys.idHmacKey,
+      derived.idHmacKey,
       Number(process.env.FANGFAN_SEED_VILLAGES ?? 0) || undefined,
     );
 
-  const engine = new LocalEngine({
-    definition: definitions.monitoringApplication,
-    stateMachineArn: STATE_MACHINE_ARN,
-    handlers: lambdaHandlers,
-    clock,
-    db,
-    table: TABLE,
-  });
-  const eliminationEngine = new LocalEngine({
-    definition: definitions.riskElimination,
-    stateMachineArn: ELIMINATION_STATE_MACHINE_ARN,
-    handlers: lambdaHandlers,
-    clock,
-    db,
-    table: TABLE,
-  });
-  const sfnServer = await startSfnEndpoint([engine, eliminationEngine], sfnPort);
+  const lambdaHandlers = new Map(
+    definitions.functions.map((fn) => [
+      fn.arn,
+      (event: unknown) => functions.invoke(fn.name, event) as Promise<any>,
+    ]),
+  );
+  const [engine, eliminationEngine] = definitions.machines.map(
+    (machine) =>
+      new LocalEngine({
+        definition: machine.definition,
+        stateMachineArn: machine.arn,
+        handlers: lambdaHandlers,
+        clock,
+        db,
+        table: LOCAL_TABLE,
+      }),
+  ) as [LocalEngine, LocalEngine];
 
-  // S3 invokes its function asynchronously and tries a failed event twice more; so does this, one
-  // queue per function, so a long export never holds up a commitment.
-  const s3Queues = new Map<string, Promise<unknown>>();
-  const s3 = await startS3Local(dataDir, BUCKET, (event) => {
-    const name = functionForEvent(event as Parameters<typeof functionForEvent>[0]);
-    const queued = (s3Queues.get(name) ?? Promise.resolve()).then(async () => {
-      for (let attempt = 1; attempt <= 3; attempt++) {
-        try {
-          return await modules.get(name)(event, {});
-        } catch (error) {
-          if (attempt === 3) console.error('S3 event failed', error);
-          else await new Promise((r) => setTimeout(r, 200 * attempt));
-        }
-      }
-    });
-    s3Queues.set(name, queued);
+  const secretValues: Record<SecretName, string> = {
+    keys: keys.master,
+    hotline: keys.hotline,
+    miniProgram: keys.miniProgram,
+  };
+  const secrets = new Map<string, string>();
+  for (const fn of definitions.functions)
+    for (const name of Object.keys(SECRETS) as SecretName[]) {
+      const arn = fn.environment[SECRETS[name].env];
+      if (arn) secrets.set(arn, secretValues[name]);
+    }
+  const awsServer = await startAwsEndpoint({
+    engines: [engine, eliminationEngine],
+    iam,
+    secrets,
+    port: awsPort,
+    // an SMS reaches the outbox, with the directory's person when the number is one of theirs
+    onSms: async ({ phoneNumber, message }) => {
+      const phone = phoneNumber.replace(/^\+86/, '');
+      const person = (await store.getDirectory()).people.find((p) => p.phone === phone);
+      const link = /\s(https?:\/\/\S+)$/.exec(message)?.[1];
+      await store.putOutbox({
+        id: randomUUID(),
+        to: { ...(person ? { personId: person.personId, name: person.name } : { name: '' }), phone },
+        channel: 'sms',
+        text: link ? message.slice(0, -link.length).trimEnd() : message,
+        link,
+        createdAt: nowIso(),
+      });
+    },
   });
-  process.env.S3_ENDPOINT = s3.endpoint;
-  resetClients();
+
+  // S3 invokes its function asynchronously and tries a failed event twice more before handing it to
+  // the on-failure destination; so does this, one queue per function, so a long export never holds
+  // up a commitment.
+  const s3Queues = new Map<string, Promise<unknown>>();
+  const s3 = await startS3Local(
+    dataDir,
+    LOCAL_BUCKET,
+    iam,
+    functions.callers
+      .map((c) => ({ accessKeyId: c.accessKeyId, secretAccessKey: 'local' }))
+      .concat([serviceCredentials]),
+    (event) => {
+      const key = decodeURIComponent(
+        (
+          (event as { Records?: { s3: { object: { key: string } } }[] }).Records?.[0]?.s3.object.key ?? ''
+        ).replace(/\+/g, ' '),
+      );
+      const name = functionForObject(key);
+      if (!name) return;
+      const queued = (s3Queues.get(name) ?? Promise.resolve()).then(async () => {
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          try {
+            return await functions.invoke(name, event);
+          } catch (error) {
+            if (attempt === 3)
+              console.error(`S3 event for ${key} failed 3 times: to FailedInvocations`, error);
+            else await new Promise((r) => setTimeout(r, 200 * attempt));
+          }
+        }
+      });
+      s3Queues.set(name, queued);
+    },
+    s3Port,
+  );
 
   const gateway: Server = await startGateway({
     port,
-    handlers: modules,
+    invoke: (name, event, context) => functions.invoke(name, event, context) as Promise<any>,
     verifyStaffToken: (token) => {
-      const claims = readToken<{ p: string; e: number }>(token, keys.staffTokenKey);
+      const claims = readToken<{ p: string; e: number }>(token, derived.staffTokenKey);
       return claims && claims.e > Date.now() / 1000 ? claims.p : undefined;
     },
-    local: localEndpoints({ store, clock, staffTokenKey: keys.staffTokenKey }),
+    local: localEndpoints({
+      store,
+      clock,
+      staffTokenKey: derived.staffTokenKey,
+      context: { store, notifier: notifierFor(), secrets: derived },
+    }),
   });
   await engine.resumeAll();
   await eliminationEngine.resumeAll();
   // the same daily schedules as on AWS (08:00 Beijing time = 00:00 UTC)
-  const schedules = ['visit-watch', 'deadline-watch'].map((name) =>
-    runDaily(clock, 0, () => modules.get(name)({}, {})),
+  const schedules = FUNCTION_NAMES.filter((name) => specOf(name).dailySchedule).map((name) =>
+    runDaily(clock, 0, () => functions.invoke(name, {})),
   );
 
   return {
@@ -213,8 +279,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clock.stop();
       await new Promise((r) => gateway.close(r));
       gateway.closeAllConnections?.();
-      await new Promise((r) => sfnServer.close(r));
+      await new Promise((r) => awsServer.close(r));
       await s3.stop();
+      await new Promise((r) => dynamoGateway.close(r));
+      dynamoGateway.closeAllConnections?.();
       await dynamo.stop();
       db.destroy();
     },

@@ -17,6 +17,7 @@ import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { crashPoint } from '#runtime/crash-points';
 import { logger } from '#runtime/logger';
+import { count } from '#runtime/metrics';
 import { s3 } from '#runtime/s3-client';
 import type { ApplicationRequest } from '#schemas/webhooks';
 import { hashIdNumber } from '#store/identity';
@@ -129,6 +130,7 @@ export async function submitApplication(
         at,
         detail: { callId: body.callId, riskTypes: body.riskTypes },
       });
+      count('ApplicationsReceived');
     } catch (error) {
       if (error instanceof ConflictError && error.reason === 'OPEN_CASE') {
         throw new HttpError(

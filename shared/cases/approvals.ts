@@ -12,6 +12,7 @@ import { verifyApprovalToken } from '#links/approval-links';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { crashPoint } from '#runtime/crash-points';
+import { count } from '#runtime/metrics';
 import { s3 } from '#runtime/s3-client';
 import type { DecisionRequest } from '#schemas/approvals';
 import type { Application, Approval, Person } from '#store/model';
@@ -190,6 +191,7 @@ export async function decide(
     }
     throw error;
   }
+  count('Decisions');
   crashPoint('decision-recorded');
   // If the step timed out meanwhile (or the runtime died just now), the next visit of this step finds
   // the decision and hands it on.

@@ -4,6 +4,7 @@
  */
 
 import { type Notifier, notifierFor } from '#notify/notifier';
+import { perContainer, resetContainers } from '#runtime/container';
 import { type Secrets, secrets } from '#runtime/secrets';
 import { DynamoStore } from '#store/dynamodb-store';
 import type { Store } from '#store/store';
@@ -14,16 +15,19 @@ export interface CaseContext {
   secrets: Secrets;
 }
 
-let shared: Promise<CaseContext> | undefined;
+const shared = perContainer((): { context?: Promise<CaseContext> } => ({}));
 
 export function caseContext(): Promise<CaseContext> {
-  shared ??= (async () => {
+  const holder = shared();
+  holder.context ??= (async () => {
     const store = new DynamoStore();
-    return { store, notifier: notifierFor(store), secrets: await secrets() };
+    return { store, notifier: notifierFor(), secrets: await secrets() };
   })();
-  return shared;
+  // a context that failed to build (secrets unreachable) is built again by the next request
+  holder.context.catch(() => {
+    holder.context = undefined;
+  });
+  return holder.context;
 }
 
-export function resetCaseContext(): void {
-  shared = undefined;
-}
+export const resetCaseContext = (): void => resetContainers();

@@ -188,12 +188,18 @@ export async function importInspectionSheets(
     throw new HttpError('VALIDATION_FAILED', `共${errors.length}处错误，未导入任何排查表`, errors);
   if (bodies.length === 0)
     throw validationFailed([{ path: 'file', message: '工作簿中没有填写的入户排查表' }]);
-  const filed: { sheet: string; formId?: string; problems?: number; error?: string }[] = [];
+  const filed: { sheet: string; formId?: string; problems?: number; review?: unknown; error?: string }[] = [];
   for (const { sheet, body, raw } of bodies) {
     try {
       const answer = await fileInspectionForm(ctx, undefined, body, raw);
-      const result = answer.body as { formId: string; problemIds: string[] };
-      filed.push({ sheet, formId: result.formId, problems: result.problemIds.length });
+      const result = answer.body as { formId: string; problemIds: string[]; review?: unknown };
+      filed.push({
+        sheet,
+        formId: result.formId,
+        problems: result.problemIds.length,
+        // 综合判定② opened an identification: its id and the commitment upload, as the webhook answers
+        ...(result.review ? { review: result.review } : {}),
+      });
     } catch (error) {
       // a sheet the rules refuse, or a household already filed, is reported; the others stand
       if (error instanceof HttpError) filed.push({ sheet, error: error.message });

@@ -12,6 +12,7 @@ import { peopleFor } from '#notify/recipients';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
+import { count } from '#runtime/metrics';
 import type { Application, Approval, Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
@@ -228,6 +229,7 @@ async function remindOrEscalate(
   escalation: number,
   people: Person[],
 ) {
+  count('OverdueSteps');
   const level = APPROVAL_LEVELS[approval.stage];
   const label = STAGE_LABELS[approval.stage];
   for (const personId of approval.approvers) {
@@ -260,7 +262,7 @@ export function overdue(input: { escalation: number }) {
 /** Holiday data configured in the table, over what the deployment's environment carries. */
 async function calendarData(ctx: CaseContext): Promise<CalendarData> {
   return {
-    ...(JSON.parse(process.env.CALENDAR_DATA ?? '{}') as CalendarData),
+    ...config.calendarData,
     ...(await ctx.store.getCalendarData()),
   };
 }
@@ -467,6 +469,7 @@ export async function lapse(ctx: CaseContext, input: { applicationId: string; st
           },
     { action: 'APPLICATION_LAPSED' },
   );
+  count('Lapses');
   await tellApplicant(
     ctx,
     app!,

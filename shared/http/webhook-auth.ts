@@ -6,7 +6,7 @@
  * clock: it guards against replays, which happen in real time.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { secrets } from '#runtime/secrets';
+import { channelSecret } from '#runtime/secrets';
 import { HttpError } from './errors.ts';
 import { type HttpEvent, header, rawBody } from './responses.ts';
 
@@ -33,7 +33,7 @@ export async function verifyWebhook(event: HttpEvent): Promise<VerifiedWebhook> 
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(nonce))
     throw new HttpError('BAD_SIGNATURE', '缺少或无效的 x-fangfan-nonce');
   if (!/^[0-9a-f]{64}$/.test(signature)) throw new HttpError('BAD_SIGNATURE', '缺少或无效的签名');
-  const secret = (await secrets())[channel as Channel];
+  const secret = await channelSecret(channel as Channel);
   const expected = Buffer.from(signWebhook(secret, timestamp, nonce, rawBody(event)), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex')))
     throw new HttpError('BAD_SIGNATURE', '签名校验失败');

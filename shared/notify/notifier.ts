@@ -1,15 +1,13 @@
 /**
- * One interface for telling people things. The local outbox keeps every message for
- * `/_local/outbox`; WeCom group robots and SMS (SNS) are adapters chosen by configuration.
+ * One interface for telling people things: SMS (SNS) and WeCom group robots are adapters, chosen by
+ * the deployment's `NOTIFY_CHANNELS`. A function that sends without a channel configured fails,
+ * naming the setting. The local twin receives what these adapters send at its own SNS endpoint and
+ * keeps it in the outbox (`/_local/outbox`).
  */
-import { randomUUID } from 'node:crypto';
 import { maskPhone } from '#domain/masking';
-import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { maybeFail } from '#runtime/faults';
 import { logger } from '#runtime/logger';
-import type { OutboxMessage } from '#store/model';
-import type { Store } from '#store/store';
 
 export interface Notification {
   to: { personId?: string; name: string; phone: string };
@@ -19,21 +17,6 @@ export interface Notification {
 
 export interface Notifier {
   send(notification: Notification): Promise<void>;
-}
-
-export class OutboxNotifier implements Notifier {
-  constructor(private readonly store: Store) {}
-  async send(n: Notification): Promise<void> {
-    const message: OutboxMessage = {
-      id: randomUUID(),
-      to: n.to,
-      channel: 'outbox',
-      text: n.text,
-      link: n.link,
-      createdAt: nowIso(),
-    };
-    await this.store.putOutbox(message);
-  }
 }
 
 /** WeCom group robot: posts markdown to the robot's webhook URL. */
@@ -104,11 +87,19 @@ class FanOutNotifier implements Notifier {
   }
 }
 
-export function notifierFor(store: Store): Notifier {
-  const notifiers: Notifier[] = [];
-  if (config.localMode) notifiers.push(new OutboxNotifier(store));
-  const wecom = config.wecomWebhookUrl;
-  if (config.notifyChannels.includes('wecom') && wecom) notifiers.push(new WeComNotifier(wecom));
-  if (config.notifyChannels.includes('sms')) notifiers.push(new SmsNotifier());
-  return new FanOutNotifier(notifiers);
+/** The deployment's channels, resolved on the first message (a function that never sends needs none). */
+export function notifierFor(): Notifier {
+  let fanOut: FanOutNotifier | undefined;
+  return {
+    send(n) {
+      if (!fanOut) {
+        const notifiers: Notifier[] = [];
+        const channels = config.notifyChannels;
+        if (channels.includes('wecom')) notifiers.push(new WeComNotifier(config.wecomWebhookUrl));
+        if (channels.includes('sms')) notifiers.push(new SmsNotifier());
+        fanOut = new FanOutNotifier(notifiers);
+      }
+      return fanOut.send(n);
+    },
+  };
 }

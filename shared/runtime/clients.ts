@@ -1,19 +1,12 @@
 /**
- * SDK clients, created once per container, one module per service so that a function loads only the
- * SDK clients it uses (cold starts). Local mode points them at the embedded stack through the
- * `*_ENDPOINT` variables; nothing else changes. This module only keeps their reset hooks.
+ * SDK clients, one per container, one module per service so that a function loads only the SDK
+ * clients it uses (cold starts). They are configured by the environment alone, as on AWS: the local
+ * twin hands each function its own credentials and `AWS_ENDPOINT_URL_*` pointing at the local
+ * services, the way Lambda hands each function its role's credentials.
  */
-const resetters: (() => void)[] = [];
-
-export function onReset(reset: () => void): void {
-  resetters.push(reset);
-}
+import { resetContainers } from './container.ts';
 
 /** Tests and the local runtime swap clients (for aws-sdk-client-mock or a fresh endpoint). */
 export function resetClients(): void {
-  for (const reset of resetters) reset();
+  resetContainers();
 }
-
-/** Credentials for the local endpoints, unless real ones are configured. */
-export const localCredentials = (id: string, secret: string) =>
-  process.env.AWS_ACCESS_KEY_ID ? undefined : { accessKeyId: id, secretAccessKey: secret };

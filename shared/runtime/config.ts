@@ -1,8 +1,14 @@
 /**
- * Everything a function reads from its environment, in one place. On AWS the CDK stack sets these; the
- * local runtime sets the same names before it loads any handler, so functions never know where they run.
+ * Everything a function reads from its environment, in one place. On AWS the CDK stack sets these
+ * from the function's manifest entry (`infra/manifest.ts`); the local twin runs each function with
+ * exactly the environment synthesized for it. A deployment setting that is missing fails loudly,
+ * naming the variable and the function — never an empty string or a guess.
+ *
+ * Policy settings (chain switches, lines, rules) are optional: their defaults are DOMAIN.md's, kept
+ * beside the rule that reads them.
  */
 
+import type { CalendarData } from '#domain/calendar';
 import type { EliminationRules } from '#domain/elimination';
 import { DEFAULT_MONITORING_LINES, type MonitoringLine } from '#domain/monitoring-line';
 import type { VisitRules } from '#domain/visits';
@@ -12,24 +18,68 @@ export interface ChainConfig {
   groupReview: boolean;
 }
 
+export class MissingSetting extends Error {
+  override name = 'MissingSetting';
+  constructor(readonly variable: string) {
+    super(
+      `function ${process.env.FANGFAN_FUNCTION ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? '(unknown)'} has no setting ${variable}: add what it needs to its entry in infra/manifest.ts`,
+    );
+  }
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new MissingSetting(name);
+  return value;
+}
+
 function json<T>(name: string, fallback: T): T {
   const raw = process.env[name];
-  return raw ? (JSON.parse(raw) as T) : fallback;
+  if (!raw) return fallback;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    throw new Error(`setting ${name} is not valid JSON`);
+  }
+}
+
+function positiveNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`setting ${name} must be a number ≥ 0: ${raw}`);
+  return value;
+}
+
+/**
+ * Fails at a function's start when a setting it was deployed to need (`FANGFAN_SETTINGS`, derived
+ * from its manifest entry) is missing or empty, naming it.
+ */
+export function assertConfigured(): void {
+  for (const name of (process.env.FANGFAN_SETTINGS ?? '').split(',').filter(Boolean)) required(name);
+  if ((process.env.FANGFAN_SETTINGS ?? '').includes('NOTIFY_CHANNELS')) void config.notifyChannels;
 }
 
 export const config = {
   get tableName(): string {
-    return process.env.TABLE_NAME ?? 'fangfan';
+    return required('TABLE_NAME');
   },
   get bucketName(): string {
-    return process.env.BUCKET_NAME ?? 'fangfan-documents';
+    return required('BUCKET_NAME');
   },
   get stateMachineArn(): string {
-    return process.env.STATE_MACHINE_ARN ?? '';
+    return required('STATE_MACHINE_ARN');
   },
   /** 风险消除: the second workflow */
   get eliminationStateMachineArn(): string {
-    return process.env.ELIMINATION_STATE_MACHINE_ARN ?? '';
+    return required('ELIMINATION_STATE_MACHINE_ARN');
+  },
+  /** Secrets Manager ARNs: the master key and each webhook channel's secret */
+  get keysSecretArn(): string {
+    return required('KEYS_SECRET_ARN');
+  },
+  channelSecretArn(channel: 'hotline' | 'mini-program'): string {
+    return required(channel === 'hotline' ? 'HOTLINE_SECRET_ARN' : 'MINIPROGRAM_SECRET_ARN');
   },
   /** 监测范围 per year and region: the seed's default plus the configured years (`MONITORING_LINES`). */
   get monitoringLines(): MonitoringLine[] {
@@ -45,10 +95,7 @@ export const config = {
   },
   /** Base URL of the public HTTP API, used in approval links. */
   get publicBaseUrl(): string {
-    return (process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
-  },
-  get localMode(): boolean {
-    return process.env.FANGFAN_LOCAL === '1';
+    return required('PUBLIC_BASE_URL').replace(/\/$/, '');
   },
   /** Per-district chain switches, keyed by 6-digit district code; districts not listed use `default`. */
   chainFor(villageCode: string): ChainConfig {
@@ -57,7 +104,7 @@ export const config = {
   },
   /** How long an approval link stays usable after it is issued (seconds). */
   get linkTtlSeconds(): number {
-    return Number(process.env.LINK_TTL_SECONDS ?? 30 * 86_400);
+    return positiveNumber('LINK_TTL_SECONDS', 30 * 86_400);
   },
   /** Publicity length and counting rule (DOMAIN.md, Publicity). */
   get publicity(): { days: number; countPostingDay: boolean; calendarDays: boolean } {
@@ -65,13 +112,28 @@ export const config = {
   },
   /** Reminders and escalations of an overdue human step before the case lapses. */
   get escalations(): number {
-    return Number(process.env.ESCALATIONS ?? 2);
+    return positiveNumber('ESCALATIONS', 2);
   },
-  /** Notification channels to use besides the outbox, e.g. `["wecom","sms"]`. */
+  /** Holiday data packaged with a deployment, beside the years configured in the table. */
+  get calendarData(): CalendarData {
+    return json<CalendarData>('CALENDAR_DATA', {} as CalendarData);
+  },
+  /** How people are told: `["sms"]`, `["wecom"]` or both. A function that notifies needs one. */
   get notifyChannels(): string[] {
-    return json<string[]>('NOTIFY_CHANNELS', []);
+    const channels = json<string[]>('NOTIFY_CHANNELS', []);
+    if (channels.length === 0) throw new MissingSetting('NOTIFY_CHANNELS');
+    return channels;
   },
-  get wecomWebhookUrl(): string | undefined {
-    return process.env.WECOM_WEBHOOK_URL;
+  get wecomWebhookUrl(): string {
+    return required('WECOM_WEBHOOK_URL');
+  },
+  /** How long a container keeps the directory before reading it again (seconds). */
+  get directoryCacheSeconds(): number {
+    return positiveNumber('DIRECTORY_CACHE_SECONDS', 30);
+  },
+  /** Local test hooks (faults, crash points) are honoured only inside the local twin. */
+  get localTestHooks(): { faults?: string; crashAt?: string } | undefined {
+    if (process.env.FANGFAN_LOCAL !== '1') return undefined;
+    return { faults: process.env.FANGFAN_FAULTS, crashAt: process.env.FANGFAN_CRASH_AT };
   },
 };

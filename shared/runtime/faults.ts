@@ -4,12 +4,14 @@
  * The SDK fault sits below the SDK's retry layer, so what is tested is the whole retry path.
  */
 import type { MiddlewareStack } from '@smithy/types';
+import { config } from './config.ts';
 
 export type FaultTarget = 'dynamodb' | 's3' | 'notify';
 
 export function faultRate(target: FaultTarget): number {
-  if (process.env.FANGFAN_LOCAL !== '1' || !process.env.FANGFAN_FAULTS) return 0;
-  return Number((JSON.parse(process.env.FANGFAN_FAULTS) as Record<string, number>)[target] ?? 0);
+  const faults = config.localTestHooks?.faults;
+  if (!faults) return 0;
+  return Number((JSON.parse(faults) as Record<string, number>)[target] ?? 0);
 }
 
 export class InjectedFault extends Error {

@@ -1,20 +1,4 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { localCredentials, onReset } from './clients.ts';
+import { perContainer } from './container.ts';
 
-let sfnClient: SFNClient | undefined;
-onReset(() => {
-  sfnClient = undefined;
-});
-
-export function sfn(): SFNClient {
-  sfnClient ??= new SFNClient(
-    process.env.SFN_ENDPOINT
-      ? {
-          endpoint: process.env.SFN_ENDPOINT,
-          region: 'local',
-          credentials: localCredentials('local', 'local'),
-        }
-      : {},
-  );
-  return sfnClient;
-}
+export const sfn = perContainer(() => new SFNClient({}));

@@ -24,6 +24,7 @@ import type { CalendarData } from '#domain/calendar';
 import { counterDelta } from '#domain/rectification';
 import { isAllowedTransition, isFinal } from '#domain/stages';
 import { config } from '#runtime/config';
+import { perContainer } from '#runtime/container';
 import { ddb } from '#runtime/dynamodb-client';
 import { householdIdOf } from './identity.ts';
 import type {
@@ -98,7 +99,7 @@ function cancellationCodes(error: unknown): string[] | undefined {
   return undefined;
 }
 
-const directoryCache = new Map<string, { at: number; directory: Directory }>();
+const directoryCache = perContainer(() => new Map<string, { at: number; directory: Directory }>());
 
 export class DynamoStore implements Store {
   constructor(
@@ -176,11 +177,11 @@ export class DynamoStore implements Store {
    * `DIRECTORY_CACHE_SECONDS` (default 30); a change made here is seen at once.
    */
   async getDirectory(): Promise<Directory> {
-    const ttl = Number(process.env.DIRECTORY_CACHE_SECONDS ?? 30) * 1000;
-    const cached = directoryCache.get(this.table);
+    const ttl = config.directoryCacheSeconds * 1000;
+    const cached = directoryCache().get(this.table);
     if (cached && Date.now() - cached.at < ttl) return cached.directory;
     const directory = await this.readDirectory();
-    directoryCache.set(this.table, { at: Date.now(), directory });
+    directoryCache().set(this.table, { at: Date.now(), directory });
     return directory;
   }
 
@@ -204,7 +205,7 @@ export class DynamoStore implements Store {
   }
 
   async putDirectory(directory: Directory): Promise<void> {
-    directoryCache.delete(this.table);
+    directoryCache().delete(this.table);
     const items = [
       { PK: 'DIR', SK: 'META', township: directory.township, district: directory.district },
       ...directory.villages.map((v) => ({ PK: 'DIR', SK: `V#${v.code}`, ...v })),

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SmsNotifier, WeComNotifier } from '#notify/notifier';
 import { resetClients } from '#runtime/clients';
-import { deriveKey, resetSecrets, secrets } from '#runtime/secrets';
+import { channelSecret, deriveKey, resetSecrets, secrets } from '#runtime/secrets';
 
 afterEach(() => {
   for (const name of ['KEYS_SECRET_ARN', 'HOTLINE_SECRET_ARN', 'MINIPROGRAM_SECRET_ARN'])
@@ -29,17 +29,47 @@ describe('secrets on AWS', () => {
     // act
     const first = await secrets();
     const again = await secrets();
+    const channels = [
+      await channelSecret('hotline'),
+      await channelSecret('mini-program'),
+      await channelSecret('hotline'),
+    ];
     // assess
-    expect(first).toMatchObject({
-      hotline: 'hl',
-      'mini-program': 'mp-secret',
-      linkKey: deriveKey('master', 'approval-links'),
-    });
+    expect(first).toMatchObject({ linkKey: deriveKey('master', 'approval-links') });
+    expect(channels).toEqual(['hl', 'mp-secret', 'hl']);
     expect(first.linkKey).not.toBe(first.idHmacKey);
     expect(first.linkKey).toMatch(/^[0-9a-f]{64}$/);
-    expect(again).toBe(first);
+    expect(again).toEqual(first);
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(3);
     sm.restore();
+  });
+});
+
+describe('settings', () => {
+  it('fails naming the variable and the function when a deployment setting is missing', async () => {
+    // prepare
+    const { assertConfigured, config } = await import('#runtime/config');
+    Object.assign(process.env, {
+      FANGFAN_FUNCTION: 'registry-files',
+      FANGFAN_SETTINGS: 'TABLE_NAME,STATE_MACHINE_ARN',
+      TABLE_NAME: 't',
+    });
+    delete process.env.STATE_MACHINE_ARN;
+    // act, assess
+    expect(() => assertConfigured()).toThrow(/registry-files has no setting STATE_MACHINE_ARN/);
+    expect(() => config.stateMachineArn).toThrow(/STATE_MACHINE_ARN/);
+    process.env.NOTIFY_CHANNELS = '[]';
+    expect(() => config.notifyChannels).toThrow(/NOTIFY_CHANNELS/);
+    process.env.STATE_MACHINE_ARN = 'arn';
+    expect(() => assertConfigured()).not.toThrow();
+    for (const name of [
+      'FANGFAN_FUNCTION',
+      'FANGFAN_SETTINGS',
+      'TABLE_NAME',
+      'STATE_MACHINE_ARN',
+      'NOTIFY_CHANNELS',
+    ])
+      delete process.env[name];
   });
 });
 

@@ -1,6 +1,8 @@
 /** The intake handler with the SDK mocked: a rejected request sends nothing; an accepted one writes once and starts the case. */
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -19,15 +21,22 @@ import { sampleIdNumber } from '../../infra/local/seed.ts';
 const ddb = mockClient(DynamoDBDocumentClient);
 const raw = mockClient(DynamoDBClient);
 const sfn = mockClient(SFNClient);
+const sm = mockClient(SecretsManagerClient);
+const sns = mockClient(SNSClient);
 
 beforeAll(() => {
+  // the environment its manifest entry gives it on AWS
   Object.assign(process.env, {
-    FANGFAN_SECRET_HOTLINE: 'hotline-secret',
-    FANGFAN_SECRET_MINIPROGRAM: 'mp-secret',
-    FANGFAN_LINK_KEY: 'link',
-    FANGFAN_ID_HMAC_KEY: 'id',
+    TABLE_NAME: 'fangfan',
+    BUCKET_NAME: 'documents',
+    KEYS_SECRET_ARN: 'keys',
+    HOTLINE_SECRET_ARN: 'hotline',
+    MINIPROGRAM_SECRET_ARN: 'mp',
+    NOTIFY_CHANNELS: '["sms"]',
     STATE_MACHINE_ARN: 'arn:aws:states:cn-north-1:123456789012:stateMachine:x',
-    S3_ENDPOINT: 'http://127.0.0.1:9',
+    AWS_REGION: 'cn-north-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
   resetClients();
@@ -39,6 +48,12 @@ beforeEach(() => {
   ddb.reset();
   raw.reset();
   sfn.reset();
+  sm.reset();
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'm' });
+  sm.on(GetSecretValueCommand, { SecretId: 'keys' }).resolves({ SecretString: 'master' });
+  sm.on(GetSecretValueCommand, { SecretId: 'hotline' }).resolves({ SecretString: 'hotline-secret' });
+  sm.on(GetSecretValueCommand, { SecretId: 'mp' }).resolves({ SecretString: 'mp-secret' });
   ddb.on(QueryCommand).resolves({
     Items: [
       { PK: 'DIR', SK: 'V#341302105201', code: '341302105201', name: '桃沟村', groups: ['第三村民小组'] },

@@ -15,6 +15,7 @@ import {
   sampleIdNumber,
   staffRequest,
   until,
+  upload,
   useLocalStack,
   webhook,
 } from '../support/local-stack.ts';
@@ -446,6 +447,12 @@ describe('集中排查 campaign', () => {
       head(one!, '边缘易致贫户', '吴九');
       one!.getCell(9, 4).value = '①②'; // 安全饮水
       one!.getCell(9, 5).value = '井水浑浊；雨季供水中断';
+      // 综合判定: suspected risk, proposed for review (an identification opened from the workbook)
+      one!.getCell(4, 2).value = 3;
+      one!.getCell(4, 6).value = 'ILLNESS';
+      one!.getCell(4, 8).value = 9000;
+      one!.getCell(18, 4).value = '①②';
+      one!.getCell(18, 5).value = '户主突发重病，自付医疗费用高';
       head(two!, second.householdType, '郑十');
       two!.getCell(11, 4).value = second.ticks; // 产业发展
       two!.getCell(11, 5).value = '有意愿未实施产业到户项目';
@@ -473,6 +480,13 @@ describe('集中排查 campaign', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.body.filed).toBe(2);
     expect(accepted.body.results[0].problems).toBe(2);
+    // the identification runs the chain: the commitment uploads with the URL the import signed
+    const review = accepted.body.results[0].review;
+    expect(review.stage).toBe('AWAITING_COMMITMENT');
+    await upload(review.commitment.uploadUrl);
+    await until('GROUP_REVIEW after a workbook’s 综合判定', async () =>
+      (await getApplication(stack, review.applicationId)).stage === 'GROUP_REVIEW' ? true : undefined,
+    );
   });
 
   it('is closed by the township: no more forms, no more chasing', async () => {

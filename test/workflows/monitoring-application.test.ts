@@ -3,13 +3,17 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { FangfanStack } from '../../infra/aws/fangfan-stack.ts';
-import { localFunctionArn, synthesizeLocalDefinitions } from '../../infra/local/definitions.ts';
+import { localContext, localFunctionArn, synthesizeLocalDefinitions } from '../../infra/local/definitions.ts';
 
 describe('monitoring application workflow', () => {
-  const local = synthesizeLocalDefinitions();
+  const synthesized = synthesizeLocalDefinitions();
+  const local = {
+    monitoringApplication: synthesized.machines[0]!.definition,
+    riskElimination: synthesized.machines[1]!.definition,
+  };
 
   it('is the synthesized ASL with only the function ARNs resolved', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App({ context: { ...localContext({}), 'aws:cdk:bundling-stacks': [] } });
     const stack = new FangfanStack(app, 'Fangfan');
     const machine = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, any>).find(
       (r) => r.Type === 'AWS::StepFunctions::StateMachine',
@@ -25,7 +29,7 @@ describe('monitoring application workflow', () => {
       )
       .join('');
     expect(local.monitoringApplication).toEqual(JSON.parse(text));
-    for (const arn of local.handlers.keys()) expect(arn).toMatch(/^arn:aws:lambda:local:/);
+    for (const fn of synthesized.functions) expect(fn.arn).toMatch(/^arn:aws:lambda:local:/);
   });
 
   it('names its states as the policy does, and every human step has a timeout', () => {
