@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { configureCalendarYear } from '#cases/configuration';
-import { caseContext } from '#cases/context';
 import { validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { calendarYear, directory } from '#schemas/config';
@@ -19,8 +18,9 @@ if (!file || (what !== 'directory' && what !== 'holidays')) {
 }
 try {
   const document = JSON.parse(readFileSync(file, 'utf8'));
-  if (what === 'directory') await new DynamoStore().putDirectory(validate(directory, document));
-  else await configureCalendarYear(await caseContext(), validate(calendarYear, document), 'configure-script');
+  const store = new DynamoStore();
+  if (what === 'directory') await store.putDirectory(validate(directory, document));
+  else await configureCalendarYear({ store }, validate(calendarYear, document), 'configure-script');
   console.log(`${what} loaded from ${file}`);
 } catch (error) {
   if (error instanceof HttpError) {

@@ -5,7 +5,6 @@
 
 import { iso, object, string } from 'zod';
 import { configureCalendarYear } from '#cases/configuration';
-import type { CaseContext } from '#cases/context';
 import { parseJsonText, validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { signToken } from '#links/signed-token';
@@ -26,8 +25,6 @@ export function localEndpoints(deps: {
   store: DynamoStore;
   clock: BusinessClock;
   staffTokenKey: string;
-  /** the twin's own context, for what `/_local/*` changes */
-  context: CaseContext;
 }): LocalEndpoint {
   const { store, clock } = deps;
   const routes: Record<string, (query: URLSearchParams, body: () => unknown) => Promise<unknown>> = {
@@ -52,7 +49,7 @@ export function localEndpoints(deps: {
     'GET /_local/calendar': () => store.getCalendarData(),
     'POST /_local/calendar': async (_, body) => {
       const year = validate(calendarYear, body());
-      await configureCalendarYear(deps.context, year, 'local');
+      await configureCalendarYear({ store }, year, 'local');
       return store.getCalendarData();
     },
   };

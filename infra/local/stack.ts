@@ -13,7 +13,6 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readToken } from '#links/signed-token';
-import { notifierFor } from '#notify/notifier';
 import { resetClients } from '#runtime/clients';
 import { nowIso } from '#runtime/clock';
 import { keysFrom } from '#runtime/secrets';
@@ -254,7 +253,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       store,
       clock,
       staffTokenKey: derived.staffTokenKey,
-      context: { store, notifier: notifierFor(), secrets: derived },
     }),
   });
   await engine.resumeAll();

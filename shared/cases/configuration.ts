@@ -4,7 +4,11 @@ import type { CalendarYear } from '#schemas/config';
 import type { CaseContext } from './context.ts';
 
 /** Adds (or corrects) a year's holiday data; provisional publicity ends are recomputed at their close. */
-export async function configureCalendarYear(ctx: CaseContext, body: CalendarYear, by: string): Promise<void> {
+export async function configureCalendarYear(
+  ctx: Pick<CaseContext, 'store'>,
+  body: CalendarYear,
+  by: string,
+): Promise<void> {
   await ctx.store.putCalendarYear(
     body.year,
     { holidays: [...body.holidays].sort(), workdays: [...body.workdays].sort() },

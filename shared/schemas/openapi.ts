@@ -511,7 +511,10 @@ function campaignPaths() {
           content: { [xlsx]: { schema: { type: 'string', format: 'binary' } } },
         },
         responses: {
-          '200': { description: '{"sheets", "filed", "results"}' },
+          '200': {
+            description:
+              '{"sheets", "filed", "results": [{sheet, formId, problems, review?} | {sheet, error}]}; review as the webhook answers it when 综合判定② is ticked',
+          },
           ...errors(400, 401, 403, 404),
         },
       },
