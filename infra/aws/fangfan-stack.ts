@@ -16,7 +16,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, Mfa, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -125,6 +125,10 @@ export class FangfanStack extends Stack {
         requireSymbols: true,
       },
       accountRecovery: AccountRecovery.NONE,
+      // staff read ID numbers, health and income: a second factor (an authenticator app; SMS is not
+      // offered everywhere) is required
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
       // the staff API reads the directory person behind a login from this claim (custom:personId)
       customAttributes: { personId: new StringAttribute({ mutable: true, minLen: 1, maxLen: 64 }) },
       removalPolicy: RemovalPolicy.RETAIN,

@@ -20,25 +20,22 @@ export function acknowledgeNagFindings(stack: FangfanStack): void {
     {
       id: 'AwsSolutions-IAM5',
       reason:
-        'Wildcards are scoped: table index ARNs (<table>/index/*), object prefixes (commitments/*, quarantine/*, exports/*, …), X-Ray and log delivery, and SMS publishing (sns:Publish to a phone number has no resource to name), none of which has resource-level permissions.',
+        'Wildcards are scoped: table index ARNs (<table>/index/*) and object prefixes (commitments/*, quarantine/*, exports/*, …). "*" stands only where the action has no resource to name: X-Ray trace segments and SMS publishing (sns:Publish to a phone number).',
     },
     {
       id: 'AwsSolutions-SMG4',
       reason:
-        'The webhook secrets are shared with the hotline vendor and rotated by agreement with them, not automatically.',
-    },
-    {
-      id: 'AwsSolutions-COG2',
-      reason: 'Staff MFA is enforced by the province’s identity provider federated into the pool.',
+        'The webhook secrets are shared with the hotline vendor and the mini-program back end and rotated by agreement with them; the master key derives the ID-number HMAC key that every lookup depends on, so rotating it is a planned re-hashing, not a schedule.',
     },
     {
       id: 'AwsSolutions-COG8',
       reason:
-        'The Plus feature plan is not offered in every partition (aws-cn); staff sign in through the federated provider.',
+        'The Plus feature plan (threat protection) is a paid tier; staff accounts are created by the district administrator only (no self sign-up) and require an authenticator-app second factor.',
     },
     {
       id: 'AwsSolutions-COG3',
-      reason: 'Advanced security mode is a paid add-on not available in every partition (aws-cn).',
+      reason:
+        'Advanced security mode is a paid add-on; staff accounts are created by the administrator only and require an authenticator-app second factor.',
     },
     {
       id: 'AwsSolutions-APIG4',
