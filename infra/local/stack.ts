@@ -100,6 +100,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // the deployment settings of the sample township, as a deployment's context would carry them
   const definitions = options.definitions ?? loadLocalDefinitions(sampleDeploymentEnv());
+  // functions log warnings and errors unless asked for more
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const [dynamodbPort, awsPort] = [await freePort(), await freePort()];
   const s3Port = await s3PortFor(dataDir);
   const functions = new LocalFunctions(definitions.functions, {
@@ -138,7 +140,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_SHARED_CREDENTIALS_FILE: awsConfigFile,
     TABLE_NAME: LOCAL_TABLE,
     BUCKET_NAME: LOCAL_BUCKET,
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
   resetClients();
 
