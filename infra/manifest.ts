@@ -89,6 +89,11 @@ export const DEPLOYMENT_SETTINGS = {
   /** how people are told: `["sms"]` (SNS), `["wecom"]` (group robot, WECOM_WEBHOOK_URL), or both */
   NOTIFY_CHANNELS: { context: 'notifyChannels', json: true },
   WECOM_WEBHOOK_URL: { context: 'wecomWebhookUrl', json: false },
+  /** staff sign-in through an external OIDC provider (required on aws-cn, where Cognito is not offered) */
+  OIDC_ISSUER: { context: 'oidcIssuer', json: false },
+  OIDC_AUDIENCE: { context: 'oidcAudience', json: false },
+  /** the token claim holding the directory person id (Cognito: `custom:personId`) */
+  PERSON_ID_CLAIM: { context: 'personIdClaim', json: false },
 } as const;
 export type DeploymentSetting = keyof typeof DEPLOYMENT_SETTINGS;
 
@@ -341,5 +346,6 @@ export function requiredSettings(spec: FunctionSpec): string[] {
   for (const s of spec.secrets ?? []) names.add(SECRETS[s].env);
   if (spec.notifies) names.add('NOTIFY_CHANNELS');
   if (spec.links) names.add('PUBLIC_BASE_URL');
+  if (spec.routes?.some((r) => r.auth === 'staff')) names.add('PERSON_ID_CLAIM');
   return [...names].sort();
 }

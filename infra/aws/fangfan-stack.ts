@@ -14,9 +14,7 @@ import {
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, Mfa, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -46,6 +44,7 @@ import {
 } from '../manifest.ts';
 import { FangfanFunction } from './fangfan-function.ts';
 import { addOperations } from './operations.ts';
+import { type Partition, staffSignIn } from './staff-sign-in.ts';
 
 export class FangfanStack extends Stack {
   readonly functions = {} as Record<FunctionName, FangfanFunction>;
@@ -114,27 +113,6 @@ export class FangfanStack extends Stack {
       ]),
     ) as Record<SecretName, Secret>;
 
-    const userPool = new UserPool(this, 'Staff', {
-      selfSignUpEnabled: false,
-      signInAliases: { username: true },
-      passwordPolicy: {
-        minLength: 12,
-        requireDigits: true,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireSymbols: true,
-      },
-      accountRecovery: AccountRecovery.NONE,
-      // staff read ID numbers, health and income: a second factor (an authenticator app; SMS is not
-      // offered everywhere) is required
-      mfa: Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      // the staff API reads the directory person behind a login from this claim (custom:personId)
-      customAttributes: { personId: new StringAttribute({ mutable: true, minLen: 1, maxLen: 64 }) },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const client = userPool.addClient('StaffConsole');
-
     const api = new HttpApi(this, 'Api', {
       corsPreflight: {
         allowOrigins: ['*'],
@@ -150,6 +128,14 @@ export class FangfanStack extends Stack {
       autoDeploy: true,
       throttle: { rateLimit: 50, burstLimit: 100 },
       accessLogSettings: { destination: new LogGroupLogDestination(apiLogs) },
+    });
+
+    const partition = (this.node.tryGetContext('partition') ?? 'aws') as Partition;
+    if (partition !== 'aws' && partition !== 'aws-cn') throw new Error('partition must be aws or aws-cn');
+    const signIn = staffSignIn(this, api, partition, {
+      issuer: setting('OIDC_ISSUER'),
+      audience: setting('OIDC_AUDIENCE'),
+      personIdClaim: setting('PERSON_ID_CLAIM'),
     });
 
     this.failedInvocations = new Queue(this, 'FailedInvocations', {
@@ -172,6 +158,10 @@ export class FangfanStack extends Stack {
       throw new Error(
         'fangfan:notifyChannels must name the channels people are told through: ["sms"] and/or ["wecom"]',
       );
+    if (partition === 'aws-cn' && channels.includes('sms'))
+      throw new Error(
+        'SNS offers no SMS in the China regions: fangfan:notifyChannels cannot use "sms" with partition aws-cn',
+      );
     if (channels.includes('wecom') && !setting('WECOM_WEBHOOK_URL'))
       throw new Error('fangfan:notifyChannels names "wecom": set fangfan:wecomWebhookUrl to the robot’s URL');
 
@@ -184,6 +174,7 @@ export class FangfanStack extends Stack {
         environment[WORKFLOWS[w].env] = workflowArn(w);
       for (const s of spec.secrets ?? []) environment[SECRETS[s].env] = secrets[s].secretArn;
       if (spec.links) environment.PUBLIC_BASE_URL = api.apiEndpoint;
+      if (spec.routes?.some((r) => r.auth === 'staff')) environment.PERSON_ID_CLAIM = signIn.personIdClaim;
       if (spec.notifies) {
         environment.NOTIFY_CHANNELS = JSON.stringify(channels);
         const wecom = setting('WECOM_WEBHOOK_URL');
@@ -269,7 +260,7 @@ export class FangfanStack extends Stack {
       ),
     );
 
-    const authorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', userPool, { userPoolClients: [client] });
+    const authorizer = signIn.authorizer;
     for (const route of ROUTES) {
       api.addRoutes({
         path: route.path,
@@ -291,8 +282,20 @@ export class FangfanStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'HotlineSecretArn', { value: secrets.hotline.secretArn });
     new CfnOutput(this, 'MiniProgramSecretArn', { value: secrets.miniProgram.secretArn });
-    new CfnOutput(this, 'StaffUserPoolId', { value: userPool.userPoolId });
   }
 }
 
 const days = (value: unknown) => (value === undefined ? undefined : Duration.days(Number(value)));
+
+/** The region a partition deploys to: aws-cn defaults to Ningxia; aws stays region-agnostic. */
+export function stackEnvironment(scope: Construct): { region?: string } | undefined {
+  const partition = scope.node.tryGetContext('partition') ?? 'aws';
+  const region = scope.node.tryGetContext('region') as string | undefined;
+  if (partition === 'aws-cn') {
+    const chosen = region ?? 'cn-northwest-1';
+    if (!/^cn-(north|northwest)-1$/.test(chosen))
+      throw new Error(`partition aws-cn deploys to cn-north-1 or cn-northwest-1, not ${chosen}`);
+    return { region: chosen };
+  }
+  return region ? { region } : undefined;
+}

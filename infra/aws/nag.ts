@@ -40,7 +40,7 @@ export function acknowledgeNagFindings(stack: FangfanStack): void {
     {
       id: 'AwsSolutions-APIG4',
       reason:
-        'Webhooks authenticate by HMAC signature and approval links by signed token in the handler; staff routes use the Cognito authorizer.',
+        'Webhooks authenticate by HMAC signature and approval links by signed token in the handler; staff routes use the JWT authorizer (Cognito managed login, or the configured OIDC issuer).',
     },
   ]);
 }

@@ -47,10 +47,14 @@ export function dynamoNeeds(operation: string, input: any): { action: string; re
   }
 }
 
+/** Sees each call with what DynamoDB reports it consumed (benchmarks count capacity units with it). */
+export type DynamoMeter = (operation: string, input: any, output: any) => void;
+
 export function startDynamoGateway(options: {
   upstream: string;
   iam: IamEvaluator;
   port: number;
+  meter?: DynamoMeter;
 }): Promise<Server> {
   const upstream = new URL(options.upstream);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -58,7 +62,7 @@ export function startDynamoGateway(options: {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const body = Buffer.concat(chunks);
+      let body = Buffer.concat(chunks);
       const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
       const refuse = (type: string, message: string) => {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
@@ -81,18 +85,40 @@ export function startDynamoGateway(options: {
       } catch (error) {
         return refuse('ValidationException', String(error));
       }
+      let metered: any;
+      if (options.meter) {
+        metered = JSON.parse(body.toString('utf8') || '{}');
+        metered.ReturnConsumedCapacity ??= 'TOTAL';
+        body = Buffer.from(JSON.stringify(metered));
+      }
       const forward = request(
         {
           host: upstream.hostname,
           port: upstream.port,
           method: req.method,
           path: req.url,
-          headers: { ...req.headers, host: upstream.host },
+          headers: { ...req.headers, host: upstream.host, 'content-length': String(body.length) },
           agent,
         },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 500, answer.headers);
-          answer.pipe(res);
+          if (!options.meter) {
+            res.writeHead(answer.statusCode ?? 500, answer.headers);
+            answer.pipe(res);
+            return;
+          }
+          const parts: Buffer[] = [];
+          answer.on('data', (c: Buffer) => parts.push(c));
+          answer.on('end', () => {
+            const out = Buffer.concat(parts);
+            try {
+              options.meter!(operation, metered, JSON.parse(out.toString('utf8') || '{}'));
+            } catch {
+              // a meter never breaks a call
+            }
+            const { 'content-length': _length, 'x-amz-crc32': _crc, ...headers } = answer.headers;
+            res.writeHead(answer.statusCode ?? 500, { ...headers, 'content-length': String(out.length) });
+            res.end(out);
+          });
         },
       );
       forward.on('error', (error) => {

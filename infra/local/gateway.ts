@@ -25,6 +25,8 @@ export interface GatewayOptions {
   ) => Promise<any>;
   /** the person id a staff bearer token stands for, or undefined */
   verifyStaffToken: (token: string) => string | undefined;
+  /** the claim the staff functions read the person from (their PERSON_ID_CLAIM) */
+  personIdClaim: string;
   local: LocalEndpoint;
 }
 
@@ -98,7 +100,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
           send(res, 401, JSON.stringify({ error: { code: 'UNAUTHORIZED', message: '需要登录' } }));
           return;
         }
-        authorizer = { jwt: { claims: { personId }, scopes: [] } };
+        authorizer = { jwt: { claims: { [options.personIdClaim]: personId }, scopes: [] } };
       }
       const query = Object.fromEntries(url.searchParams);
       const contentType = String(headers['content-type'] ?? '');

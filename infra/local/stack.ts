@@ -21,7 +21,7 @@ import { FUNCTION_NAMES, functionForObject, SECRETS, type SecretName, specOf } f
 import { startAwsEndpoint } from './aws-endpoint.ts';
 import { BusinessClock } from './business-clock.ts';
 import { LOCAL_BUCKET, LOCAL_REGION, LOCAL_TABLE, type LocalDefinitions } from './definitions.ts';
-import { startDynamoGateway } from './dynamodb-gateway.ts';
+import { type DynamoMeter, startDynamoGateway } from './dynamodb-gateway.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEngine } from './engine.ts';
 import { LocalFunctions } from './functions.ts';
@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   now?: string;
   /** what was synthesized, when the caller synthesized it (tests of the twin itself) */
   definitions?: LocalDefinitions;
+  /** sees every DynamoDB call the functions and the twin make, with its consumed capacity */
+  meterDynamo?: DynamoMeter;
 }
 
 export interface LocalStack {
@@ -125,7 +127,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const dynamo = await startDynamoDbLocal(dataDir);
   await ensureTable(dynamo.endpoint, LOCAL_TABLE);
-  const dynamoGateway = await startDynamoGateway({ upstream: dynamo.endpoint, iam, port: dynamodbPort });
+  const dynamoGateway = await startDynamoGateway({
+    upstream: dynamo.endpoint,
+    iam,
+    port: dynamodbPort,
+    meter: options.meterDynamo,
+  });
   const serviceCredentials = { accessKeyId: serviceKey, secretAccessKey: 'local' };
   // The twin's own environment (engine, seed, `/_local/*`, benchmarks): it acts as AWS's machinery.
   Object.assign(process.env, {
@@ -246,6 +253,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const gateway: Server = await startGateway({
     port,
     invoke: (name, event, context) => functions.invoke(name, event, context) as Promise<any>,
+    // the JWT authorizer's stand-in passes the person under the claim the staff functions read
+    personIdClaim: definitions.functions.find((f) => f.environment.PERSON_ID_CLAIM)!.environment
+      .PERSON_ID_CLAIM!,
     verifyStaffToken: (token) => {
       const claims = readToken<{ p: string; e: number }>(token, derived.staffTokenKey);
       return claims && claims.e > Date.now() / 1000 ? claims.p : undefined;

@@ -93,6 +93,10 @@ export const config = {
   get visitRules(): Partial<VisitRules> {
     return json('VISIT_RULES', {});
   },
+  /** The token claim holding the signed-in staff member's directory person id. */
+  get personIdClaim(): string {
+    return required('PERSON_ID_CLAIM');
+  },
   /** Base URL of the public HTTP API, used in approval links. */
   get publicBaseUrl(): string {
     return required('PUBLIC_BASE_URL').replace(/\/$/, '');

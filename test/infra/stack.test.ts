@@ -7,7 +7,7 @@ import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FangfanStack } from '../../infra/aws/fangfan-stack.ts';
+import { FangfanStack, stackEnvironment } from '../../infra/aws/fangfan-stack.ts';
 import { acknowledgeNagFindings } from '../../infra/aws/nag.ts';
 import { localContext } from '../../infra/local/definitions.ts';
 import { FUNCTION_NAMES, type FunctionName, requiredSettings, specOf } from '../../infra/manifest.ts';
@@ -135,12 +135,78 @@ describe('Fangfan stack', () => {
   });
 
   it('lints clean with cfn-lint', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fangfan-cfn-'));
-    const file = join(dir, 'template.json');
-    writeFileSync(file, JSON.stringify(template.toJSON()));
-    const lint = spawnSync('cfn-lint', ['--format', 'parseable', '--', file], { encoding: 'utf8' });
-    expect(lint.error, 'cfn-lint is installed').toBeUndefined();
-    const errors = lint.stdout.split('\n').filter((line) => /:E\d{4}:/.test(line));
-    expect(errors).toEqual([]);
+    expect(lintErrors(template, [])).toEqual([]);
+  });
+
+  it('signs staff in through Cognito managed login with PKCE, behind a JWT authorizer', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      GenerateSecret: false,
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { ManagedLoginVersion: 2 });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' });
+  });
+});
+
+/** cfn-lint's errors on a template, for the given regions (its default region when none). */
+function lintErrors(synthesized: Template, regions: string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'fangfan-cfn-'));
+  const file = join(dir, 'template.json');
+  writeFileSync(file, JSON.stringify(synthesized.toJSON()));
+  const args = ['--format', 'parseable', ...(regions.length ? ['--regions', ...regions] : []), '--', file];
+  const lint = spawnSync('cfn-lint', args, { encoding: 'utf8' });
+  expect(lint.error, 'cfn-lint is installed').toBeUndefined();
+  return lint.stdout.split('\n').filter((line) => /:E\d{4}:/.test(line));
+}
+
+describe('the China partition', () => {
+  const china = (extra: Record<string, unknown>) => {
+    const app = new App({
+      context: {
+        ...localContext({}),
+        partition: 'aws-cn',
+        'fangfan:notifyChannels': ['wecom'],
+        'fangfan:wecomWebhookUrl': 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k',
+        'fangfan:oidcIssuer': 'https://sso.example.gov.cn/realms/fangfan',
+        'fangfan:oidcAudience': 'fangfan-console',
+        'fangfan:personIdClaim': 'person_id',
+        'aws:cdk:bundling-stacks': [],
+        ...extra,
+      },
+    });
+    const cn = new FangfanStack(app, 'Fangfan', { env: stackEnvironment(app) });
+    acknowledgeNagFindings(cn);
+    Aspects.of(app).add(new AwsSolutionsChecks());
+    return { stack: cn, template: Template.fromStack(cn) };
+  };
+
+  it.each([['cn-northwest-1'], ['cn-north-1']])('synthesizes for %s and lints clean there', (region) => {
+    const { stack: cn, template: t } = china({ region });
+    expect(cn.region).toBe(region);
+    expect(lintErrors(t, ['cn-northwest-1', 'cn-north-1'])).toEqual([]);
+    expect(Object.keys(t.findResources('AWS::Cognito::UserPool'))).toEqual([]);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: {
+        Issuer: 'https://sso.example.gov.cn/realms/fangfan',
+        Audience: ['fangfan-console'],
+      },
+    });
+    const variables = Object.values(t.findResources('AWS::Lambda::Function')).map(
+      (f) => f.Properties.Environment?.Variables ?? {},
+    );
+    expect(variables.filter((v) => v.PERSON_ID_CLAIM).every((v) => v.PERSON_ID_CLAIM === 'person_id')).toBe(
+      true,
+    );
+    // no function may publish SMS through SNS there
+    expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).not.toContain('sns:Publish');
+    const errors = Annotations.fromStack(cn).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    expect(errors.map((e) => e.entry.data)).toEqual([]);
+  });
+
+  it('says what to set when a China deployment has no sign-in provider or asks for SNS SMS', () => {
+    expect(() => china({ 'fangfan:oidcIssuer': undefined })).toThrow(/fangfan:oidcIssuer/);
+    expect(() => china({ 'fangfan:notifyChannels': ['sms'] })).toThrow(/no SMS in the China regions/);
+    expect(() => china({ region: 'us-east-1' })).toThrow(/cn-north-1 or cn-northwest-1/);
   });
 });
