@@ -114,14 +114,18 @@ const webhook = (method: Route['method'], path: string): Route => ({ method, pat
 const staff = (method: Route['method'], path: string): Route => ({ method, path, auth: 'staff' });
 /** what every function that verifies signed webhooks and hashes ID numbers reads */
 const WEBHOOK_SECRETS: SecretName[] = ['keys', 'hotline', 'miniProgram'];
+/** what opening an identification takes: the chain is started and the commitment upload presigned */
+const OPENS_IDENTIFICATIONS = {
+  bucket: { put: ['commitments/'] },
+  workflows: { starts: ['monitoringApplication'] },
+} satisfies Pick<FunctionSpec, 'bucket' | 'workflows'>;
 
 export const FUNCTIONS = {
   'submit-application': {
     description: '纳入监测申请 by webhook: checks, writes the application, starts the chain',
     routes: [webhook('POST', '/webhooks/applications')],
     table: 'readWrite',
-    bucket: { put: ['commitments/'] },
-    workflows: { starts: ['monitoringApplication'] },
+    ...OPENS_IDENTIFICATIONS,
     secrets: WEBHOOK_SECRETS,
     notifies: true,
     policy: true,
@@ -240,9 +244,8 @@ export const FUNCTIONS = {
       staff('GET', '/campaigns/{id}/inspections/template'),
     ],
     table: 'readWrite',
-    // a workbook's 综合判定 "propose for review" opens an identification with its commitment upload
-    bucket: { put: ['commitments/'] },
-    workflows: { starts: ['monitoringApplication'] },
+    // a workbook's 综合判定 "propose for review" opens an identification
+    ...OPENS_IDENTIFICATIONS,
     secrets: ['keys'],
     notifies: true,
     policy: true,
@@ -254,8 +257,7 @@ export const FUNCTIONS = {
     description: 'measures and visits cadres file by webhook',
     routes: [webhook('POST', '/webhooks/measures'), webhook('POST', '/webhooks/visits')],
     table: 'readWrite',
-    bucket: { put: ['commitments/'] },
-    workflows: { starts: ['monitoringApplication'] },
+    ...OPENS_IDENTIFICATIONS,
     secrets: WEBHOOK_SECRETS,
     notifies: true,
     policy: true,
@@ -280,8 +282,7 @@ export const FUNCTIONS = {
     description: '入户排查表 by webhook',
     routes: [webhook('POST', '/webhooks/inspections')],
     table: 'readWrite',
-    bucket: { put: ['commitments/'] },
-    workflows: { starts: ['monitoringApplication'] },
+    ...OPENS_IDENTIFICATIONS,
     secrets: WEBHOOK_SECRETS,
     notifies: true,
     policy: true,
