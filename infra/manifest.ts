@@ -36,6 +36,8 @@ export interface FunctionSpec {
   links?: boolean;
   /** reads the deployment's policy settings (POLICY_SETTINGS) */
   policy?: boolean;
+  /** signs staff in (OIDC authorization code with PKCE), so it needs the issuer and the client id */
+  signIn?: boolean;
   /** @default 512 */
   memorySize?: number;
   /** @default 10 */
@@ -185,6 +187,7 @@ export const FUNCTIONS = {
   console: {
     description: 'the township console page',
     routes: [{ method: 'GET', path: '/console', auth: 'none' }],
+    signIn: true,
   },
   'human-steps': {
     description: 'each human step of the workflows: approval items, personal links, reminders',
@@ -348,5 +351,6 @@ export function requiredSettings(spec: FunctionSpec): string[] {
   if (spec.notifies) names.add('NOTIFY_CHANNELS');
   if (spec.links) names.add('PUBLIC_BASE_URL');
   if (spec.routes?.some((r) => r.auth === 'staff')) names.add('PERSON_ID_CLAIM');
+  if (spec.signIn) for (const name of ['STAFF_OIDC_ISSUER', 'STAFF_OIDC_CLIENT_ID']) names.add(name);
   return [...names].sort();
 }

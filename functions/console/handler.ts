@@ -6,12 +6,15 @@ import middy from '@middy/core';
 import { PROBLEM_CATEGORIES } from '#domain/inspection';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { html } from '#http/responses';
-import { assertConfigured } from '#runtime/config';
+import { assertConfigured, config } from '#runtime/config';
 import { consolePage } from './page.ts';
 
 assertConfigured();
 
-const page = consolePage(PROBLEM_CATEGORIES.map((c) => [c.no, c.name]));
+const page = consolePage(
+  PROBLEM_CATEGORIES.map((c) => [c.no, c.name]),
+  config.staffSignIn,
+);
 
 const serve = async () => html(200, page);
 

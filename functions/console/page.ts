@@ -19,6 +19,7 @@ button{background:#c8102e;color:#fff;border:0;cursor:pointer}.tag{display:inline
 .card b{display:block;font-size:22px}@media print{header nav,.filters{display:none}}`;
 
 const SCRIPT = `
+const SIGN_IN = ${'${SIGN_IN}'};
 const $ = (s) => document.querySelector(s);
 const el = (tag, attrs = {}, ...children) => { const e = document.createElement(tag); for (const [k, v] of Object.entries(attrs)) { if (k === 'class') e.className = v; else e.setAttribute(k, v); } for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c ?? '')); return e; };
 const STAGE = {SUBMITTED:'已受理',AWAITING_COMMITMENT:'待上传承诺书',GROUP_REVIEW:'村民小组评议',VILLAGE_REVIEW:'村两委评议',PUBLICITY:'村内公示',OBJECTION_REVIEW:'异议复核',TOWNSHIP_REVIEW:'乡镇审核',DISTRICT_FILING:'区级备案',SYSTEM_ENTRY:'系统录入',ACTIVE:'已纳入监测',REJECTED:'未通过',LAPSED:'已失效',WITHDRAWN:'已撤回',RISK_ELIMINATED:'风险消除'};
@@ -44,22 +45,50 @@ function nav(active) {
 }
 async function login() {
   nav('');
-  const section = el('section', {}, el('h2', {}, '登录'), el('p', { class: 'muted' }, '本机部署：输入人员编号；云上部署：粘贴统一身份认证的令牌。'));
+  if (SIGN_IN.issuer !== 'local') return signInWithProvider();
+  // the development twin: a person of the sample directory by id
+  const section = el('section', {}, el('h2', {}, '登录'), el('p', { class: 'muted' }, '本机开发环境：输入名录中的人员编号。'));
   const input = el('input', { id: 'person', placeholder: '人员编号，如 p-tr-105', size: '30' });
   const button = el('button', { id: 'login' }, '登录');
   const msg = el('p', { class: 'overdue' });
   button.onclick = async () => {
-    const v = input.value.trim();
-    let token = v;
-    if (!v.includes('.') || v.length < 40) {
-      const res = await fetch('/_local/login', { method: 'POST', body: JSON.stringify({ personId: v }) });
-      if (!res.ok) { msg.textContent = '登录失败'; return; }
-      token = (await res.json()).token;
-    }
-    sessionStorage.setItem('fangfan.token', token); location.hash = '#/campaign';
+    const res = await fetch('/_local/login', { method: 'POST', body: JSON.stringify({ personId: input.value.trim() }) });
+    if (!res.ok) { msg.textContent = '登录失败'; return; }
+    sessionStorage.setItem('fangfan.token', (await res.json()).token); location.hash = '#/campaign';
   };
   section.append(el('div', { class: 'filters' }, input, button), msg);
   $('main').replaceChildren(section);
+}
+const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+/** OIDC authorization code with PKCE: to the provider, and back here with a code for the ID token. */
+async function signInWithProvider() {
+  const here = location.origin + location.pathname;
+  const discovery = await (await fetch(SIGN_IN.issuer.replace(/\\/$/, '') + '/.well-known/openid-configuration')).json();
+  const params = new URLSearchParams(location.search);
+  if (params.get('code')) {
+    const verifier = sessionStorage.getItem('fangfan.pkce');
+    if (!verifier || params.get('state') !== sessionStorage.getItem('fangfan.state')) throw new Error('登录状态已失效，请刷新页面重新登录');
+    const res = await fetch(discovery.token_endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code'), redirect_uri: here, client_id: SIGN_IN.clientId, code_verifier: verifier }),
+    });
+    const tokens = await res.json();
+    if (!res.ok || !tokens.id_token) throw new Error('登录失败：' + (tokens.error_description || tokens.error || res.status));
+    sessionStorage.setItem('fangfan.token', tokens.id_token);
+    sessionStorage.removeItem('fangfan.pkce'); sessionStorage.removeItem('fangfan.state');
+    history.replaceState(null, '', here + '#/campaign');
+    return route();
+  }
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+  const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
+  sessionStorage.setItem('fangfan.pkce', verifier); sessionStorage.setItem('fangfan.state', state);
+  const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  location.assign(discovery.authorization_endpoint + '?' + new URLSearchParams({
+    response_type: 'code', client_id: SIGN_IN.clientId, redirect_uri: here, scope: 'openid profile',
+    code_challenge: challenge, code_challenge_method: 'S256', state,
+  }));
+  $('main').replaceChildren(el('section', {}, el('p', { class: 'muted' }, '正在前往统一身份认证登录…')));
 }
 async function ensureCampaign() {
   me = me || await api('/me');
@@ -157,8 +186,12 @@ async function route() {
 window.addEventListener('hashchange', route); route();
 `;
 
-export function consolePage(categories: [number, string][]): string {
+/** `signIn`: where staff sign in (`local`: the development twin's person-id login). */
+export function consolePage(
+  categories: [number, string][],
+  signIn: { issuer: string; clientId: string },
+): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>防返 · 乡镇工作台</title><style>${STYLE}</style></head><body><header><h1>防返 · 乡镇工作台</h1><nav></nav><span id="who"></span></header><main></main>
-<script>${SCRIPT.replace('${CATEGORIES}', JSON.stringify(categories))}</script></body></html>`;
+<script>${SCRIPT.replace('${CATEGORIES}', JSON.stringify(categories)).replace('${SIGN_IN}', JSON.stringify(signIn).replace(/</g, '\\u003c'))}</script></body></html>`;
 }

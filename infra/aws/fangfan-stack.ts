@@ -175,6 +175,10 @@ export class FangfanStack extends Stack {
       for (const s of spec.secrets ?? []) environment[SECRETS[s].env] = secrets[s].secretArn;
       if (spec.links) environment.PUBLIC_BASE_URL = api.apiEndpoint;
       if (spec.routes?.some((r) => r.auth === 'staff')) environment.PERSON_ID_CLAIM = signIn.personIdClaim;
+      if (spec.signIn) {
+        environment.STAFF_OIDC_ISSUER = signIn.issuer;
+        environment.STAFF_OIDC_CLIENT_ID = signIn.audience;
+      }
       if (spec.notifies) {
         environment.NOTIFY_CHANNELS = JSON.stringify(channels);
         const wecom = setting('WECOM_WEBHOOK_URL');

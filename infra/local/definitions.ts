@@ -18,6 +18,8 @@ export const LOCAL_REGION = 'local';
 export const LOCAL_TABLE = 'fangfan';
 export const LOCAL_BUCKET = 'fangfan-documents';
 export const API_ENDPOINT_PLACEHOLDER = '{{local-api-endpoint}}';
+/** the sign-in issuer of a deployment whose staff use Cognito: locally, the person-id login */
+export const LOCAL_SIGN_IN = 'local';
 export const localFunctionArn = (logicalId: string) =>
   `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
 
@@ -45,6 +47,8 @@ export interface LocalDefinitions {
   functions: LocalFunction[];
   /** resource policy of the documents bucket */
   bucketPolicy?: PolicyDocument;
+  /** what the HTTP API's JWT authorizer trusts (`local` for Cognito: the twin's person-id login) */
+  staffAuthorizer: { issuer: string; audience: string[] };
 }
 
 /** The deployment's context: cdk.json's, then what the environment sets. */
@@ -113,6 +117,9 @@ function resolver(resources: Resources, documentsBucketId: string) {
         return id;
       case 'AWS::ApiGatewayV2::Api':
         return 'local';
+      case 'AWS::Cognito::UserPoolClient':
+      case 'AWS::Cognito::UserPool':
+        return LOCAL_SIGN_IN;
       default:
         throw new Error(`no local value for Ref ${id} (${r?.Type})`);
     }
@@ -135,6 +142,9 @@ function resolver(resources: Resources, documentsBucketId: string) {
       if (attribute === 'Arn') return arnOf(id);
       // the HTTP API's URL is the gateway's: known only once the gateway listens
       if (attribute === 'ApiEndpoint') return API_ENDPOINT_PLACEHOLDER;
+      // the twin stands in for Cognito managed login with its person-id login
+      if (attribute === 'ProviderURL' && resources[id]?.Type === 'AWS::Cognito::UserPool')
+        return LOCAL_SIGN_IN;
       throw new Error(`cannot resolve Fn::GetAtt ${id}.${attribute}`);
     }
     if (v.Ref) return refOf(v.Ref);
@@ -190,9 +200,14 @@ export function synthesizeLocalDefinitions(env: NodeJS.ProcessEnv = process.env)
   const bucketPolicy = Object.values(resources).find(
     (r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties!.Bucket?.Ref === bucketId,
   );
+  const authorizer = Object.values(resources).find(
+    (r) => r.Type === 'AWS::ApiGatewayV2::Authorizer' && r.Properties!.AuthorizerType === 'JWT',
+  )!;
+  const jwt = resolve(authorizer.Properties!.JwtConfiguration) as { Issuer: string; Audience: string[] };
   return {
     machines,
     functions,
+    staffAuthorizer: { issuer: jwt.Issuer, audience: jwt.Audience },
     bucketPolicy: bucketPolicy
       ? (resolve(bucketPolicy.Properties!.PolicyDocument) as PolicyDocument)
       : undefined,

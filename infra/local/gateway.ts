@@ -24,9 +24,8 @@ export interface GatewayOptions {
     context: Record<string, unknown>,
   ) => Promise<any>;
   /** the person id a staff bearer token stands for, or undefined */
-  verifyStaffToken: (token: string) => string | undefined;
-  /** the claim the staff functions read the person from (their PERSON_ID_CLAIM) */
-  personIdClaim: string;
+  /** the claims a staff bearer token carries, or undefined when the JWT authorizer would refuse it */
+  verifyStaffToken: (token: string) => Promise<Record<string, unknown> | undefined>;
   local: LocalEndpoint;
 }
 
@@ -95,12 +94,12 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
       let authorizer: unknown;
       if (route.auth === 'staff') {
         const token = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
-        const personId = token ? options.verifyStaffToken(token) : undefined;
-        if (!personId) {
+        const claims = token ? await options.verifyStaffToken(token) : undefined;
+        if (!claims) {
           send(res, 401, JSON.stringify({ error: { code: 'UNAUTHORIZED', message: '需要登录' } }));
           return;
         }
-        authorizer = { jwt: { claims: { [options.personIdClaim]: personId }, scopes: [] } };
+        authorizer = { jwt: { claims, scopes: [] } };
       }
       const query = Object.fromEntries(url.searchParams);
       const contentType = String(headers['content-type'] ?? '');

@@ -12,7 +12,6 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { readToken } from '#links/signed-token';
 import { resetClients } from '#runtime/clients';
 import { nowIso } from '#runtime/clock';
 import { keysFrom } from '#runtime/secrets';
@@ -33,6 +32,7 @@ import { freePort } from './net.ts';
 import { s3PortFor, startS3Local } from './s3-local.ts';
 import { runDaily } from './scheduler.ts';
 import { SAMPLE_MONITORING_LINES, seedSampleTownship } from './seed.ts';
+import { staffAuthorizer } from './staff-authorizer.ts';
 
 export interface LocalStackOptions {
   dataDir?: string;
@@ -253,13 +253,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const gateway: Server = await startGateway({
     port,
     invoke: (name, event, context) => functions.invoke(name, event, context) as Promise<any>,
-    // the JWT authorizer's stand-in passes the person under the claim the staff functions read
-    personIdClaim: definitions.functions.find((f) => f.environment.PERSON_ID_CLAIM)!.environment
-      .PERSON_ID_CLAIM!,
-    verifyStaffToken: (token) => {
-      const claims = readToken<{ p: string; e: number }>(token, derived.staffTokenKey);
-      return claims && claims.e > Date.now() / 1000 ? claims.p : undefined;
-    },
+    verifyStaffToken: staffAuthorizer({
+      ...definitions.staffAuthorizer,
+      // the claim the staff functions read the person from
+      personIdClaim: definitions.functions.find((f) => f.environment.PERSON_ID_CLAIM)!.environment
+        .PERSON_ID_CLAIM!,
+      localTokenKey: derived.staffTokenKey,
+    }),
     local: localEndpoints({
       store,
       clock,

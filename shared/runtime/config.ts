@@ -93,6 +93,10 @@ export const config = {
   get visitRules(): Partial<VisitRules> {
     return json('VISIT_RULES', {});
   },
+  /** Where staff sign in: the OIDC issuer and the console's client id (`local` in the development twin). */
+  get staffSignIn(): { issuer: string; clientId: string } {
+    return { issuer: required('STAFF_OIDC_ISSUER'), clientId: required('STAFF_OIDC_CLIENT_ID') };
+  },
   /** The token claim holding the signed-in staff member's directory person id. */
   get personIdClaim(): string {
     return required('PERSON_ID_CLAIM');
