@@ -88,9 +88,14 @@ export const DEPLOYMENT_SETTINGS = {
   /** holiday data packaged with the deployment (years are also configured in the table) */
   CALENDAR_DATA: { context: 'calendarData', json: true },
   DIRECTORY_CACHE_SECONDS: { context: 'directoryCacheSeconds', json: false },
-  /** how people are told: `["sms"]` (SNS), `["wecom"]` (group robot, WECOM_WEBHOOK_URL), or both */
+  /**
+   * how people are told: `"sms"` (SNS), `"wecom-app"` (WeCom application messages), `"wecom"` (a group
+   * robot, WECOM_WEBHOOK_URL, digests only); at least one personal channel
+   */
   NOTIFY_CHANNELS: { context: 'notifyChannels', json: true },
   WECOM_WEBHOOK_URL: { context: 'wecomWebhookUrl', json: false },
+  /** WeCom's API base (default https://qyapi.weixin.qq.com) */
+  WECOM_API_BASE: { context: 'wecomApiBase', json: false },
   /** staff sign-in through an external OIDC provider (required on aws-cn, where Cognito is not offered) */
   OIDC_ISSUER: { context: 'oidcIssuer', json: false },
   OIDC_AUDIENCE: { context: 'oidcAudience', json: false },

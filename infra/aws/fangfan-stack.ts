@@ -154,9 +154,13 @@ export class FangfanStack extends Stack {
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
     const channels = JSON.parse(setting('NOTIFY_CHANNELS') ?? '[]') as string[];
-    if (channels.length === 0 || channels.some((c) => c !== 'sms' && c !== 'wecom'))
+    if (channels.length === 0 || channels.some((c) => !['sms', 'wecom-app', 'wecom'].includes(c)))
       throw new Error(
-        'fangfan:notifyChannels must name the channels people are told through: ["sms"] and/or ["wecom"]',
+        'fangfan:notifyChannels must name the channels people are told through: "sms", "wecom-app" and/or "wecom"',
+      );
+    if (!channels.includes('sms') && !channels.includes('wecom-app'))
+      throw new Error(
+        'fangfan:notifyChannels has no personal channel for approval links: add "sms" (SNS) or "wecom-app" (WeCom application messages); a "wecom" group robot never carries a personal link',
       );
     if (partition === 'aws-cn' && channels.includes('sms'))
       throw new Error(
@@ -164,6 +168,17 @@ export class FangfanStack extends Stack {
       );
     if (channels.includes('wecom') && !setting('WECOM_WEBHOOK_URL'))
       throw new Error('fangfan:notifyChannels names "wecom": set fangfan:wecomWebhookUrl to the robot’s URL');
+    // the corp id, agent id and secret of the WeCom application; the corp's administrator fills them in
+    const wecomApp = channels.includes('wecom-app')
+      ? new Secret(this, 'WeComAppSecret', {
+          description: 'WeCom application for personal messages: {"corpId", "agentId", "secret"} (fill in)',
+          generateSecretString: {
+            secretStringTemplate: JSON.stringify({ corpId: '', agentId: '' }),
+            generateStringKey: 'secret',
+            excludePunctuation: true,
+          },
+        })
+      : undefined;
 
     for (const name of FUNCTION_NAMES) {
       const spec = specOf(name);
@@ -183,6 +198,9 @@ export class FangfanStack extends Stack {
         environment.NOTIFY_CHANNELS = JSON.stringify(channels);
         const wecom = setting('WECOM_WEBHOOK_URL');
         if (channels.includes('wecom') && wecom) environment.WECOM_WEBHOOK_URL = wecom;
+        if (wecomApp) environment.WECOM_APP_SECRET_ARN = wecomApp.secretArn;
+        const wecomApi = setting('WECOM_API_BASE');
+        if (wecomApp && wecomApi) environment.WECOM_API_BASE = wecomApi;
       }
       if (spec.policy)
         for (const key of POLICY_SETTINGS) {
@@ -206,6 +224,7 @@ export class FangfanStack extends Stack {
       for (const prefix of spec.bucket?.put ?? []) bucket.grantPut(f, `${prefix}*`);
       for (const prefix of spec.bucket?.delete ?? []) bucket.grantDelete(f, `${prefix}*`);
       for (const s of spec.secrets ?? []) secrets[s].grantRead(f);
+      if (spec.notifies) wecomApp?.grantRead(f);
       const starts = spec.workflows?.starts ?? [];
       const answers = spec.workflows?.answers ?? [];
       if (starts.length)

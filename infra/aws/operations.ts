@@ -23,7 +23,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { DISTRICT_METRICS, METRICS_NAMESPACE } from '#runtime/metric-names';
+import { DISTRICT_METRICS, METRICS_NAMESPACE, UNDELIVERABLE } from '#runtime/metric-names';
 
 export interface OperationsProps {
   api: HttpApi;
@@ -83,21 +83,26 @@ export function addOperations(stack: Stack, props: OperationsProps): void {
     'S3 events or schedules that failed every retry wait in the FailedInvocations queue',
   );
 
-  const district = (metricName: string) =>
+  const district = (metricName: string, every = Duration.days(1)) =>
     new Metric({
       namespace: METRICS_NAMESPACE,
       metricName,
       dimensionsMap: { service: 'fangfan' },
       statistic: 'Sum',
-      period: Duration.days(1),
+      period: every,
     });
+  alarm(
+    'Undeliverable',
+    district(UNDELIVERABLE, period),
+    'a message no configured channel could bring to its person',
+  );
   new Dashboard(stack, 'Dashboard', {
     dashboardName: `${stack.stackName}-operations`,
     widgets: [
       [
         new GraphWidget({
           title: '申请、审批、逾期与失效（每日）',
-          left: DISTRICT_METRICS.map(district),
+          left: DISTRICT_METRICS.map((name) => district(name)),
           width: 24,
         }),
       ],

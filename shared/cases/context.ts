@@ -5,7 +5,7 @@
 
 import { type Notifier, notifierFor } from '#notify/notifier';
 import { perContainer, resetContainers } from '#runtime/container';
-import { type Secrets, secrets } from '#runtime/secrets';
+import { type Secrets, secrets, secretValue } from '#runtime/secrets';
 import { DynamoStore } from '#store/dynamodb-store';
 import type { Store } from '#store/store';
 
@@ -21,7 +21,8 @@ export function caseContext(): Promise<CaseContext> {
   const holder = shared();
   holder.context ??= (async () => {
     const store = new DynamoStore();
-    return { store, notifier: notifierFor(), secrets: await secrets() };
+    const people = async () => (await store.getDirectory()).people;
+    return { store, notifier: notifierFor(people, secretValue), secrets: await secrets() };
   })();
   // a context that failed to build (secrets unreachable) is built again by the next request
   holder.context.catch(() => {

@@ -126,7 +126,7 @@ export const config = {
   get calendarData(): CalendarData {
     return json<CalendarData>('CALENDAR_DATA', {} as CalendarData);
   },
-  /** How people are told: `["sms"]`, `["wecom"]` or both. A function that notifies needs one. */
+  /** How people are told: any of `sms`, `wecom-app`, `wecom`. A function that notifies needs one. */
   get notifyChannels(): string[] {
     const channels = json<string[]>('NOTIFY_CHANNELS', []);
     if (channels.length === 0) throw new MissingSetting('NOTIFY_CHANNELS');
@@ -134,6 +134,14 @@ export const config = {
   },
   get wecomWebhookUrl(): string {
     return required('WECOM_WEBHOOK_URL');
+  },
+  /** the WeCom application's `{"corpId", "agentId", "secret"}`, in Secrets Manager */
+  get wecomAppSecretArn(): string {
+    return required('WECOM_APP_SECRET_ARN');
+  },
+  /** WeCom's API (a stand-in on a test machine) */
+  get wecomApiBase(): string {
+    return (process.env.WECOM_API_BASE || 'https://qyapi.weixin.qq.com').replace(/\/$/, '');
   },
   /** How long a container keeps the directory before reading it again (seconds). */
   get directoryCacheSeconds(): number {

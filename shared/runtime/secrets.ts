@@ -42,7 +42,7 @@ const client = perContainer(async () => {
 const values = perContainer(() => new Map<string, Promise<string>>());
 
 /** A secret's value, read once per container; a failed read is not kept, so the next one tries again. */
-function secretValue(arn: string): Promise<string> {
+export function secretValue(arn: string): Promise<string> {
   const known = values();
   let value = known.get(arn);
   if (!value) {

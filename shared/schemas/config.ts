@@ -40,6 +40,9 @@ export const directory = object({
       personId: string().min(1).max(64),
       name: personName,
       phone: mobile,
+      wecomUserId: string()
+        .regex(/^[A-Za-z0-9_.@-]{1,64}$/, '企业微信账号应为1–64位字母、数字或 _.@-')
+        .optional(),
       roles: array(
         object({
           role: zEnum(ROLES),

@@ -200,7 +200,13 @@ export class DynamoStore implements Store {
         .map((i) => ({ code: i.code, name: i.name, groups: i.groups })),
       people: items
         .filter((i) => String(i.SK).startsWith('P#'))
-        .map((i) => ({ personId: i.personId, name: i.name, phone: i.phone, roles: i.roles })),
+        .map((i) => ({
+          personId: i.personId,
+          name: i.name,
+          phone: i.phone,
+          ...(i.wecomUserId ? { wecomUserId: i.wecomUserId } : {}),
+          roles: i.roles,
+        })),
     };
   }
 

@@ -163,6 +163,8 @@ export interface Person {
   personId: string;
   name: string;
   phone: string;
+  /** 企业微信 user id, where the deployment tells people through WeCom application messages */
+  wecomUserId?: string;
   roles: { role: Role; scope: string }[];
 }
 

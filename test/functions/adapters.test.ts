@@ -3,7 +3,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SmsNotifier, WeComNotifier } from '#notify/notifier';
+import { FanOutNotifier, SmsNotifier, WeComAppNotifier, WeComNotifier } from '#notify/notifier';
 import { resetClients } from '#runtime/clients';
 import { channelSecret, deriveKey, resetSecrets, secrets } from '#runtime/secrets';
 
@@ -80,23 +80,74 @@ describe('notifiers', () => {
     link: 'https://x/approvals/a?t=b',
   };
 
-  it('posts markdown with the link to a WeCom group robot', async () => {
+  it('posts digests to a WeCom group robot, never a personal link nor an applicant’s message', async () => {
     const post = vi.fn(async () => new Response('{"errcode":0}', { status: 200 }));
-    await new WeComNotifier('https://robot.example/send?key=k', post as unknown as typeof fetch).send(
-      message,
-    );
+    const robot = new WeComNotifier('https://robot.example/send?key=k', post as unknown as typeof fetch);
+    const digest = { ...message, link: undefined, text: '本周逾期3件' };
+    expect(await robot.reaches(digest)).toBe(true);
+    expect(await robot.reaches(message)).toBe(false);
+    expect(await robot.reaches({ ...digest, to: { name: '张三', phone: '13800000000' } })).toBe(false);
+    await robot.send(digest);
     const [url, init] = post.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe('https://robot.example/send?key=k');
     expect(JSON.parse(String(init.body))).toEqual({
       msgtype: 'markdown',
-      markdown: { content: '**王书记**：请审核\n[点击办理](https://x/approvals/a?t=b)' },
+      markdown: { content: '**王书记**：本周逾期3件' },
     });
+    await expect(robot.send(message)).rejects.toThrow(/never carries a personal link/);
+  });
+
+  it('sends a WeCom application message to the person’s WeCom user id, renewing an expired token once', async () => {
+    // prepare: WeCom answers a token, then "expired" once, then ok
+    const answers = [
+      { errcode: 0, access_token: 'T1', expires_in: 7200 },
+      { errcode: 42001 },
+      { errcode: 0, access_token: 'T2', expires_in: 7200 },
+      { errcode: 0 },
+    ];
+    const post = vi.fn(async () => new Response(JSON.stringify(answers.shift())));
+    const app = new WeComAppNotifier(
+      async () => ({ corpId: 'ww1', agentId: '1000002', secret: 's' }),
+      async (personId) => (personId === 'p1' ? 'WangShuJi' : undefined),
+      'https://wecom.example',
+      post as unknown as typeof fetch,
+    );
+    // act
+    expect(await app.reaches(message)).toBe(true);
+    expect(await app.reaches({ ...message, to: { name: '张三', phone: '13800000000' } })).toBe(false);
+    await app.send(message);
+    // assess
+    const calls = post.mock.calls as unknown as [string, RequestInit][];
+    expect(calls.map(([url]) => url)).toEqual([
+      'https://wecom.example/cgi-bin/gettoken?corpid=ww1&corpsecret=s',
+      'https://wecom.example/cgi-bin/message/send?access_token=T1',
+      'https://wecom.example/cgi-bin/gettoken?corpid=ww1&corpsecret=s',
+      'https://wecom.example/cgi-bin/message/send?access_token=T2',
+    ]);
+    expect(JSON.parse(String(calls[3]![1].body))).toEqual({
+      touser: 'WangShuJi',
+      msgtype: 'text',
+      agentid: 1000002,
+      text: { content: '请审核\nhttps://x/approvals/a?t=b' },
+      safe: 0,
+    });
+  });
+
+  it('sends only through the channels that reach the person, the rest logged as undeliverable', async () => {
+    const robot = { personal: false, reaches: vi.fn(async () => true), send: vi.fn(async () => {}) };
+    const app = { personal: true, reaches: vi.fn(async () => false), send: vi.fn(async () => {}) };
+    await new FanOutNotifier([robot, app]).send(message);
+    expect(app.send).not.toHaveBeenCalled();
+    expect(robot.send).toHaveBeenCalledTimes(1);
   });
 
   it('fails loudly when the robot refuses, so the step is retried', async () => {
     const post = vi.fn(async () => new Response('', { status: 500 }));
     await expect(
-      new WeComNotifier('https://robot.example', post as unknown as typeof fetch).send(message),
+      new WeComNotifier('https://robot.example', post as unknown as typeof fetch).send({
+        ...message,
+        link: undefined,
+      }),
     ).rejects.toThrow('500');
   });
 

@@ -165,7 +165,7 @@ describe('the China partition', () => {
       context: {
         ...localContext({}),
         partition: 'aws-cn',
-        'fangfan:notifyChannels': ['wecom'],
+        'fangfan:notifyChannels': ['wecom-app', 'wecom'],
         'fangfan:wecomWebhookUrl': 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k',
         'fangfan:oidcIssuer': 'https://sso.example.gov.cn/realms/fangfan',
         'fangfan:oidcAudience': 'fangfan-console',
@@ -198,6 +198,9 @@ describe('the China partition', () => {
     expect(variables.filter((v) => v.PERSON_ID_CLAIM).every((v) => v.PERSON_ID_CLAIM === 'person_id')).toBe(
       true,
     );
+    // WeCom application messages, the secret read by every function that notifies
+    const notifying = FUNCTION_NAMES.filter((n) => specOf(n).notifies).length;
+    expect(variables.filter((v) => v.WECOM_APP_SECRET_ARN)).toHaveLength(notifying);
     // no function may publish SMS through SNS there
     expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).not.toContain('sns:Publish');
     const errors = Annotations.fromStack(cn).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
@@ -208,5 +211,6 @@ describe('the China partition', () => {
     expect(() => china({ 'fangfan:oidcIssuer': undefined })).toThrow(/fangfan:oidcIssuer/);
     expect(() => china({ 'fangfan:notifyChannels': ['sms'] })).toThrow(/no SMS in the China regions/);
     expect(() => china({ region: 'us-east-1' })).toThrow(/cn-north-1 or cn-northwest-1/);
+    expect(() => china({ 'fangfan:notifyChannels': ['wecom'] })).toThrow(/no personal channel/);
   });
 });
