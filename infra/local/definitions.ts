@@ -192,7 +192,7 @@ export function synthesizeLocalDefinitions(env: NodeJS.ProcessEnv = process.env)
     const id = logicalId(machine);
     const props = resources[id]!.Properties!;
     return {
-      arn: refOf(resolve, id),
+      arn: String(resolve({ Ref: id })),
       name: String(props.StateMachineName),
       definition: JSON.parse(String(resolve(props.DefinitionString))),
     };
@@ -213,5 +213,3 @@ export function synthesizeLocalDefinitions(env: NodeJS.ProcessEnv = process.env)
       : undefined,
   };
 }
-
-const refOf = (resolve: (v: unknown) => unknown, id: string) => String(resolve({ Ref: id }));

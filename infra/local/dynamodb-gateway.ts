@@ -115,7 +115,12 @@ export function startDynamoGateway(options: {
             } catch {
               // a meter never breaks a call
             }
-            const { 'content-length': _length, 'x-amz-crc32': _crc, ...headers } = answer.headers;
+            const {
+              'content-length': _length,
+              'transfer-encoding': _chunked,
+              'x-amz-crc32': _crc,
+              ...headers
+            } = answer.headers;
             res.writeHead(answer.statusCode ?? 500, { ...headers, 'content-length': String(out.length) });
             res.end(out);
           });

@@ -54,7 +54,7 @@ export class IamEvaluator {
     if (!caller) return { unknownKey: true };
     for (const need of needs) {
       if (!(await this.allowed(caller, need.action, need.resource))) {
-        const principal = `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${caller.function.roleArn.split('/').pop()}/${caller.function.logicalId}`;
+        const principal = principalOf(caller);
         return {
           caller,
           ...need,
@@ -83,7 +83,7 @@ export class IamEvaluator {
       resourceControlPolicies: [],
       ...(resourcePolicy ? { resourcePolicy } : {}),
       request: {
-        principal: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${caller.function.roleArn.split('/').pop()}/${caller.function.logicalId}`,
+        principal: principalOf(caller),
         action,
         resource: {
           resource,
@@ -104,5 +104,9 @@ export class IamEvaluator {
     return result.overallResult === 'Allowed';
   }
 }
+
+/** The session a function's calls are made as: its role, assumed under the function's name. */
+const principalOf = (caller: Caller) =>
+  `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${caller.function.roleArn.split('/').pop()}/${caller.function.logicalId}`;
 
 const accountOf = (arn: string) => arn.split(':')[4] || LOCAL_ACCOUNT;

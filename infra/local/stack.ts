@@ -12,8 +12,8 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { resetClients } from '#runtime/clients';
 import { nowIso } from '#runtime/clock';
+import { resetContainers } from '#runtime/container';
 import { keysFrom } from '#runtime/secrets';
 import { DynamoStore } from '#store/dynamodb-store';
 import { FUNCTION_NAMES, functionForObject, SECRETS, type SecretName, specOf } from '../manifest.ts';
@@ -148,7 +148,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     TABLE_NAME: LOCAL_TABLE,
     BUCKET_NAME: LOCAL_BUCKET,
   });
-  resetClients();
+  resetContainers();
 
   const clock = new BusinessClock(dataDir, options.now ?? process.env.FANGFAN_LOCAL_NOW);
   await functions.load();

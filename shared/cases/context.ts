@@ -4,7 +4,7 @@
  */
 
 import { type Notifier, notifierFor } from '#notify/notifier';
-import { perContainer, resetContainers } from '#runtime/container';
+import { perContainer } from '#runtime/container';
 import { type Secrets, secrets, secretValue } from '#runtime/secrets';
 import { DynamoStore } from '#store/dynamodb-store';
 import type { Store } from '#store/store';
@@ -30,5 +30,3 @@ export function caseContext(): Promise<CaseContext> {
   });
   return holder.context;
 }
-
-export const resetCaseContext = (): void => resetContainers();

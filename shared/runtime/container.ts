@@ -31,7 +31,7 @@ export function perContainer<T>(make: () => T): () => T {
   };
 }
 
-/** Forgets every container's state (tests swap clients; the local runtime starts afresh). */
+/** Forgets every container's state: SDK clients, secrets, caches (tests swap clients behind mocks; the local runtime starts afresh). */
 export function resetContainers(): void {
   generation++;
 }

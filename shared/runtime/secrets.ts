@@ -10,7 +10,7 @@
  */
 import { hkdfSync } from 'node:crypto';
 import { config } from './config.ts';
-import { perContainer, resetContainers } from './container.ts';
+import { perContainer } from './container.ts';
 
 export interface Secrets {
   linkKey: string;
@@ -61,6 +61,3 @@ export async function secrets(): Promise<Secrets> {
 export function channelSecret(channel: 'hotline' | 'mini-program'): Promise<string> {
   return secretValue(config.channelSecretArn(channel));
 }
-
-/** Tests swap the secrets behind a mock: forget what the containers read. */
-export const resetSecrets = (): void => resetContainers();

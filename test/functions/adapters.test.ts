@@ -4,14 +4,13 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FanOutNotifier, SmsNotifier, WeComAppNotifier, WeComNotifier } from '#notify/notifier';
-import { resetClients } from '#runtime/clients';
-import { channelSecret, deriveKey, resetSecrets, secrets } from '#runtime/secrets';
+import { resetContainers } from '#runtime/container';
+import { channelSecret, deriveKey, secrets } from '#runtime/secrets';
 
 afterEach(() => {
   for (const name of ['KEYS_SECRET_ARN', 'HOTLINE_SECRET_ARN', 'MINIPROGRAM_SECRET_ARN'])
     delete process.env[name];
-  resetSecrets();
-  resetClients();
+  resetContainers();
 });
 
 describe('secrets on AWS', () => {

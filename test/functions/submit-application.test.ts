@@ -12,10 +12,8 @@ import {
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetCaseContext } from '#cases/context';
 import { signWebhook } from '#http/webhook-auth';
-import { resetClients } from '#runtime/clients';
-import { resetSecrets } from '#runtime/secrets';
+import { resetContainers } from '#runtime/container';
 import { sampleIdNumber } from '../../infra/local/seed.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -39,9 +37,7 @@ beforeAll(() => {
     AWS_SECRET_ACCESS_KEY: 'test',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
-  resetClients();
-  resetSecrets();
-  resetCaseContext();
+  resetContainers();
 });
 
 beforeEach(() => {
