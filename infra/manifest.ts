@@ -23,6 +23,10 @@ export interface FunctionSpec {
   s3Events?: string[];
   /** a daily run at 08:00 Beijing time (EventBridge Scheduler), by schedule id */
   dailySchedule?: string;
+  /** handed the table's stream records of messages to send (the outbox), in batches */
+  messageStream?: boolean;
+  /** run every minute (EventBridge Scheduler), by schedule id */
+  minuteSchedule?: string;
   /** run by a workflow's Task states */
   workflowTask?: boolean;
   table?: 'read' | 'readWrite';
@@ -30,7 +34,7 @@ export interface FunctionSpec {
   bucket?: { read?: string[]; put?: string[]; delete?: string[] };
   workflows?: { starts?: WorkflowName[]; answers?: WorkflowName[] };
   secrets?: SecretName[];
-  /** sends notifications to people through the deployment's channels */
+  /** sends messages to people through the deployment's channels (only the outbox's sender does) */
   notifies?: boolean;
   /** writes personal links (approval links), so it needs the API's public URL */
   links?: boolean;
@@ -89,13 +93,16 @@ export const DEPLOYMENT_SETTINGS = {
   CALENDAR_DATA: { context: 'calendarData', json: true },
   DIRECTORY_CACHE_SECONDS: { context: 'directoryCacheSeconds', json: false },
   /**
-   * how people are told: `"sms"` (SNS), `"wecom-app"` (WeCom application messages), `"wecom"` (a group
-   * robot, WECOM_WEBHOOK_URL, digests only); at least one personal channel
+   * how people are told: `"sms"` (SNS), `"tencent-sms"` (Tencent Cloud SMS), `"wecom-app"` (WeCom
+   * application messages), `"wecom"` (a group robot, WECOM_WEBHOOK_URL, digests only); at least one
+   * personal channel
    */
   NOTIFY_CHANNELS: { context: 'notifyChannels', json: true },
   WECOM_WEBHOOK_URL: { context: 'wecomWebhookUrl', json: false },
   /** WeCom's API base (default https://qyapi.weixin.qq.com) */
   WECOM_API_BASE: { context: 'wecomApiBase', json: false },
+  /** Tencent Cloud SMS's API (default https://sms.tencentcloudapi.com) */
+  TENCENT_SMS_ENDPOINT: { context: 'tencentSmsEndpoint', json: false },
   /** staff sign-in through an external OIDC provider (required on aws-cn, where Cognito is not offered) */
   OIDC_ISSUER: { context: 'oidcIssuer', json: false },
   OIDC_AUDIENCE: { context: 'oidcAudience', json: false },
@@ -134,7 +141,6 @@ export const FUNCTIONS = {
     table: 'readWrite',
     ...OPENS_IDENTIFICATIONS,
     secrets: WEBHOOK_SECRETS,
-    notifies: true,
     policy: true,
   },
   'issue-commitment-url': {
@@ -159,7 +165,6 @@ export const FUNCTIONS = {
     bucket: { read: ['commitments/'], delete: ['commitments/'], put: ['quarantine/'] },
     workflows: { answers: ['monitoringApplication'] },
     secrets: ['keys'],
-    notifies: true,
     policy: true,
   },
   'approval-link': {
@@ -200,7 +205,6 @@ export const FUNCTIONS = {
     table: 'readWrite',
     workflows: { answers: ['monitoringApplication', 'riskElimination'] },
     secrets: ['keys'],
-    notifies: true,
     links: true,
     policy: true,
   },
@@ -209,7 +213,6 @@ export const FUNCTIONS = {
     workflowTask: true,
     table: 'readWrite',
     secrets: ['keys'],
-    notifies: true,
     policy: true,
   },
   'system-entry-batch': {
@@ -240,7 +243,6 @@ export const FUNCTIONS = {
     table: 'readWrite',
     workflows: { starts: ['riskElimination'] },
     secrets: ['keys'],
-    notifies: true,
     policy: true,
   },
   'registry-files': {
@@ -255,7 +257,6 @@ export const FUNCTIONS = {
     // a workbook's 综合判定 "propose for review" opens an identification
     ...OPENS_IDENTIFICATIONS,
     secrets: ['keys'],
-    notifies: true,
     policy: true,
     // a 10,000-household import parses, hashes and writes in one call
     memorySize: 1024,
@@ -267,7 +268,6 @@ export const FUNCTIONS = {
     table: 'readWrite',
     ...OPENS_IDENTIFICATIONS,
     secrets: WEBHOOK_SECRETS,
-    notifies: true,
     policy: true,
   },
   'visit-watch': {
@@ -275,7 +275,6 @@ export const FUNCTIONS = {
     dailySchedule: 'DailyVisitWatch',
     table: 'readWrite',
     secrets: ['keys'],
-    notifies: true,
     policy: true,
   },
   'deadline-watch': {
@@ -283,7 +282,6 @@ export const FUNCTIONS = {
     dailySchedule: 'DailyDeadlineWatch',
     table: 'readWrite',
     secrets: ['keys'],
-    notifies: true,
     policy: true,
   },
   'inspection-intake': {
@@ -292,7 +290,6 @@ export const FUNCTIONS = {
     table: 'readWrite',
     ...OPENS_IDENTIFICATIONS,
     secrets: WEBHOOK_SECRETS,
-    notifies: true,
     policy: true,
   },
   'campaign-api': {
@@ -316,8 +313,20 @@ export const FUNCTIONS = {
     table: 'readWrite',
     bucket: { put: ['export-requests/'], read: ['exports/'] },
     secrets: ['keys'],
-    notifies: true,
     policy: true,
+  },
+  'message-sender': {
+    description: 'the outbox’s sender: delivers each message through the deployment’s channels',
+    messageStream: true,
+    minuteSchedule: 'MessageRetrySweep',
+    table: 'readWrite',
+    notifies: true,
+    timeoutSeconds: 60,
+  },
+  'messages-api': {
+    description: 'a township’s undelivered messages, and sending one again',
+    routes: [staff('GET', '/townships/{code}/messages'), staff('POST', '/messages/{id}/resend')],
+    table: 'readWrite',
   },
   'export-builder': {
     description: 'builds an annex export in the background',

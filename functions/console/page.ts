@@ -1,7 +1,8 @@
 /**
  * The township console: one zh-CN page that reads the staff API with the signed-in person's token, so
  * the page itself holds no data and the API's scoping applies. Views: campaign progress by phase, the
- * ledger with filters and the overdue list, the 汇总表 with its chart, and the application pipeline.
+ * ledger with filters and the overdue list, the 汇总表 with its chart, the application pipeline, and the
+ * undelivered messages (sent again from here).
  */
 
 const STYLE = `*{box-sizing:border-box}body{font-family:system-ui,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:0;background:#f5f6f7;color:#1f2329;font-size:14px}
@@ -39,7 +40,7 @@ function table(head, rows, numeric = []) {
   t.append(b); return t;
 }
 function nav(active) {
-  const links = [['#/campaign', '排查进度'], ['#/ledger', '整改台账'], ['#/summary', '汇总表'], ['#/pipeline', '识别进度'], ['#/report', '自查报告']];
+  const links = [['#/campaign', '排查进度'], ['#/ledger', '整改台账'], ['#/summary', '汇总表'], ['#/pipeline', '识别进度'], ['#/messages', '未送达消息'], ['#/report', '自查报告']];
   $('nav').replaceChildren(...links.map(([h, t]) => el('a', { href: h, class: h === active ? 'on' : '' }, t)));
   $('#who').textContent = me ? me.name : '';
 }
@@ -162,6 +163,17 @@ async function pipeline() {
   const rows = p.villages.map((v) => [v.name, ...shown.map((s) => v.stages[s] || 0), shown.reduce((n, s) => n + (v.stages[s] || 0), 0)]);
   $('main').replaceChildren(el('section', {}, el('h2', {}, '识别纳入进度（按环节、按村）'), table(['村', ...shown.map((s) => STAGE[s]), '合计'], rows, shown.map((_, i) => i + 1).concat(shown.length + 1))));
 }
+const MESSAGE_STATUS = {RETRY:'重试中',DEAD:'发送失败'};
+async function messages() {
+  nav('#/messages'); me = me || await api('/me');
+  const m = await api('/townships/' + me.township + '/messages');
+  const rows = m.items.map((x) => {
+    const cell = x.status === 'DEAD' ? el('button', { 'data-resend': x.messageId }, '重新发送') : (x.nextAttemptAt ? '下次 ' + new Date(x.nextAttemptAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }) : '');
+    if (cell instanceof Node) cell.onclick = async () => { cell.disabled = true; try { await api('/messages/' + x.messageId + '/resend', { method: 'POST' }); await messages(); } catch (e) { cell.disabled = false; cell.after(el('span', { class: 'overdue' }, e.message)); } };
+    return [x.to.name + ' ' + x.to.phone, x.text, MESSAGE_STATUS[x.status] || x.status, x.attempts, x.lastError || '', cell];
+  });
+  $('main').replaceChildren(el('section', {}, el('h2', {}, '未送达消息'), rows.length ? table(['收件人', '内容', '状态', '已尝试', '原因', ''], rows, [3]) : el('p', {}, '没有未送达的消息。')));
+}
 async function report() {
   nav('#/report'); const c = await ensureCampaign(); if (!c) return progress();
   const token = sessionStorage.getItem('fangfan.token');
@@ -178,6 +190,7 @@ async function route() {
     if (h.startsWith('#/ledger')) return await ledger();
     if (h.startsWith('#/summary')) return await summary();
     if (h.startsWith('#/pipeline')) return await pipeline();
+    if (h.startsWith('#/messages')) return await messages();
     if (h.startsWith('#/report')) return await report();
     return await progress();
   } catch (e) { if (e.message !== 'login') $('main').replaceChildren(el('section', {}, el('p', { class: 'overdue' }, '出错了：' + e.message))); }

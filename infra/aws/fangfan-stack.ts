@@ -15,9 +15,18 @@ import {
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -43,6 +52,7 @@ import {
   type WorkflowName,
 } from '../manifest.ts';
 import { FangfanFunction } from './fangfan-function.ts';
+import { notifyChannels } from './notify-channels.ts';
 import { addOperations } from './operations.ts';
 import { type Partition, staffSignIn } from './staff-sign-in.ts';
 
@@ -70,6 +80,8 @@ export class FangfanStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'ttl',
+      // the outbox: each message written is handed to the sender
+      stream: StreamViewType.NEW_IMAGE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     table.addGlobalSecondaryIndex({
@@ -153,32 +165,7 @@ export class FangfanStack extends Stack {
         resourceName: `${this.stackName}-${WORKFLOWS[w].name}`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
-    const channels = JSON.parse(setting('NOTIFY_CHANNELS') ?? '[]') as string[];
-    if (channels.length === 0 || channels.some((c) => !['sms', 'wecom-app', 'wecom'].includes(c)))
-      throw new Error(
-        'fangfan:notifyChannels must name the channels people are told through: "sms", "wecom-app" and/or "wecom"',
-      );
-    if (!channels.includes('sms') && !channels.includes('wecom-app'))
-      throw new Error(
-        'fangfan:notifyChannels has no personal channel for approval links: add "sms" (SNS) or "wecom-app" (WeCom application messages); a "wecom" group robot never carries a personal link',
-      );
-    if (partition === 'aws-cn' && channels.includes('sms'))
-      throw new Error(
-        'SNS offers no SMS in the China regions: fangfan:notifyChannels cannot use "sms" with partition aws-cn',
-      );
-    if (channels.includes('wecom') && !setting('WECOM_WEBHOOK_URL'))
-      throw new Error('fangfan:notifyChannels names "wecom": set fangfan:wecomWebhookUrl to the robot’s URL');
-    // the corp id, agent id and secret of the WeCom application; the corp's administrator fills them in
-    const wecomApp = channels.includes('wecom-app')
-      ? new Secret(this, 'WeComAppSecret', {
-          description: 'WeCom application for personal messages: {"corpId", "agentId", "secret"} (fill in)',
-          generateSecretString: {
-            secretStringTemplate: JSON.stringify({ corpId: '', agentId: '' }),
-            generateStringKey: 'secret',
-            excludePunctuation: true,
-          },
-        })
-      : undefined;
+    const notify = notifyChannels(this, partition, setting);
 
     for (const name of FUNCTION_NAMES) {
       const spec = specOf(name);
@@ -194,14 +181,7 @@ export class FangfanStack extends Stack {
         environment.STAFF_OIDC_ISSUER = signIn.issuer;
         environment.STAFF_OIDC_CLIENT_ID = signIn.audience;
       }
-      if (spec.notifies) {
-        environment.NOTIFY_CHANNELS = JSON.stringify(channels);
-        const wecom = setting('WECOM_WEBHOOK_URL');
-        if (channels.includes('wecom') && wecom) environment.WECOM_WEBHOOK_URL = wecom;
-        if (wecomApp) environment.WECOM_APP_SECRET_ARN = wecomApp.secretArn;
-        const wecomApi = setting('WECOM_API_BASE');
-        if (wecomApp && wecomApi) environment.WECOM_API_BASE = wecomApi;
-      }
+      if (spec.notifies) Object.assign(environment, notify.environment);
       if (spec.policy)
         for (const key of POLICY_SETTINGS) {
           const value = setting(key);
@@ -224,7 +204,7 @@ export class FangfanStack extends Stack {
       for (const prefix of spec.bucket?.put ?? []) bucket.grantPut(f, `${prefix}*`);
       for (const prefix of spec.bucket?.delete ?? []) bucket.grantDelete(f, `${prefix}*`);
       for (const s of spec.secrets ?? []) secrets[s].grantRead(f);
-      if (spec.notifies) wecomApp?.grantRead(f);
+      if (spec.notifies) notify.grant(f);
       const starts = spec.workflows?.starts ?? [];
       const answers = spec.workflows?.answers ?? [];
       if (starts.length)
@@ -238,13 +218,30 @@ export class FangfanStack extends Stack {
             resources: answers.map(workflowArn),
           }),
         );
-      // SMS to a phone number has no resource to name: SNS authorizes it on "*"
-      if (spec.notifies && channels.includes('sms'))
-        f.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
       for (const prefix of spec.s3Events ?? [])
         bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(f), { prefix });
-      if (spec.s3Events || spec.dailySchedule)
+      if (spec.s3Events || spec.dailySchedule || spec.minuteSchedule)
         f.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.failedInvocations) });
+      if (spec.minuteSchedule)
+        new Schedule(this, spec.minuteSchedule, {
+          schedule: ScheduleExpression.rate(Duration.minutes(1)),
+          target: new LambdaInvoke(f, { retryAttempts: 0 }),
+        });
+      if (spec.messageStream)
+        f.addEventSource(
+          new DynamoEventSource(table, {
+            startingPosition: StartingPosition.TRIM_HORIZON,
+            batchSize: 20,
+            maxBatchingWindow: Duration.seconds(1),
+            parallelizationFactor: 4,
+            // a failed record is retried alone (partial batch responses, bisection), then parked
+            reportBatchItemFailures: true,
+            bisectBatchOnError: true,
+            retryAttempts: 5,
+            onFailure: new SqsDlq(this.failedInvocations),
+            filters: [MESSAGES_TO_SEND],
+          }),
+        );
       if (spec.dailySchedule)
         new Schedule(this, spec.dailySchedule, {
           schedule: ScheduleExpression.cron({ minute: '0', hour: '8', timeZone: TimeZone.ASIA_SHANGHAI }),
@@ -307,6 +304,14 @@ export class FangfanStack extends Stack {
     new CfnOutput(this, 'MiniProgramSecretArn', { value: secrets.miniProgram.secretArn });
   }
 }
+
+/** the stream records the sender is invoked for: messages written or handed on, still to send */
+const MESSAGES_TO_SEND = FilterCriteria.filter({
+  eventName: FilterRule.or('INSERT', 'MODIFY'),
+  dynamodb: {
+    NewImage: { type: { S: FilterRule.isEqual('MESSAGE') }, status: { S: FilterRule.isEqual('PENDING') } },
+  },
+});
 
 const days = (value: unknown) => (value === undefined ? undefined : Duration.days(Number(value)));
 

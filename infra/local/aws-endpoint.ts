@@ -12,6 +12,8 @@ import type { IamEvaluator } from './iam.ts';
 export interface SmsMessage {
   phoneNumber: string;
   message: string;
+  /** the outbox message it delivers (the `fangfan.messageId` attribute) */
+  messageId?: string;
 }
 
 export interface AwsEndpointOptions {
@@ -139,7 +141,17 @@ export function startAwsEndpoint(options: AwsEndpointOptions): Promise<Server> {
       console.error(`AccessDenied: ${verdict.message}`);
       return snsError(403, 'AuthorizationError', verdict.message);
     }
-    await options.onSms({ phoneNumber, message: form.get('Message') ?? '' });
+    const attributes = new Map<string, string>();
+    for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++)
+      attributes.set(
+        form.get(`MessageAttributes.entry.${i}.Name`)!,
+        form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '',
+      );
+    await options.onSms({
+      phoneNumber,
+      message: form.get('Message') ?? '',
+      messageId: attributes.get('fangfan.messageId'),
+    });
     return xml(
       200,
       `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,

@@ -19,9 +19,11 @@ export class BusinessClock {
   private ticker: NodeJS.Timeout;
   private readonly file: string;
 
-  constructor(dataDir: string, startAt?: string) {
+  /** `wall`: the machine's clock, never moved (the production profile) */
+  constructor(dataDir: string, startAt?: string, wall = false) {
     this.file = join(dataDir, 'clock.json');
-    if (existsSync(this.file)) this.offsetMs = JSON.parse(readFileSync(this.file, 'utf8')).offsetMs ?? 0;
+    if (wall) this.offsetMs = 0;
+    else if (existsSync(this.file)) this.offsetMs = JSON.parse(readFileSync(this.file, 'utf8')).offsetMs ?? 0;
     else if (startAt) this.offsetMs = Date.parse(startAt) - Date.now();
     this.save();
     setClockSource(() => this.now());

@@ -42,6 +42,19 @@ export interface LocalFunction {
   timeoutSeconds: number;
 }
 
+/** a Lambda event source mapping on the table's stream, as synthesized */
+export interface StreamConsumer {
+  logicalId: string;
+  functionName: FunctionName;
+  batchSize: number;
+  startingPosition: string;
+  maximumRetryAttempts: number;
+  bisect: boolean;
+  reportBatchItemFailures: boolean;
+  /** the filter criteria's patterns */
+  filters: Record<string, any>[];
+}
+
 export interface LocalDefinitions {
   machines: { arn: string; name: string; definition: Record<string, any> }[];
   functions: LocalFunction[];
@@ -49,6 +62,7 @@ export interface LocalDefinitions {
   bucketPolicy?: PolicyDocument;
   /** what the HTTP API's JWT authorizer trusts (`local` for Cognito: the twin's person-id login) */
   staffAuthorizer: { issuer: string; audience: string[] };
+  streamConsumers: StreamConsumer[];
 }
 
 /** The deployment's context: cdk.json's, then what the environment sets. */
@@ -140,6 +154,8 @@ function resolver(resources: Resources, documentsBucketId: string) {
     if (v['Fn::GetAtt']) {
       const [id, attribute] = v['Fn::GetAtt'] as [string, string];
       if (attribute === 'Arn') return arnOf(id);
+      // the stream is read by the twin's poller (as by Lambda's), not by the function
+      if (attribute === 'StreamArn') return `${arnOf(id)}/stream/local`;
       // the HTTP API's URL is the gateway's: known only once the gateway listens
       if (attribute === 'ApiEndpoint') return API_ENDPOINT_PLACEHOLDER;
       // the twin stands in for Cognito managed login with its person-id login
@@ -204,7 +220,30 @@ export function synthesizeLocalDefinitions(env: NodeJS.ProcessEnv = process.env)
     (r) => r.Type === 'AWS::ApiGatewayV2::Authorizer' && r.Properties!.AuthorizerType === 'JWT',
   )!;
   const jwt = resolve(authorizer.Properties!.JwtConfiguration) as { Issuer: string; Audience: string[] };
+  const streamConsumers = Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping')
+    .map(([id, r]): StreamConsumer => {
+      const p = r.Properties!;
+      const target = (p.FunctionName as { Ref: string }).Ref;
+      const fn = functions.find((f) => f.logicalId === target);
+      if (!fn) throw new Error(`event source mapping ${id} targets no known function`);
+      return {
+        logicalId: id,
+        functionName: fn.name,
+        batchSize: Number(p.BatchSize ?? 100),
+        startingPosition: String(p.StartingPosition ?? 'LATEST'),
+        maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 10_000),
+        bisect: Boolean(p.BisectBatchOnFunctionError),
+        reportBatchItemFailures: ((p.FunctionResponseTypes ?? []) as string[]).includes(
+          'ReportBatchItemFailures',
+        ),
+        filters: ((p.FilterCriteria?.Filters ?? []) as { Pattern: string }[]).map((f) =>
+          JSON.parse(f.Pattern),
+        ),
+      };
+    });
   return {
+    streamConsumers,
     machines,
     functions,
     staffAuthorizer: { issuer: jwt.Issuer, audience: jwt.Audience },

@@ -1,16 +1,19 @@
 /**
  * AWS's DynamoDB Local (the jar shipped in the `amplify-dynamodb-simulator` package) on the machine's
- * Java 17, with its data under the data directory. It supports transactions, which the store needs.
+ * Java 17, with its data under the data directory, listening on loopback only (`LoopbackDynamoDb.java`).
+ * It supports transactions and streams, which the store and the outbox need.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { freePort, waitFor } from './net.ts';
 
@@ -26,19 +29,20 @@ export async function startDynamoDbLocal(dataDir: string): Promise<DynamoDbLocal
   const dbPath = join(dataDir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
   const port = await freePort();
+  // its files hold the whole ID numbers and phones: readable by their owner only
+  chmodSync(dbPath, 0o700);
   const child = spawn(
     'java',
     [
       '-Xmx1g',
       `-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      join(emulator, 'DynamoDBLocal.jar'),
-      '-port',
+      '-cp',
+      `${join(emulator, 'DynamoDBLocal.jar')}:${join(emulator, 'DynamoDBLocal_lib', '*')}`,
+      fileURLToPath(new URL('./LoopbackDynamoDb.java', import.meta.url)),
       String(port),
-      '-dbPath',
       dbPath,
-      '-sharedDb',
     ],
+    // it inherits the stack's umask (077): the files it creates are owner-only too
     { cwd: emulator, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -68,19 +72,25 @@ export async function startDynamoDbLocal(dataDir: string): Promise<DynamoDbLocal
   };
 }
 
-/** The single table, as CDK defines it. */
-export async function ensureTable(endpoint: string, table: string): Promise<void> {
+/** The single table, as CDK defines it, with its stream; the stream's ARN. */
+export async function ensureTable(endpoint: string, table: string): Promise<string> {
   const client = new DynamoDBClient({
     endpoint,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  const stream = { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } as const;
   try {
-    await client.send(new DescribeTableCommand({ TableName: table }));
-  } catch {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (Table?.LatestStreamArn && Table.StreamSpecification?.StreamEnabled) return Table.LatestStreamArn;
+    // a data directory from before the outbox: the stream is added
+    await client.send(new UpdateTableCommand({ TableName: table, StreamSpecification: stream }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
     await client.send(
       new CreateTableCommand({
         TableName: table,
+        StreamSpecification: stream,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [
           { AttributeName: 'PK', AttributeType: 'S' },
@@ -104,6 +114,10 @@ export async function ensureTable(endpoint: string, table: string): Promise<void
         ],
       }),
     );
+  }
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    return Table!.LatestStreamArn!;
   } finally {
     client.destroy();
   }

@@ -55,6 +55,8 @@ export interface LocalServices {
   api: string;
   /** an empty file: no developer's ~/.aws settings reach a function */
   awsConfigFile: string;
+  /** the development twin's test hooks (faults, crash points); never in the production profile */
+  testHooks: boolean;
 }
 
 export class LocalFunctions {
@@ -96,9 +98,11 @@ export class LocalFunctions {
         // s3rver stores streamed uploads with their chunk framing unless checksums are off
         AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
         AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-        FANGFAN_LOCAL: '1',
       };
-      for (const name of TWIN_HOOKS) if (base[name] !== undefined) environment[name] = base[name];
+      if (services.testHooks) {
+        environment.FANGFAN_LOCAL = '1';
+        for (const name of TWIN_HOOKS) if (base[name] !== undefined) environment[name] = base[name];
+      }
       this.environments.set(fn.name, environment);
       this.byArn.set(fn.arn, fn.name);
       return { function: fn, accessKeyId };

@@ -17,6 +17,8 @@ export type LocalEndpoint = (request: {
 
 export interface GatewayOptions {
   port: number;
+  /** the interface to listen on (default loopback: a reverse proxy in front serves HTTPS) */
+  host?: string;
   /** invokes a function as Lambda would */
   invoke: (
     name: FunctionName,
@@ -146,5 +148,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
         send(res, 500, JSON.stringify({ error: { code: 'INTERNAL', message: '服务内部错误' } }));
     }
   });
-  return new Promise((resolve) => server.listen(options.port, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) =>
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve(server)),
+  );
 }

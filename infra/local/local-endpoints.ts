@@ -25,6 +25,8 @@ export function localEndpoints(deps: {
   store: DynamoStore;
   clock: BusinessClock;
   staffTokenKey: string;
+  /** resolves once the messages written so far have been handed to the sender */
+  settle: () => Promise<void>;
 }): LocalEndpoint {
   const { store, clock } = deps;
   const routes: Record<string, (query: URLSearchParams, body: () => unknown) => Promise<unknown>> = {
@@ -38,14 +40,22 @@ export function localEndpoints(deps: {
         token: signToken({ p: personId, e: Math.floor(Date.now() / 1000) + 12 * 3600 }, deps.staffTokenKey),
       };
     },
-    'GET /_local/outbox': async (query) => ({ items: await store.listOutbox(query.get('to') ?? undefined) }),
+    // what the twin's SMS endpoint received; first waits for the sender to take what is written
+    // (messages go out shortly after the change that causes them), unless `settle=0`
+    'GET /_local/outbox': async (query) => {
+      if (query.get('settle') !== '0') await deps.settle();
+      return { items: await store.listOutbox(query.get('to') ?? undefined) };
+    },
     'GET /_local/clock': async () => ({ now: new Date(clock.now()).toISOString() }),
     'POST /_local/clock': async (_, body) => {
       clock.advance(validate(clockMove, body()));
       return { now: new Date(clock.now()).toISOString() };
     },
     /** items per kind, to prove that refused requests wrote nothing */
-    'GET /_local/stats': async () => ({ items: await store.countItems() }),
+    'GET /_local/stats': async () => {
+      await deps.settle();
+      return { items: await store.countItems() };
+    },
     'GET /_local/calendar': () => store.getCalendarData(),
     'POST /_local/calendar': async (_, body) => {
       const year = validate(calendarYear, body());

@@ -1,8 +1,18 @@
-/** `npm start`: the local stack, seeded with a sample township on first start. */
+/**
+ * `npm start`: the local stack, seeded with a sample township on first start; with
+ * `FANGFAN_PROFILE=production`, a township's own machine (README, "Run on the township's own machine").
+ */
 import { startLocalStack } from './stack.ts';
 
 const stack = await startLocalStack();
-console.log(`Fangfan local stack
+if (process.env.FANGFAN_PROFILE === 'production')
+  console.log(`Fangfan (production profile)
+  API            ${stack.url}
+  console        ${stack.url}/console
+  channel secrets ${stack.secretsFile}
+  data           ${stack.dataDir}`);
+else
+  console.log(`Fangfan local stack
   API            ${stack.url}
   console        ${stack.url}/console  (sign in with a person id, e.g. p-tr-105)
   OpenAPI        ${stack.url}/openapi.json

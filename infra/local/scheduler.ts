@@ -1,14 +1,16 @@
 /**
- * The local stand-in for EventBridge schedules: a job runs daily at a fixed UTC hour of business
- * time. Moving the business clock over several days runs it once, as a late schedule would.
+ * The local stand-in for EventBridge schedules, on business time: a job daily at a fixed UTC hour, or
+ * every period (a rate schedule). Moving the business clock over several runs runs it once, as a late
+ * schedule would; a run still going is not overlapped.
  */
 import type { BusinessClock } from './business-clock.ts';
 
 const DAY = 86_400_000;
 
-export function runDaily(
+/** Runs `job` at each time `next` gives after the last run began. */
+function repeat(
   clock: BusinessClock,
-  utcHour: number,
+  next: (after: number) => number,
   job: () => Promise<unknown>,
 ): { stop: () => void } {
   let cancel: (() => void) | undefined;
@@ -18,9 +20,7 @@ export function runDaily(
   let anchor = clock.now();
   const schedule = () => {
     if (stopped) return;
-    let next = Math.floor(anchor / DAY) * DAY + utcHour * 3_600_000;
-    if (next <= anchor) next += DAY;
-    cancel = clock.at(next, () => {
+    cancel = clock.at(next(anchor), () => {
       anchor = clock.now();
       job()
         .catch((error) => console.error('scheduled job failed', error))
@@ -34,4 +34,19 @@ export function runDaily(
       cancel?.();
     },
   };
+}
+
+export function runDaily(clock: BusinessClock, utcHour: number, job: () => Promise<unknown>) {
+  return repeat(
+    clock,
+    (after) => {
+      const next = Math.floor(after / DAY) * DAY + utcHour * 3_600_000;
+      return next <= after ? next + DAY : next;
+    },
+    job,
+  );
+}
+
+export function runEvery(clock: BusinessClock, periodMs: number, job: () => Promise<unknown>) {
+  return repeat(clock, (after) => (Math.floor(after / periodMs) + 1) * periodMs, job);
 }

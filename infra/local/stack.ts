@@ -7,19 +7,28 @@
  * a sample township.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { validate } from '#http/body';
 import { nowIso } from '#runtime/clock';
 import { resetContainers } from '#runtime/container';
 import { keysFrom } from '#runtime/secrets';
+import { directory as directorySchema } from '#schemas/config';
 import { DynamoStore } from '#store/dynamodb-store';
 import { FUNCTION_NAMES, functionForObject, SECRETS, type SecretName, specOf } from '../manifest.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';
+import { pidFile } from './backup.ts';
 import { BusinessClock } from './business-clock.ts';
-import { LOCAL_BUCKET, LOCAL_REGION, LOCAL_TABLE, type LocalDefinitions } from './definitions.ts';
+import {
+  LOCAL_BUCKET,
+  LOCAL_REGION,
+  LOCAL_SIGN_IN,
+  LOCAL_TABLE,
+  type LocalDefinitions,
+} from './definitions.ts';
 import { type DynamoMeter, startDynamoGateway } from './dynamodb-gateway.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEngine } from './engine.ts';
@@ -30,9 +39,10 @@ import { loadLocalDefinitions } from './load-definitions.ts';
 import { localEndpoints } from './local-endpoints.ts';
 import { freePort } from './net.ts';
 import { s3PortFor, startS3Local } from './s3-local.ts';
-import { runDaily } from './scheduler.ts';
+import { runDaily, runEvery } from './scheduler.ts';
 import { SAMPLE_MONITORING_LINES, seedSampleTownship } from './seed.ts';
 import { staffAuthorizer } from './staff-authorizer.ts';
+import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export interface LocalStackOptions {
   dataDir?: string;
@@ -55,6 +65,8 @@ export interface LocalStack {
   eliminationEngine: LocalEngine;
   /** the DynamoDB Local JVM, for memory figures */
   dynamoPid: number;
+  /** resolves once the stream has handed every message written so far to the sender */
+  messagesSent(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -83,6 +95,51 @@ function loadKeys(dataDir: string) {
   };
 }
 
+const required = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`the production profile needs ${name}`);
+  return value;
+};
+
+/** the secrets the notification channels read, by the variable carrying their ARN */
+const CHANNEL_SECRETS = [
+  ['WECOM_APP_SECRET_ARN', 'wecom-app'],
+  ['SMS_PROVIDER_SECRET_ARN', 'tencent-sms'],
+] as const;
+
+/**
+ * The channels' accounts (`{"tencent-sms": {...}, "wecom-app": {...}}`): `FANGFAN_CHANNELS` names the
+ * file, by default `channels.json` in the data directory.
+ */
+function loadChannelSecrets(dataDir: string): Record<string, unknown> {
+  const file = process.env.FANGFAN_CHANNELS ?? join(dataDir, 'channels.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+}
+
+/**
+ * A township's machine runs for real: staff sign in through the deployment's OIDC provider, and
+ * messages go out through a channel that reaches people (the twin's SNS only keeps them).
+ */
+function checkProduction(definitions: LocalDefinitions): void {
+  if (definitions.staffAuthorizer.issuer === LOCAL_SIGN_IN)
+    throw new Error(
+      'the production profile signs staff in through OIDC: set OIDC_ISSUER, OIDC_AUDIENCE and PERSON_ID_CLAIM',
+    );
+  const sender = definitions.functions.find((f) => f.environment.NOTIFY_CHANNELS);
+  const channels = JSON.parse(sender?.environment.NOTIFY_CHANNELS ?? '[]') as string[];
+  if (channels.includes('sms') || !channels.some((c) => c === 'tencent-sms' || c === 'wecom-app'))
+    throw new Error(
+      'the production profile sends through "tencent-sms" or "wecom-app" (NOTIFY_CHANNELS); SNS SMS exists only on AWS',
+    );
+}
+
+/** The township's directory (people, roles, villages) from FANGFAN_DIRECTORY, when given. */
+async function loadDirectory(store: DynamoStore): Promise<void> {
+  const file = process.env.FANGFAN_DIRECTORY;
+  if (!file) return;
+  await store.putDirectory(validate(directorySchema, JSON.parse(readFileSync(file, 'utf8'))));
+}
+
 /** The deployment settings of the sample township, over what the environment sets. */
 export const sampleDeploymentEnv = (): NodeJS.ProcessEnv => ({
   ...process.env,
@@ -90,18 +147,28 @@ export const sampleDeploymentEnv = (): NodeJS.ProcessEnv => ({
 });
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const production = process.env.FANGFAN_PROFILE === 'production';
+  // what the stack writes (the database, documents, keys) is its owner's alone
+  process.umask(0o077);
   const dataDir = resolve(options.dataDir ?? process.env.FANGFAN_DATA_DIR ?? '.data');
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   const fresh = !existsSync(join(dataDir, 'dynamodb'));
+  // a restore refuses while this runs
+  writeFileSync(pidFile(dataDir), String(process.pid));
   const keys = loadKeys(dataDir);
   const derived = keysFrom(keys.master);
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const url = `http://127.0.0.1:${port}`;
+  // links in messages: the address people reach the machine at (its reverse proxy), in production
+  const publicUrl = production ? required('FANGFAN_PUBLIC_URL').replace(/\/$/, '') : url;
   const awsConfigFile = join(dataDir, 'aws-config');
   writeFileSync(awsConfigFile, '');
 
   // the deployment settings of the sample township, as a deployment's context would carry them
-  const definitions = options.definitions ?? loadLocalDefinitions(sampleDeploymentEnv());
+  const definitions =
+    options.definitions ?? loadLocalDefinitions(production ? process.env : sampleDeploymentEnv());
+  if (production) checkProduction(definitions);
   // functions log warnings and errors unless asked for more
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const [dynamodbPort, awsPort] = [await freePort(), await freePort()];
@@ -110,8 +177,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamodb: `http://127.0.0.1:${dynamodbPort}`,
     s3: `http://127.0.0.1:${s3Port}`,
     aws: `http://127.0.0.1:${awsPort}`,
-    api: url,
+    api: publicUrl,
     awsConfigFile,
+    testHooks: !production,
   });
   const serviceKey = `LOCALSERVICE${randomBytes(6).toString('hex').toUpperCase()}`;
   const iam = new IamEvaluator(functions.callers, serviceKey, [
@@ -126,7 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   ]);
 
   const dynamo = await startDynamoDbLocal(dataDir);
-  await ensureTable(dynamo.endpoint, LOCAL_TABLE);
+  const streamArn = await ensureTable(dynamo.endpoint, LOCAL_TABLE);
   const dynamoGateway = await startDynamoGateway({
     upstream: dynamo.endpoint,
     iam,
@@ -150,7 +218,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   resetContainers();
 
-  const clock = new BusinessClock(dataDir, options.now ?? process.env.FANGFAN_LOCAL_NOW);
+  const clock = production
+    ? new BusinessClock(dataDir, undefined, true)
+    : new BusinessClock(dataDir, options.now ?? process.env.FANGFAN_LOCAL_NOW);
   await functions.load();
 
   const db = DynamoDBDocumentClient.from(
@@ -158,7 +228,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     { marshallOptions: { removeUndefinedValues: true } },
   );
   const store = new DynamoStore(db, LOCAL_TABLE);
-  if (fresh)
+  if (production) await loadDirectory(store);
+  else if (fresh)
     await seedSampleTownship(
       store,
       derived.idHmacKey,
@@ -189,23 +260,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     miniProgram: keys.miniProgram,
   };
   const secrets = new Map<string, string>();
-  for (const fn of definitions.functions)
+  const channelSecrets = loadChannelSecrets(dataDir);
+  for (const fn of definitions.functions) {
     for (const name of Object.keys(SECRETS) as SecretName[]) {
       const arn = fn.environment[SECRETS[name].env];
       if (arn) secrets.set(arn, secretValues[name]);
     }
+    // the notification channels' accounts, as the administrator filled them in on AWS
+    for (const [variable, channel] of CHANNEL_SECRETS) {
+      const arn = fn.environment[variable];
+      if (arn && channelSecrets[channel]) secrets.set(arn, JSON.stringify(channelSecrets[channel]));
+    }
+  }
   const awsServer = await startAwsEndpoint({
     engines: [engine, eliminationEngine],
     iam,
     secrets,
     port: awsPort,
     // an SMS reaches the outbox, with the directory's person when the number is one of theirs
-    onSms: async ({ phoneNumber, message }) => {
+    onSms: async ({ phoneNumber, message, messageId }) => {
       const phone = phoneNumber.replace(/^\+86/, '');
       const person = (await store.getDirectory()).people.find((p) => p.phone === phone);
       const link = /\s(https?:\/\/\S+)$/.exec(message)?.[1];
       await store.putOutbox({
         id: randomUUID(),
+        messageId,
         to: { ...(person ? { personId: person.personId, name: person.name } : { name: '' }), phone },
         channel: 'sms',
         text: link ? message.slice(0, -link.length).trimEnd() : message,
@@ -260,17 +339,43 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         .PERSON_ID_CLAIM!,
       localTokenKey: derived.staffTokenKey,
     }),
-    local: localEndpoints({
-      store,
-      clock,
-      staffTokenKey: derived.staffTokenKey,
-    }),
+    // the development twin's own endpoints; a township's machine has none
+    local: production
+      ? async () => undefined
+      : localEndpoints({
+          store,
+          clock,
+          staffTokenKey: derived.staffTokenKey,
+          settle: () => messagesSent(),
+        }),
+    host: production ? (process.env.FANGFAN_HOST ?? '127.0.0.1') : '127.0.0.1',
   });
   await engine.resumeAll();
   await eliminationEngine.resumeAll();
-  // the same daily schedules as on AWS (08:00 Beijing time = 00:00 UTC)
-  const schedules = FUNCTION_NAMES.filter((name) => specOf(name).dailySchedule).map((name) =>
-    runDaily(clock, 0, () => functions.invoke(name, {})),
+  // the same schedules as on AWS: daily at 08:00 Beijing time (00:00 UTC), and every minute
+  const schedules = [
+    ...FUNCTION_NAMES.filter((name) => specOf(name).dailySchedule).map((name) =>
+      runDaily(clock, 0, () => functions.invoke(name, {})),
+    ),
+    ...FUNCTION_NAMES.filter((name) => specOf(name).minuteSchedule).map((name) =>
+      runEvery(clock, 60_000, () => functions.invoke(name, {})),
+    ),
+  ];
+  // Lambda's pollers of the table's stream, as the event source mappings were synthesized
+  let pollers: StreamPoller[] = [];
+  async function messagesSent() {
+    for (const poller of pollers) await poller.drained();
+  }
+  pollers = definitions.streamConsumers.map((consumer) =>
+    startStreamPoller({
+      endpoint: dynamo.endpoint,
+      credentials: serviceCredentials,
+      region: LOCAL_REGION,
+      streamArn,
+      consumer,
+      dataDir,
+      invoke: (event) => functions.invoke(consumer.functionName, event),
+    }),
   );
 
   return {
@@ -281,8 +386,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     clock,
     dynamoPid: dynamo.process.pid ?? 0,
     eliminationEngine,
+    messagesSent,
     async stop() {
       for (const schedule of schedules) schedule.stop();
+      await Promise.all(pollers.map((p) => p.stop()));
       engine.stop();
       eliminationEngine.stop();
       clock.stop();
@@ -294,6 +401,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoGateway.closeAllConnections?.();
       await dynamo.stop();
       db.destroy();
+      rmSync(pidFile(dataDir), { force: true });
     },
   };
 }

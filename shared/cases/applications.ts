@@ -2,6 +2,7 @@
  * Applications from the hotline and the mini-program: intake, a fresh commitment upload URL,
  * objections during publicity, and the signed commitment arriving in S3.
  */
+
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   CopyObjectCommand,
@@ -13,6 +14,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { perCapitaNetIncome } from '#domain/income';
 import { HttpError, validationFailed } from '#http/errors';
 import type { VerifiedWebhook } from '#http/webhook-auth';
+import { compose } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { crashPoint } from '#runtime/crash-points';
@@ -124,12 +126,24 @@ export async function submitApplication(
       body: { applicationId, stage: 'AWAITING_COMMITMENT', commitment: upload.instructions },
     };
     try {
-      await ctx.store.createApplication(application, receipt(response), {
-        action: 'APPLICATION_SUBMITTED',
-        by: webhook.channel,
-        at,
-        detail: { callId: body.callId, riskTypes: body.riskTypes },
-      });
+      await ctx.store.createApplication(
+        application,
+        receipt(response),
+        {
+          action: 'APPLICATION_SUBMITTED',
+          by: webhook.channel,
+          at,
+          detail: { callId: body.callId, riskTypes: body.riskTypes },
+        },
+        [
+          compose(
+            'APPLICATION_RECEIVED',
+            { name: body.applicant.name, phone: body.applicant.phone },
+            body.village,
+            { applicationId },
+          ),
+        ],
+      );
       count('ApplicationsReceived');
     } catch (error) {
       if (error instanceof ConflictError && error.reason === 'OPEN_CASE') {
@@ -144,10 +158,6 @@ export async function submitApplication(
       }
       throw error;
     }
-    await ctx.notifier.send({
-      to: { name: body.applicant.name, phone: body.applicant.phone },
-      text: `您的纳入监测申请已受理，编号${applicationId}。请按提示上传签字按手印的《农户承诺和授权查询书》。`,
-    });
     return response;
   });
   const applicationId = (answer.body as { applicationId?: string }).applicationId;
@@ -230,6 +240,7 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
           : { ok: false, reason: '文件不是PDF、JPEG或PNG' };
   }
   if (!verdict.ok) {
+    const { reason } = verdict;
     // Record and tell first, move last: a redelivered event finds the scan gone and stops.
     await updateWithRetry(
       ctx,
@@ -243,11 +254,15 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
         },
       }),
       { action: 'COMMITMENT_QUARANTINED', detail: { key, reason: verdict.reason } },
+      (written) => [
+        compose(
+          'COMMITMENT_REFUSED',
+          { name: written.applicant.name, phone: written.applicant.phone },
+          written.village,
+          { reason },
+        ),
+      ],
     );
-    await ctx.notifier.send({
-      to: { name: app.applicant.name, phone: app.applicant.phone },
-      text: `您上传的承诺书未通过检查（${verdict.reason}），请重新上传签字按手印的PDF、JPEG或PNG文件（不超过10 MiB）。`,
-    });
     await quarantine(key);
     return;
   }

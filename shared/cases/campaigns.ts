@@ -27,6 +27,7 @@ import { HOUSEHOLD_TYPES } from '#domain/risk-types';
 import { type Role, scopeCovers } from '#domain/stages';
 import { HttpError, validationFailed } from '#http/errors';
 import type { VerifiedWebhook } from '#http/webhook-auth';
+import { compose, type Notification } from '#notify/messages';
 import { peopleFor } from '#notify/recipients';
 import { now, nowIso } from '#runtime/clock';
 import { logger } from '#runtime/logger';
@@ -509,48 +510,54 @@ export async function watchDeadlines(ctx: CaseContext): Promise<{ reminded: numb
           ...(action === 'REMIND' ? { remindedOn: on } : { escalatedOn: on }),
           version: problem.version + 1,
         };
-        try {
-          await ctx.store.updateProblem(problem, next, {
-            action: `PROBLEM_${action}`,
-            by: 'system',
-            at: nowIso(),
-          });
-        } catch (error) {
-          if (error instanceof ConflictError) continue;
-          throw error;
-        }
         const what = `${problem.household ? `${problem.household.name}户` : (AREA_LEVELS[problem.level!] ?? '')}“${problemView(problem).categoryName}”问题（${problem.content.slice(0, 30)}）`;
+        const village = problem.village ?? campaign.villages[0]!;
+        const to = (p: { personId: string; name: string; phone: string }) => ({
+          personId: p.personId,
+          name: p.name,
+          phone: p.phone,
+        });
+        let messages: Notification[];
         if (action === 'REMIND') {
-          const person = directory.people.find((p) => p.personId === problem.responsible.personId);
-          const village = problem.village ?? campaign.villages[0]!;
-          const to =
-            person ??
+          const person =
+            directory.people.find((p) => p.personId === problem.responsible.personId) ??
             (problem.level === 'COUNTY'
               ? peopleFor(directory.people, 'DISTRICT_FILER', 'district', village)[0]
               : problem.level === 'TOWNSHIP'
                 ? peopleFor(directory.people, 'TOWNSHIP_REVIEWER', 'township', village)[0]
                 : peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', village)[0]);
-          if (to) {
-            await ctx.notifier.send({
-              to: { personId: to.personId, name: to.name, phone: to.phone },
-              text: `整改提醒：${what}整改时限为${problem.deadline}，请按时整改并上传佐证。`,
-            });
-          }
-          reminded++;
+          messages = person
+            ? [
+                compose('PROBLEM_REMINDER', to(person), village, {
+                  problem: what,
+                  deadline: problem.deadline,
+                }),
+              ]
+            : [];
         } else {
-          for (const person of peopleFor(
-            directory.people,
-            'TOWNSHIP_REVIEWER',
-            'township',
-            campaign.villages[0]!,
-          )) {
-            await ctx.notifier.send({
-              to: { personId: person.personId, name: person.name, phone: person.phone },
-              text: `整改督办：${what}已超过整改时限${problem.deadline}，责任人${problem.responsible.name}（${problem.responsible.unit}）。`,
-            });
-          }
-          escalated++;
+          messages = peopleFor(directory.people, 'TOWNSHIP_REVIEWER', 'township', campaign.villages[0]!).map(
+            (p) =>
+              compose('PROBLEM_ESCALATION', to(p), village, {
+                problem: what,
+                deadline: problem.deadline,
+                responsible: problem.responsible.name,
+                unit: problem.responsible.unit,
+              }),
+          );
         }
+        try {
+          await ctx.store.updateProblem(
+            problem,
+            next,
+            { action: `PROBLEM_${action}`, by: 'system', at: nowIso() },
+            messages,
+          );
+        } catch (error) {
+          if (error instanceof ConflictError) continue;
+          throw error;
+        }
+        if (action === 'REMIND') reminded++;
+        else escalated++;
       }
     }
   }

@@ -3,15 +3,13 @@
  * tests build their own.
  */
 
-import { type Notifier, notifierFor } from '#notify/notifier';
 import { perContainer } from '#runtime/container';
-import { type Secrets, secrets, secretValue } from '#runtime/secrets';
+import { type Secrets, secrets } from '#runtime/secrets';
 import { DynamoStore } from '#store/dynamodb-store';
 import type { Store } from '#store/store';
 
 export interface CaseContext {
   store: Store;
-  notifier: Notifier;
   secrets: Secrets;
 }
 
@@ -20,9 +18,7 @@ const shared = perContainer((): { context?: Promise<CaseContext> } => ({}));
 export function caseContext(): Promise<CaseContext> {
   const holder = shared();
   holder.context ??= (async () => {
-    const store = new DynamoStore();
-    const people = async () => (await store.getDirectory()).people;
-    return { store, notifier: notifierFor(people, secretValue), secrets: await secrets() };
+    return { store: new DynamoStore(), secrets: await secrets() };
   })();
   // a context that failed to build (secrets unreachable) is built again by the next request
   holder.context.catch(() => {

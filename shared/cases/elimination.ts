@@ -2,6 +2,7 @@
  * 风险消除 and 绿色通道 as use cases: the 村两委's proposal, the workflow's check and marking steps,
  * and the township's immediate help for a sudden hardship before its chain completes.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { businessDate } from '#domain/calendar';
@@ -9,6 +10,7 @@ import { ELIMINATION_WAYS } from '#domain/elimination';
 import { netIncomeFen, toYuan } from '#domain/income';
 import { isFinal } from '#domain/stages';
 import { HttpError } from '#http/errors';
+import { compose } from '#notify/messages';
 import { now, nowIso } from '#runtime/clock';
 import type { eliminationRequest, greenChannelRequest } from '#schemas/registry';
 import type { Application, Household, Person } from '#store/model';
@@ -178,7 +180,7 @@ export async function checkEliminationStep(ctx: CaseContext, input: { applicatio
 
 /** 标注风险消除: the way and the month; a weakly stable household keeps its measures running. */
 export async function markEliminated(ctx: CaseContext, input: { applicationId: string }) {
-  const app = await updateWithRecords(
+  await updateWithRecords(
     ctx,
     input.applicationId,
     async (current) => {
@@ -219,23 +221,27 @@ export async function markEliminated(ctx: CaseContext, input: { applicationId: s
       };
     },
     { action: 'RISK_ELIMINATED' },
+    async (done) => {
+      const household = await ctx.store.getHousehold(done.village, done.applicant.idHash);
+      const way = ELIMINATION_WAYS[done.elimination!.proposal.way];
+      const contact = household?.monitoring?.contactPerson;
+      return [
+        compose('RISK_ELIMINATED', { name: done.applicant.name, phone: done.applicant.phone }, done.village, {
+          way,
+        }),
+        ...(contact
+          ? [
+              compose(
+                done.elimination!.check.weakStability ? 'RISK_ELIMINATED_WEAK' : 'RISK_ELIMINATED_CONTACT',
+                contact,
+                done.village,
+                { applicant: done.applicant.name, way },
+              ),
+            ]
+          : []),
+      ];
+    },
   );
-  const done = app!;
-  const household = await ctx.store.getHousehold(done.village, done.applicant.idHash);
-  const way = ELIMINATION_WAYS[done.elimination!.proposal.way];
-  await ctx.notifier.send({
-    to: { name: done.applicant.name, phone: done.applicant.phone },
-    text: `您户已标注风险消除（${way}）。如再遇困难，可随时向村委会反映或拨打12317。`,
-  });
-  const contact = household?.monitoring?.contactPerson;
-  if (contact) {
-    await ctx.notifier.send({
-      to: contact,
-      text: done.elimination!.check.weakStability
-        ? `${done.applicant.name}户已标注风险消除（${way}），收入稳定性较弱，请继续落实帮扶措施并跟踪走访。`
-        : `${done.applicant.name}户已标注风险消除（${way}），请继续关注，发现新风险及时再标注。`,
-    });
-  }
 }
 
 /** A proposal 评议 sent back ends as withdrawn; the 村两委 may propose again. */
@@ -303,10 +309,14 @@ export async function grantGreenChannel(
       };
     },
     { action: 'GREEN_CHANNEL_GRANTED', by: caller.personId, detail: { measures: body.measures.length } },
+    (written) => [
+      compose(
+        'GREEN_CHANNEL_GRANTED',
+        { name: written.applicant.name, phone: written.applicant.phone },
+        written.village,
+        { measures: body.measures.map((m) => m.content).join('、') },
+      ),
+    ],
   );
-  await ctx.notifier.send({
-    to: { name: app.applicant.name, phone: app.applicant.phone },
-    text: `乡镇已为您户开通绿色通道，先行落实帮扶：${body.measures.map((m) => m.content).join('、')}。纳入监测程序继续办理。`,
-  });
   return updated!;
 }

@@ -3,6 +3,7 @@
  * (网格化管理、帮扶联系人), and assistance plans (一户一方案、一人一措施). Every change is conditional
  * on the version read and carries its audit entry.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { MEASURE_TYPES, type Measure, planWarnings } from '#domain/assistance';
@@ -13,6 +14,7 @@ import { MONITORING_OBJECT_TYPES, RISK_TYPES } from '#domain/risk-types';
 import { type Role, scopeCovers } from '#domain/stages';
 import { HttpError } from '#http/errors';
 import type { VerifiedWebhook } from '#http/webhook-auth';
+import { compose, type Notification } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import type {
@@ -147,12 +149,14 @@ async function writeHousehold(
   previous: Household,
   next: Household,
   audit: { action: string; by: string; detail?: Record<string, unknown> },
+  messages?: Notification[],
 ) {
   try {
     await ctx.store.updateHousehold({
       previous,
       next: { ...next, version: (previous.version ?? 0) + 1 },
       audit: { ...audit, at: nowIso() },
+      messages,
     });
   } catch (error) {
     if (error instanceof ConflictError) throw new HttpError('CONFLICT', '该户信息已被他人修改，请刷新后重试');
@@ -216,15 +220,24 @@ export async function assignContact(
       ...(body.responsiblePerson ? { responsiblePerson: body.responsiblePerson } : {}),
     },
   };
-  await writeHousehold(ctx, household, next, {
-    action: previous ? 'CONTACT_REASSIGNED' : 'CONTACT_ASSIGNED',
-    by: caller.personId,
-    detail: { from: previous?.personId, to: person.personId, gridId: grid.gridId, reason: body.reason },
-  });
-  await ctx.notifier.send({
-    to: { personId: person.personId, name: person.name, phone: person.phone },
-    text: `您已被指定为${household.head?.name ?? ''}户的帮扶联系人（${grid.name}），请及时走访并落实帮扶措施。`,
-  });
+  await writeHousehold(
+    ctx,
+    household,
+    next,
+    {
+      action: previous ? 'CONTACT_REASSIGNED' : 'CONTACT_ASSIGNED',
+      by: caller.personId,
+      detail: { from: previous?.personId, to: person.personId, gridId: grid.gridId, reason: body.reason },
+    },
+    [
+      compose(
+        'CONTACT_ASSIGNED',
+        { personId: person.personId, name: person.name, phone: person.phone },
+        household.village,
+        { head: household.head?.name, grid: grid.name },
+      ),
+    ],
+  );
   return next;
 }
 

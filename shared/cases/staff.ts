@@ -6,7 +6,7 @@ import type { Directory, Person } from '#store/model';
 import type { CaseContext } from './context.ts';
 
 export async function staffCaller(
-  ctx: CaseContext,
+  ctx: Pick<CaseContext, 'store'>,
   event: HttpEvent,
 ): Promise<{ caller: Person; directory: Directory }> {
   const personId = callerId(event);

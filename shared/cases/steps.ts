@@ -8,6 +8,7 @@ import { checkExclusions } from '#domain/eligibility';
 import { MONITORING_OBJECT_TYPES, RISK_TYPES } from '#domain/risk-types';
 import { APPROVAL_LEVELS, type ApprovalStage, STAGE_LABELS, scopeCode } from '#domain/stages';
 import { approvalLink } from '#links/approval-links';
+import { compose } from '#notify/messages';
 import { peopleFor } from '#notify/recipients';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
@@ -23,20 +24,12 @@ import { updateWithRecords, updateWithRetry } from './updates.ts';
 /** Reminder, then escalation to the level above (the last allowed), then the case lapses. */
 const maxEscalations = () => config.escalations;
 
-const tell = (
-  ctx: CaseContext,
-  person: Pick<Person, 'personId' | 'name' | 'phone'>,
-  text: string,
-  link?: string,
-) =>
-  ctx.notifier.send({
-    to: { personId: person.personId, name: person.name, phone: person.phone },
-    text,
-    link,
-  });
-
-const tellApplicant = (ctx: CaseContext, app: Application, text: string) =>
-  ctx.notifier.send({ to: { name: app.applicant.name, phone: app.applicant.phone }, text });
+const person = (p: Pick<Person, 'personId' | 'name' | 'phone'>) => ({
+  personId: p.personId,
+  name: p.name,
+  phone: p.phone,
+});
+const applicant = (app: Application) => ({ name: app.applicant.name, phone: app.applicant.phone });
 
 /** How people are told what a case is about. */
 export const caseTitle = (app: Pick<Application, 'kind' | 'remarking'>): string =>
@@ -56,38 +49,43 @@ export async function awaitCommitment(
   const app = await updateWithRetry(
     ctx,
     input.applicationId,
-    (current) => ({
-      ...current,
-      stage: 'AWAITING_COMMITMENT',
-      commitmentTaskToken: input.taskToken,
-      pendingApproval: undefined,
-    }),
+    (current) =>
+      // the same entry of the step again (a retry): written, and told, once
+      current.commitmentTaskToken === input.taskToken && current.stage === 'AWAITING_COMMITMENT'
+        ? undefined
+        : {
+            ...current,
+            stage: 'AWAITING_COMMITMENT',
+            commitmentTaskToken: input.taskToken,
+            pendingApproval: undefined,
+          },
     { action: 'COMMITMENT_AWAITED', detail: { escalation: input.escalation } },
+    async (app) => {
+      if (app.commitment.status === 'ACCEPTED') return [];
+      const last = app.history.at(-1);
+      const { applicationId } = app;
+      if (input.escalation === 0)
+        return last?.decision === 'return'
+          ? [
+              compose('RETURNED_FOR_CORRECTION', applicant(app), app.village, {
+                applicationId,
+                comment: last.comment,
+              }),
+            ]
+          : [];
+      const reminder = compose('COMMITMENT_REMINDER', applicant(app), app.village, { applicationId });
+      if (input.escalation < maxEscalations()) return [reminder];
+      const directory = await ctx.store.getDirectory();
+      return [
+        reminder,
+        ...peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', app.village).map((p) =>
+          compose('COMMITMENT_HELP', person(p), app.village, { applicant: app.applicant.name }),
+        ),
+      ];
+    },
   );
   if (app?.commitment.status === 'ACCEPTED') {
     await completeTask(input.taskToken, { escalation: 0, commitment: 'ACCEPTED' });
-    return;
-  }
-  const last = app?.history.at(-1);
-  if (app && input.escalation === 0 && last?.decision === 'return') {
-    await tellApplicant(
-      ctx,
-      app,
-      `您的纳入监测申请（${app.applicationId}）被退回补正：${last.comment ?? ''}。请补正后重新上传签字按手印的承诺书。`,
-    );
-  }
-  if (app && input.escalation > 0) {
-    await tellApplicant(
-      ctx,
-      app,
-      `您的纳入监测申请（${app.applicationId}）尚未收到签字的承诺书，请尽快上传。`,
-    );
-    if (input.escalation >= maxEscalations()) {
-      const directory = await ctx.store.getDirectory();
-      for (const person of peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', app.village)) {
-        await tell(ctx, person, `${app.applicant.name}户的纳入监测申请尚未提交承诺书，请协助农户填写上传。`);
-      }
-    }
   }
 }
 
@@ -136,8 +134,11 @@ export async function requestApproval(
       const directory = await ctx.store.getDirectory();
       await sendLinks(ctx, app, approval, directory.people);
       if (input.escalation > approval.escalation) {
-        await remindOrEscalate(ctx, app, approval, input.escalation, directory.people);
-        await ctx.store.updatePendingApproval(approval, { escalation: input.escalation });
+        await ctx.store.updatePendingApproval(
+          approval,
+          { escalation: input.escalation },
+          remindOrEscalate(app, approval, input.escalation, directory.people, ctx),
+        );
       }
       return;
     } catch (error) {
@@ -209,48 +210,68 @@ async function sendLinks(ctx: CaseContext, app: Application, approval: Approval,
   const missing = approval.approvers.filter((id) => !sent.has(id));
   if (missing.length === 0) return;
   const label = approval.stage === 'OBJECTION_REVIEW' ? '公示有异议，请复核' : STAGE_LABELS[approval.stage];
-  for (const personId of missing) {
-    const person = people.find((p) => p.personId === personId);
-    if (!person) continue;
-    await tell(
-      ctx,
-      person,
-      `请审核${app.villageName ?? app.village}${app.group}${app.applicant.name}户的${caseTitle(app)}（${label}，编号${app.applicationId}）。`,
-      personalLink(ctx, approval, personId),
-    );
-  }
-  await ctx.store.updatePendingApproval(approval, { notified: approval.approvers });
+  const messages = missing.flatMap((personId) => {
+    const approver = people.find((p) => p.personId === personId);
+    if (!approver) return [];
+    return [
+      compose(
+        'APPROVAL_REQUEST',
+        person(approver),
+        app.village,
+        {
+          village: app.villageName ?? app.village,
+          group: app.group,
+          applicant: app.applicant.name,
+          caseTitle: caseTitle(app),
+          step: label,
+          applicationId: app.applicationId,
+        },
+        personalLink(ctx, approval, personId),
+      ),
+    ];
+  });
+  // marked sent with the messages that carry the links, in one transaction
+  await ctx.store.updatePendingApproval(approval, { notified: approval.approvers }, messages);
 }
 
-async function remindOrEscalate(
-  ctx: CaseContext,
+/** 催办 each approver with the link, and 督办 the level above on the last escalation. */
+function remindOrEscalate(
   app: Application,
   approval: Approval,
   escalation: number,
   people: Person[],
+  ctx: CaseContext,
 ) {
   count('OverdueSteps');
   const level = APPROVAL_LEVELS[approval.stage];
-  const label = STAGE_LABELS[approval.stage];
-  for (const personId of approval.approvers) {
-    const person = people.find((p) => p.personId === personId);
-    if (!person) continue;
-    await tell(
-      ctx,
-      person,
-      `催办：${app.applicant.name}户的${caseTitle(app)}（${label}，编号${app.applicationId}）已超时，请尽快处理。`,
-      personalLink(ctx, approval, personId),
-    );
-  }
-  if (escalation >= maxEscalations()) {
-    for (const person of peopleFor(people, level.escalateTo.role, level.escalateTo.scope, app.village)) {
-      await tell(
-        ctx,
-        person,
-        `督办：${app.villageName ?? app.village}${app.applicant.name}户的${caseTitle(app)}在“${label}”环节已超时两次，再超时将失效。`,
-      );
-    }
-  }
+  const params = {
+    applicant: app.applicant.name,
+    caseTitle: caseTitle(app),
+    step: STAGE_LABELS[approval.stage],
+    applicationId: app.applicationId,
+    village: app.villageName ?? app.village,
+  };
+  const reminders = approval.approvers.flatMap((personId) => {
+    const approver = people.find((p) => p.personId === personId);
+    return approver
+      ? [
+          compose(
+            'APPROVAL_REMINDER',
+            person(approver),
+            app.village,
+            params,
+            personalLink(ctx, approval, personId),
+          ),
+        ]
+      : [];
+  });
+  if (escalation < maxEscalations()) return reminders;
+  return [
+    ...reminders,
+    ...peopleFor(people, level.escalateTo.role, level.escalateTo.scope, app.village).map((p) =>
+      compose('APPROVAL_ESCALATION', person(p), app.village, params),
+    ),
+  ];
 }
 
 /** A human step timed out: one more escalation, or lapse past the last. */
@@ -388,21 +409,21 @@ function greenChannelUnconfirmed(current: Application): Partial<Application> {
   };
 }
 
-async function tellTownshipOfGreenChannel(ctx: CaseContext, app: Application) {
-  if (app.greenChannel?.status !== 'UNCONFIRMED') return;
+async function townshipOfGreenChannel(ctx: CaseContext, app: Application) {
+  if (app.greenChannel?.status !== 'UNCONFIRMED') return [];
   const directory = await ctx.store.getDirectory();
-  for (const person of peopleFor(directory.people, 'TOWNSHIP_REVIEWER', 'township', app.village)) {
-    await tell(
-      ctx,
-      person,
-      `${app.applicant.name}户（${app.applicationId}）经绿色通道先行帮扶，但未纳入监测（${STAGE_LABELS[app.stage]}），请核实处理先行帮扶。`,
-    );
-  }
+  return peopleFor(directory.people, 'TOWNSHIP_REVIEWER', 'township', app.village).map((p) =>
+    compose('GREEN_CHANNEL_UNCONFIRMED', person(p), app.village, {
+      applicant: app.applicant.name,
+      applicationId: app.applicationId,
+      stage: STAGE_LABELS[app.stage],
+    }),
+  );
 }
 
 /** The case ends as rejected; the applicant is told why. */
 export async function reject(ctx: CaseContext, input: { applicationId: string }) {
-  const app = await updateWithRetry(
+  await updateWithRetry(
     ctx,
     input.applicationId,
     (current) => {
@@ -433,18 +454,20 @@ export async function reject(ctx: CaseContext, input: { applicationId: string })
       };
     },
     { action: 'APPLICATION_REJECTED' },
+    async (app) => [
+      compose('CASE_REJECTED', applicant(app), app.village, {
+        caseTitle: caseTitle(app),
+        applicationId: app.applicationId,
+        reason: app.outcome?.reason ?? '未通过审核',
+      }),
+      ...(await townshipOfGreenChannel(ctx, app)),
+    ],
   );
-  await tellApplicant(
-    ctx,
-    app!,
-    `您户的${caseTitle(app!)}（${app!.applicationId}）未通过，原因：${app!.outcome?.reason ?? '未通过审核'}。如有疑问可联系村委会或拨打12317。`,
-  );
-  await tellTownshipOfGreenChannel(ctx, app!);
 }
 
 /** A step stayed undone past its escalations. */
 export async function lapse(ctx: CaseContext, input: { applicationId: string; stage?: string }) {
-  const app = await updateWithRetry(
+  await updateWithRetry(
     ctx,
     input.applicationId,
     (current) =>
@@ -468,20 +491,22 @@ export async function lapse(ctx: CaseContext, input: { applicationId: string; st
             ],
           },
     { action: 'APPLICATION_LAPSED' },
+    async (app) => [
+      compose('CASE_LAPSED', applicant(app), app.village, {
+        caseTitle: caseTitle(app),
+        applicationId: app.applicationId,
+        step: STAGE_LABELS[app.history.at(-1)!.stage],
+      }),
+      ...(await townshipOfGreenChannel(ctx, app)),
+    ],
   );
   count('Lapses');
-  await tellApplicant(
-    ctx,
-    app!,
-    `您户的${caseTitle(app!)}（${app!.applicationId}）因“${STAGE_LABELS[app!.history.at(-1)!.stage]}”环节超时已失效，请联系村委会重新申请。`,
-  );
-  await tellTownshipOfGreenChannel(ctx, app!);
 }
 
 /** 纳入监测: an active monitoring object with a contact person and a first assistance plan. */
 export async function activate(ctx: CaseContext, input: { applicationId: string }) {
   const directory = await ctx.store.getDirectory();
-  const app = await updateWithRecords(
+  await updateWithRecords(
     ctx,
     input.applicationId,
     async (current) => {
@@ -492,18 +517,22 @@ export async function activate(ctx: CaseContext, input: { applicationId: string 
       return activationRecords(ctx, current, contact);
     },
     { action: 'MONITORING_ACTIVATED' },
+    (app) => {
+      const contact = app.outcome?.contactPerson;
+      return [
+        compose('MONITORING_ACTIVATED', applicant(app), app.village, {
+          objectType: MONITORING_OBJECT_TYPES[app.outcome!.monitoringObjectType!],
+          riskTypes: app.riskTypes.map((r) => RISK_TYPES[r]).join('、'),
+          contact: contact?.name ?? '待安排',
+        }),
+        ...(contact
+          ? [
+              compose('CONTACT_OF_NEW_OBJECT', person(contact), app.village, {
+                applicant: app.applicant.name,
+              }),
+            ]
+          : []),
+      ];
+    },
   );
-  const contact = app!.outcome?.contactPerson;
-  await tellApplicant(
-    ctx,
-    app!,
-    `您户已纳入防止返贫监测（${MONITORING_OBJECT_TYPES[app!.outcome!.monitoringObjectType!]}），风险类型：${app!.riskTypes.map((r) => RISK_TYPES[r]).join('、')}。帮扶联系人：${contact?.name ?? '待安排'}。`,
-  );
-  if (contact) {
-    await tell(
-      ctx,
-      contact,
-      `${app!.applicant.name}户已纳入监测，您是该户的帮扶联系人，请制定帮扶计划并跟踪走访。`,
-    );
-  }
 }

@@ -1,18 +1,23 @@
 /** The one way a use case changes an application: read, change, write on the version read. */
+import type { Notification } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import type { Application, AssistancePlan, Household } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 
+/** The messages a change causes, from what it writes: written in the same transaction. */
+export type Tell = (written: Application) => Notification[] | Promise<Notification[]>;
+
 /**
  * Read, change, write on the version read; on a concurrent change read again. `change` returns
- * undefined when there is nothing to do.
+ * undefined when there is nothing to do (and nobody is told anything).
  */
 export async function updateWithRetry(
   ctx: CaseContext,
   applicationId: string,
   change: (current: Application) => Application | undefined,
   audit: { action: string; by?: string; detail?: Record<string, unknown> },
+  tell?: Tell,
 ): Promise<Application | undefined> {
   for (let attempt = 0; ; attempt++) {
     const current = await ctx.store.getApplication(applicationId);
@@ -25,6 +30,7 @@ export async function updateWithRetry(
       await ctx.store.updateApplication(current, {
         next: written,
         audit: { action: audit.action, by: audit.by ?? 'system', at, detail: audit.detail },
+        messages: tell ? await tell(written) : undefined,
       });
       return written;
     } catch (error) {
@@ -50,6 +56,7 @@ export async function updateWithRecords(
   applicationId: string,
   change: (current: Application) => Promise<CaseRecords | undefined>,
   audit: { action: string; by?: string; detail?: Record<string, unknown> },
+  tell?: Tell,
 ): Promise<Application | undefined> {
   for (let attempt = 0; ; attempt++) {
     const current = await ctx.store.getApplication(applicationId);
@@ -64,6 +71,7 @@ export async function updateWithRecords(
         audit: { action: audit.action, by: audit.by ?? 'system', at, detail: audit.detail },
         household: records.household,
         plan: records.plan,
+        messages: tell ? await tell(written) : undefined,
       });
       return written;
     } catch (error) {

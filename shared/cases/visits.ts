@@ -10,6 +10,7 @@ import { netIncomeFen, toYuan } from '#domain/income';
 import { DEFAULT_VISIT_RULES, VISIT_KINDS, visitDue } from '#domain/visits';
 import { HttpError, validationFailed } from '#http/errors';
 import type { VerifiedWebhook } from '#http/webhook-auth';
+import { compose } from '#notify/messages';
 import { peopleFor } from '#notify/recipients';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
@@ -80,21 +81,24 @@ export async function recordVisit(
               at: visit.recordedAt,
               detail: { visitId: visit.visitId, kind: body.kind, newRiskTypes: body.newRiskTypes },
             },
+            // told once, with the visit, not again on a redelivery
+            messages:
+              body.newRiskTypes.length && household.monitoring?.status === 'MONITORED'
+                ? peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', household.village).map((p) =>
+                    compose(
+                      'NEW_RISK_FOUND',
+                      { personId: p.personId, name: p.name, phone: p.phone },
+                      household.village,
+                      { head: household.head?.name },
+                    ),
+                  )
+                : [],
           },
           receipt(response),
         );
         recorded = response;
       } catch (error) {
         if (!(error instanceof ConflictError && error.reason === 'VERSION' && attempt < 5)) throw error;
-      }
-    }
-    // told once, when the visit is recorded, not again on a redelivery
-    if (body.newRiskTypes.length && household.monitoring?.status === 'MONITORED') {
-      for (const person of peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', household.village)) {
-        await ctx.notifier.send({
-          to: { personId: person.personId, name: person.name, phone: person.phone },
-          text: `走访发现${household.head?.name ?? ''}户出现新风险，请核实并调整帮扶措施。`,
-        });
       }
     }
     return recorded;
@@ -173,6 +177,9 @@ export async function watchVisits(ctx: CaseContext): Promise<{ overdue: number; 
       const to =
         m.contactPerson ?? peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', household.village)[0];
       if (!to) continue;
+      const what = due.followUpOverdue
+        ? `${VISIT_KINDS.FOLLOW_UP}已超期${due.overdueDays}天`
+        : `半年一次的${VISIT_KINDS.CONCENTRATED}到期`;
       try {
         await ctx.store.updateHousehold({
           previous: household,
@@ -182,18 +189,19 @@ export async function watchVisits(ctx: CaseContext): Promise<{ overdue: number; 
             version: (household.version ?? 0) + 1,
           },
           audit: { action: 'VISIT_REMINDED', by: 'system', at: nowIso(), detail: { ...due } },
+          messages: [
+            compose(
+              'VISIT_DUE',
+              { personId: 'personId' in to ? to.personId : undefined, name: to.name, phone: to.phone },
+              household.village,
+              { village: village.name, head: household.head?.name, what },
+            ),
+          ],
         });
       } catch (error) {
         if (error instanceof ConflictError) continue; // changed meanwhile (a visit); tomorrow's watch decides
         throw error;
       }
-      const what = due.followUpOverdue
-        ? `${VISIT_KINDS.FOLLOW_UP}已超期${due.overdueDays}天`
-        : `半年一次的${VISIT_KINDS.CONCENTRATED}到期`;
-      await ctx.notifier.send({
-        to: { personId: 'personId' in to ? to.personId : undefined, name: to.name, phone: to.phone },
-        text: `提醒：${village.name}${household.head?.name ?? ''}户${what}，请尽快入户走访并登记。`,
-      });
       reminded++;
     }
   }

@@ -1,38 +1,35 @@
 /**
- * One interface for telling people things, through the deployment's `NOTIFY_CHANNELS`:
+ * The channels people are told through, as the deployment's `NOTIFY_CHANNELS` names them:
  * - `sms`: SMS through SNS, to the person's phone (aws partition);
+ * - `tencent-sms`: SMS through Tencent Cloud SMS (腾讯云短信, the China regions): signed requests,
+ *   the kind's registered template id and its parameters;
  * - `wecom-app`: a WeCom application message (企业微信应用消息) to the person's WeCom user id from the
  *   directory (corp id, agent id and secret in Secrets Manager);
  * - `wecom`: a WeCom group robot, which carries only what holds no personal link.
- * A personal link goes only through a personal channel. A message no configured channel can bring to
- * its person is logged (masked) and counted as `Undeliverable`, which is alarmed: retrying cannot help.
- * The local twin receives SMS at its own SNS endpoint and keeps them in the outbox (`/_local/outbox`).
+ * Only the sender (`sender.ts`) calls them; use cases write messages to the outbox.
+ * The local twin receives SNS SMS at its own SNS endpoint and keeps them in `/_local/outbox`.
  */
+
 import { maskPhone } from '#domain/masking';
 import { config } from '#runtime/config';
-import { maybeFail } from '#runtime/faults';
 import { logger } from '#runtime/logger';
-import { count } from '#runtime/metrics';
-
-export interface Notification {
-  to: { personId?: string; name: string; phone: string };
-  text: string;
-  link?: string;
-}
-
-export interface Notifier {
-  send(notification: Notification): Promise<void>;
-}
+import { type MessageKind, type Notification, templateParams } from './messages.ts';
 
 /** A channel: whether it can bring this message to its person, and the sending. */
-export interface Channel extends Notifier {
+export interface Channel {
+  /** the name in NOTIFY_CHANNELS, kept on a message once it delivered */
+  readonly name: string;
   /** personal channels reach one person; a group robot reaches a group */
   readonly personal: boolean;
   reaches(notification: Notification): Promise<boolean>;
+  send(notification: Notification): Promise<void>;
 }
+
+const mobile = (phone: string) => /^1\d{10}$/.test(phone);
 
 /** WeCom group robot: posts markdown to the robot's webhook URL; never a personal link. */
 export class WeComNotifier implements Channel {
+  readonly name = 'wecom';
   readonly personal = false;
   constructor(
     private readonly webhookUrl: string,
@@ -61,9 +58,11 @@ export interface WeComApp {
 
 /**
  * WeCom application messages (企业微信应用消息): an access token from `gettoken` (kept until shortly
- * before it expires, fetched again when WeCom says it is invalid), then `message/send` to the person.
+ * before it expires, fetched again when WeCom says it is invalid), then `message/send` to the person,
+ * with WeCom's duplicate check on, so a message sent again within four hours is not shown twice.
  */
 export class WeComAppNotifier implements Channel {
+  readonly name = 'wecom-app';
   readonly personal = true;
   private token?: { value: string; until: number };
   constructor(
@@ -106,6 +105,8 @@ export class WeComAppNotifier implements Channel {
       agentid: Number(agentId),
       text: { content: n.link ? `${n.text}\n${n.link}` : n.text },
       safe: 0,
+      enable_duplicate_check: 1,
+      duplicate_check_interval: 14_400,
     });
     for (const renew of [false, true]) {
       const url = `${this.apiBase}/cgi-bin/message/send?access_token=${encodeURIComponent(await this.accessToken(renew))}`;
@@ -122,9 +123,10 @@ export class WeComAppNotifier implements Channel {
 
 /** SMS through SNS; the number is sent whole to SNS only and logged masked. */
 export class SmsNotifier implements Channel {
+  readonly name = 'sms';
   readonly personal = true;
   async reaches(n: Notification): Promise<boolean> {
-    return /^1\d{10}$/.test(n.to.phone);
+    return mobile(n.to.phone);
   }
   // loaded on first use: most deployments notify through WeCom only
   private client?: Promise<{
@@ -142,75 +144,109 @@ export class SmsNotifier implements Channel {
       new PublishCommand({
         PhoneNumber: `+86${n.to.phone}`,
         Message: n.link ? `${n.text} ${n.link}` : n.text,
+        // SNS has no idempotency key for SMS; the id goes along for reconciliation
+        MessageAttributes: { 'fangfan.messageId': { DataType: 'String', StringValue: n.messageId } },
       }),
     );
-    logger.info('sms sent', { to: maskPhone(n.to.phone) });
+    logger.info('sms sent', { to: maskPhone(n.to.phone), kind: n.kind });
   }
 }
 
-const ATTEMPTS = 5;
+/**
+ * Tencent Cloud SMS account and registered templates (Secrets Manager): `templates` maps each message
+ * kind to its approved template id; a kind without one is not sent by SMS.
+ */
+export interface TencentSmsAccount {
+  secretId: string;
+  secretKey: string;
+  sdkAppId: string;
+  signName: string;
+  region?: string;
+  templates: Partial<Record<MessageKind, string>>;
+}
 
 /**
- * Sends through every configured channel that can bring the message to its person; a channel that
- * fails is tried again with backoff before the step fails (and is retried by its caller in turn).
+ * Tencent Cloud SMS `SendSms` through Tencent's SDK (TC3-HMAC-SHA256 signed requests): the kind's
+ * template id and its parameters in the template's order, the link as the last parameter. Tencent
+ * has no idempotency key; the message id goes in `SessionContext`, which Tencent echoes in its
+ * delivery receipts.
  */
-export class FanOutNotifier implements Notifier {
-  constructor(private readonly channels: Channel[]) {}
+export class TencentSmsNotifier implements Channel {
+  readonly name = 'tencent-sms';
+  readonly personal = true;
+  private client?: Promise<
+    InstanceType<typeof import('tencentcloud-sdk-nodejs-sms')['sms']['v20210111']['Client']>
+  >;
+  constructor(
+    private readonly account: () => Promise<TencentSmsAccount>,
+    /** `https://sms.tencentcloudapi.com` unless the deployment says otherwise */
+    private readonly endpoint = 'https://sms.tencentcloudapi.com',
+  ) {}
+
+  async reaches(n: Notification): Promise<boolean> {
+    return mobile(n.to.phone) && Boolean((await this.account()).templates[n.kind]);
+  }
+
   async send(n: Notification): Promise<void> {
-    const reaching: Channel[] = [];
-    for (const channel of this.channels) if (await channel.reaches(n)) reaching.push(channel);
-    if (!reaching.some((c) => c.personal)) {
-      logger.error('notification undeliverable: no configured channel reaches the person', {
-        person: n.to.personId,
-        phone: maskPhone(n.to.phone),
+    const account = await this.account();
+    const templateId = account.templates[n.kind];
+    if (!templateId) throw new Error(`no Tencent SMS template registered for ${n.kind}`);
+    this.client ??= import('tencentcloud-sdk-nodejs-sms').then(({ sms }) => {
+      const url = new URL(this.endpoint);
+      return new sms.v20210111.Client({
+        credential: { secretId: account.secretId, secretKey: account.secretKey },
+        region: account.region ?? 'ap-guangzhou',
+        profile: { httpProfile: { protocol: `${url.protocol}//`, endpoint: url.host, reqTimeout: 10 } },
       });
-      count('Undeliverable');
-    }
-    await Promise.all(
-      reaching.map(async (channel) => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            maybeFail('notify');
-            await channel.send(n);
-            return;
-          } catch (error) {
-            if (attempt >= ATTEMPTS) throw error;
-            logger.warn('notification failed, retrying', { attempt, error: (error as Error).message });
-            await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-          }
-        }
-      }),
-    );
+    });
+    const client = await this.client;
+    const answer = await client.SendSms({
+      SmsSdkAppId: account.sdkAppId,
+      SignName: account.signName,
+      TemplateId: templateId,
+      PhoneNumberSet: [`+86${n.to.phone}`],
+      TemplateParamSet: [
+        ...templateParams(n.kind).map((name) => n.params[name] ?? ''),
+        ...(n.link ? [n.link] : []),
+      ],
+      SessionContext: n.messageId,
+    });
+    const status = answer?.SendStatusSet?.[0];
+    if (status?.Code !== 'Ok') throw new Error(`Tencent SMS answered ${status?.Code ?? 'nothing'}`);
+    logger.info('sms sent', { to: maskPhone(n.to.phone), kind: n.kind, provider: 'tencent' });
   }
 }
 
+/** The names a deployment may give in NOTIFY_CHANNELS, and which of them reach one person. */
+export const CHANNEL_NAMES = ['sms', 'tencent-sms', 'wecom-app', 'wecom'] as const;
+export const PERSONAL_CHANNELS = ['sms', 'tencent-sms', 'wecom-app'];
+
 /**
- * The deployment's channels, resolved on the first message (a function that never sends needs none).
- * `people` is the directory, for the WeCom user ids.
+ * The deployment's channels. `people` is the directory, for the WeCom user ids; `readSecret` reads
+ * a secret by its ARN.
  */
-export function notifierFor(
+export function channelsFor(
   people: () => Promise<{ personId: string; wecomUserId?: string }[]>,
   readSecret: (arn: string) => Promise<string>,
-): Notifier {
-  let fanOut: FanOutNotifier | undefined;
-  return {
-    send(n) {
-      if (!fanOut) {
-        const channels: Channel[] = [];
-        const names = config.notifyChannels;
-        if (names.includes('sms')) channels.push(new SmsNotifier());
-        if (names.includes('wecom-app'))
-          channels.push(
-            new WeComAppNotifier(
-              async () => JSON.parse(await readSecret(config.wecomAppSecretArn)) as WeComApp,
-              async (personId) => (await people()).find((p) => p.personId === personId)?.wecomUserId,
-              config.wecomApiBase,
-            ),
-          );
-        if (names.includes('wecom')) channels.push(new WeComNotifier(config.wecomWebhookUrl));
-        fanOut = new FanOutNotifier(channels);
-      }
-      return fanOut.send(n);
-    },
-  };
+): Channel[] {
+  const names = config.notifyChannels;
+  const channels: Channel[] = [];
+  if (names.includes('sms')) channels.push(new SmsNotifier());
+  if (names.includes('tencent-sms'))
+    channels.push(
+      new TencentSmsNotifier(
+        async () => JSON.parse(await readSecret(config.smsProviderSecretArn)) as TencentSmsAccount,
+        config.tencentSmsEndpoint,
+      ),
+    );
+  if (names.includes('wecom-app'))
+    channels.push(
+      new WeComAppNotifier(
+        async () => JSON.parse(await readSecret(config.wecomAppSecretArn)) as WeComApp,
+        async (personId) => (await people()).find((p) => p.personId === personId)?.wecomUserId,
+        config.wecomApiBase,
+      ),
+    );
+  if (names.includes('wecom')) channels.push(new WeComNotifier(config.wecomWebhookUrl));
+  return channels;
 }

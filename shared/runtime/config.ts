@@ -126,7 +126,7 @@ export const config = {
   get calendarData(): CalendarData {
     return json<CalendarData>('CALENDAR_DATA', {} as CalendarData);
   },
-  /** How people are told: any of `sms`, `wecom-app`, `wecom`. A function that notifies needs one. */
+  /** How people are told: any of `sms`, `tencent-sms`, `wecom-app`, `wecom`. The sender needs one. */
   get notifyChannels(): string[] {
     const channels = json<string[]>('NOTIFY_CHANNELS', []);
     if (channels.length === 0) throw new MissingSetting('NOTIFY_CHANNELS');
@@ -138,6 +138,14 @@ export const config = {
   /** the WeCom application's `{"corpId", "agentId", "secret"}`, in Secrets Manager */
   get wecomAppSecretArn(): string {
     return required('WECOM_APP_SECRET_ARN');
+  },
+  /** the SMS provider's account and registered templates (`tencent-sms`), in Secrets Manager */
+  get smsProviderSecretArn(): string {
+    return required('SMS_PROVIDER_SECRET_ARN');
+  },
+  /** Tencent Cloud SMS's API (a stand-in on a test machine) */
+  get tencentSmsEndpoint(): string {
+    return process.env.TENCENT_SMS_ENDPOINT || 'https://sms.tencentcloudapi.com';
   },
   /** WeCom's API (a stand-in on a test machine) */
   get wecomApiBase(): string {

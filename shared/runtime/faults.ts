@@ -1,9 +1,11 @@
 /**
  * Transient faults on purpose, for the reliability suites: `FANGFAN_FAULTS={"dynamodb":0.2,"s3":0.2,
- * "notify":0.2}` makes that share of calls fail the way a throttled service does. Only in local mode.
- * The SDK fault sits below the SDK's retry layer, so what is tested is the whole retry path.
+ * "notify":0.2}` makes that share of calls fail the way a throttled service does; a target may also
+ * be `{"rate": 1, "until": "<ISO time>"}`, failing until then in business time (an outage). Only in
+ * local mode. The SDK fault sits below the SDK's retry layer, so what is tested is the whole retry path.
  */
 import type { MiddlewareStack } from '@smithy/types';
+import { nowIso } from './clock.ts';
 import { config } from './config.ts';
 
 export type FaultTarget = 'dynamodb' | 's3' | 'notify';
@@ -11,7 +13,10 @@ export type FaultTarget = 'dynamodb' | 's3' | 'notify';
 export function faultRate(target: FaultTarget): number {
   const faults = config.localTestHooks?.faults;
   if (!faults) return 0;
-  return Number((JSON.parse(faults) as Record<string, number>)[target] ?? 0);
+  const spec = (JSON.parse(faults) as Record<string, number | { rate: number; until?: string }>)[target];
+  if (typeof spec === 'object' && spec !== null)
+    return !spec.until || nowIso() < spec.until ? Number(spec.rate) : 0;
+  return Number(spec ?? 0);
 }
 
 export class InjectedFault extends Error {

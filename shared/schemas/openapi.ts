@@ -433,6 +433,25 @@ function campaignPaths() {
         ...errors(400, 401, 403),
       }),
     },
+    '/townships/{code}/messages': {
+      get: staffOp(
+        '未送达消息：重试中（RETRY）和发送失败（DEAD）的消息，手机号脱敏，不含个人链接',
+        [path('code')],
+        {
+          '200': {
+            description:
+              '{items: [{messageId, kind, to: {personId?, name, phone (masked)}, text, hasLink, village, status, attempts, lastError, createdAt, updatedAt, nextAttemptAt?}]}',
+          },
+          ...errors(400, 401, 403),
+        },
+      ),
+    },
+    '/messages/{id}/resend': {
+      post: staffOp('重新发送一条发送失败（DEAD）的消息', id, {
+        '200': { description: 'the message, status PENDING' },
+        ...errors(400, 401, 403, 404, 409),
+      }),
+    },
     '/campaigns/{id}': {
       get: staffOp('排查详情及阶段进度', id, {
         '200': { description: 'campaign' },

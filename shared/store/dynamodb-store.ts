@@ -5,7 +5,8 @@
  * and audit; its 汇总表 counters are `SUM#<id>`; a township lists its campaigns (`T#`). Other items have
  * their own partition:
  * `ID#<hmac>` locks an applicant against a second open case, `AP#` approvals, `RQ#` requests, `NC#`
- * nonces, `DIR` the directory, `OUTBOX` local notifications.
+ * nonces, `DIR` the directory, `MESSAGE#` the outbox of messages to send (`dynamodb-messages.ts`),
+ * `OUTBOX#` what the local twin's SMS endpoint received.
  */
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -23,9 +24,12 @@ import {
 import type { CalendarData } from '#domain/calendar';
 import { counterDelta } from '#domain/rectification';
 import { isAllowedTransition, isFinal } from '#domain/stages';
+import type { Notification } from '#notify/messages';
+import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { perContainer } from '#runtime/container';
 import { ddb } from '#runtime/dynamodb-client';
+import { messagePut } from './dynamodb-messages.ts';
 import { householdIdOf } from './identity.ts';
 import type {
   Application,
@@ -124,6 +128,11 @@ export class DynamoStore implements Store {
         },
       },
     };
+  }
+
+  /** the outbox: each message a Put in the transaction of the change that causes it */
+  private messageItems(messages: Notification[] | undefined, at: string): TransactItem[] {
+    return (messages ?? []).map((m) => messagePut(this.table, m, at));
   }
 
   private nonceItem(channel: string, nonce: string): TransactItem {
@@ -265,6 +274,7 @@ export class DynamoStore implements Store {
     application: Application,
     receipt: WebhookReceipt,
     audit: AuditEntry,
+    messages?: Notification[],
   ): Promise<void> {
     const lock: TransactItem = {
       Update: {
@@ -289,7 +299,13 @@ export class DynamoStore implements Store {
     };
     try {
       await this.transact(
-        [...this.receiptItems(receipt), lock, put, this.auditItem(application, audit)],
+        [
+          ...this.receiptItems(receipt),
+          lock,
+          put,
+          this.auditItem(application, audit),
+          ...this.messageItems(messages, audit.at),
+        ],
         ['NONCE', 'REQUEST', 'OPEN_CASE', 'VERSION'],
       );
     } catch (error) {
@@ -403,6 +419,7 @@ export class DynamoStore implements Store {
     ];
     if (change.household) items.push(this.householdPut(change.household.previous, change.household.next));
     if (change.plan) items.push(this.planPut(change.plan.previous, change.plan.next));
+    items.push(...this.messageItems(change.messages, change.audit.at));
     if (previous.kind === 'ELIMINATION') {
       if (isFinal(change.next.stage) && !isFinal(previous.stage))
         items.push(this.eliminationRelease(previous, change));
@@ -572,6 +589,7 @@ export class DynamoStore implements Store {
         ...(receipt ? this.receiptItems(receipt) : []),
         this.householdPut(change.previous, change.next),
         this.householdAudit(change.next, change.audit),
+        ...this.messageItems(change.messages, change.audit.at),
       ],
       [...(receipt ? (['NONCE', 'REQUEST'] as const) : []), 'VERSION', undefined],
     );
@@ -672,6 +690,7 @@ export class DynamoStore implements Store {
         },
         this.householdPut(change.previous, change.next),
         this.householdAudit(h, change.audit),
+        ...this.messageItems(change.messages, change.audit.at),
       ],
       ['NONCE', 'REQUEST', undefined, 'VERSION', undefined],
     );
@@ -940,7 +959,12 @@ export class DynamoStore implements Store {
     );
   }
 
-  async updateProblem(previous: Problem, next: Problem, audit: AuditEntry): Promise<void> {
+  async updateProblem(
+    previous: Problem,
+    next: Problem,
+    audit: AuditEntry,
+    messages?: Notification[],
+  ): Promise<void> {
     await this.transact(
       [
         this.problemPut(next, previous),
@@ -948,6 +972,7 @@ export class DynamoStore implements Store {
           { unit: next.unit, category: next.category, before: previous.status, after: next.status },
         ]),
         this.campaignAudit(next.campaignId, next.problemId, audit),
+        ...this.messageItems(messages, audit.at),
       ],
       ['VERSION'],
     );
@@ -1145,6 +1170,7 @@ export class DynamoStore implements Store {
   async updatePendingApproval(
     approval: Approval,
     patch: Partial<Pick<Approval, 'taskToken' | 'approvers' | 'escalation' | 'expiresAt' | 'notified'>>,
+    messages?: Notification[],
   ): Promise<void> {
     const names = Object.keys(patch);
     await this.transact(
@@ -1165,6 +1191,7 @@ export class DynamoStore implements Store {
             },
           },
         },
+        ...this.messageItems(messages, nowIso()),
       ],
       ['ALREADY_DECIDED'],
     );
@@ -1273,8 +1300,8 @@ export class DynamoStore implements Store {
   }
 
   async listOutbox(to?: string): Promise<OutboxMessage[]> {
-    const toMessage = ({ id, to, channel, text, link, createdAt }: Record<string, any>) =>
-      ({ id, to, channel, text, link, createdAt }) as OutboxMessage;
+    const toMessage = ({ id, messageId, to, channel, text, link, createdAt }: Record<string, any>) =>
+      ({ id, messageId, to, channel, text, link, createdAt }) as OutboxMessage;
     if (!to) {
       const items: Record<string, any>[] = [];
       let ExclusiveStartKey: Record<string, unknown> | undefined;

@@ -252,8 +252,11 @@ export interface Visit {
   recordedAt: string;
 }
 
+/** What the local twin's SMS endpoint received (`/_local/outbox`). */
 export interface OutboxMessage {
   id: string;
+  /** the outbox message it delivered */
+  messageId?: string;
   to: { personId?: string; name: string; phone: string };
   channel: string;
   text: string;

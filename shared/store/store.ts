@@ -3,6 +3,7 @@
  * handlers may swap it. Every state change here is one conditional transaction with its audit entry.
  */
 import type { CalendarData } from '#domain/calendar';
+import type { Notification } from '#notify/messages';
 import type {
   Application,
   Approval,
@@ -47,6 +48,8 @@ export interface ApplicationChange {
   household?: { previous?: Household; next: Household };
   /** an assistance plan written in the same transaction */
   plan?: { previous?: AssistancePlan; next: AssistancePlan };
+  /** the messages the change causes, written in the same transaction (the outbox) */
+  messages?: Notification[];
 }
 
 /** A household change: conditional on the version read, with its audit entry. */
@@ -54,6 +57,8 @@ export interface HouseholdChange {
   previous?: Household;
   next: Household;
   audit: AuditEntry;
+  /** the messages the change causes, written in the same transaction (the outbox) */
+  messages?: Notification[];
 }
 
 export interface Store {
@@ -98,7 +103,12 @@ export interface Store {
   claimNonce(channel: string, nonce: string): Promise<void>;
 
   /** Creates the application, locks the applicant's household against a second open case, claims the request. */
-  createApplication(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void>;
+  createApplication(
+    application: Application,
+    receipt: WebhookReceipt,
+    audit: AuditEntry,
+    messages?: Notification[],
+  ): Promise<void>;
   /** Records a webhook that changes no application state beyond the audit (e.g. a fresh upload URL). */
   recordRequest(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void>;
   /** Adds an objection to an application in publicity; refuses outside the window. */
@@ -122,6 +132,7 @@ export interface Store {
   updatePendingApproval(
     approval: Approval,
     patch: Partial<Pick<Approval, 'taskToken' | 'approvers' | 'escalation' | 'expiresAt' | 'notified'>>,
+    messages?: Notification[],
   ): Promise<void>;
   /** PENDING → DECIDED together with the application's history, or `ALREADY_DECIDED`. */
   decideApproval(
@@ -154,7 +165,12 @@ export interface Store {
   /** A problem and its counters, in one transaction. */
   createProblem(problem: Problem, audit: AuditEntry): Promise<void>;
   /** Conditional on the version read; the counters move with it. */
-  updateProblem(previous: Problem, next: Problem, audit: AuditEntry): Promise<void>;
+  updateProblem(
+    previous: Problem,
+    next: Problem,
+    audit: AuditEntry,
+    messages?: Notification[],
+  ): Promise<void>;
   getProblem(problemId: string): Promise<Problem | undefined>;
   /** A page of a campaign's problems matching the filter. */
   listProblems(

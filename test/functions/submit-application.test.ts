@@ -100,14 +100,22 @@ describe('submit-application handler', () => {
     expect(sfn.calls()).toHaveLength(0);
   });
 
-  it('writes the application, lock, request, nonce and audit in one transaction, then starts the case by its id', async () => {
+  it('writes the application, lock, request, nonce, audit and the applicant’s message in one transaction, then starts the case by its id', async () => {
     const { handler } = await import('../../functions/submit-application/handler.ts');
     const result = await handler(event(body), {} as Context);
     expect(result.statusCode).toBe(202);
     const writes = ddb.commandCalls(TransactWriteCommand);
     expect(writes).toHaveLength(1);
     const items = writes[0]!.args[0].input.TransactItems!;
-    expect(items).toHaveLength(5);
+    expect(items).toHaveLength(6);
+    // the receipt SMS is an outbox item of the same transaction, not a call to a provider
+    const message = items.find((i) => String(i.Put?.Item?.PK).startsWith('MESSAGE#'))!.Put!.Item!;
+    expect(message).toMatchObject({
+      type: 'MESSAGE',
+      kind: 'APPLICATION_RECEIVED',
+      status: 'PENDING',
+      round: 0,
+    });
     const lock = items.find((i) => i.Update)!.Update!;
     expect(lock.Key!.PK).toMatch(/^ID#[0-9a-f]{40}$/);
     expect(String(lock.Key!.PK)).not.toContain(body.applicant.idNumber);

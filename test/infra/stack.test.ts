@@ -108,17 +108,43 @@ describe('Fangfan stack', () => {
     // the two faults a first deployment would have met
     expect(policyOf('registry-files')).toContain('states:StartExecution');
     expect(policyOf('registry-files')).toContain('commitments/*');
-    expect(policyOf('human-steps')).toContain('sns:Publish');
+    // only the outbox's sender talks to the channels; the steps write messages to the table
+    expect(policyOf('message-sender')).toContain('sns:Publish');
+    expect(policyOf('human-steps')).not.toContain('sns:Publish');
+  });
+
+  it('hands the sender each message to send from the table’s stream, with retries and a destination', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+    });
+    const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mapping!.Properties).toMatchObject({
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      StartingPosition: 'TRIM_HORIZON',
+    });
+    expect(mapping!.Properties.DestinationConfig.OnFailure.Destination).toBeDefined();
+    expect(JSON.parse(mapping!.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({
+      eventName: ['INSERT', 'MODIFY'],
+      dynamodb: { NewImage: { type: { S: ['MESSAGE'] }, status: { S: ['PENDING'] } } },
+    });
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules.map((s) => s.Properties.ScheduleExpression)).toContain('rate(1 minute)');
   });
 
   it('gives every asynchronous invocation an on-failure destination and every alarm an action', () => {
     const invokeConfigs = template.findResources('AWS::Lambda::EventInvokeConfig');
-    const asynchronous = FUNCTION_NAMES.filter((n) => specOf(n).s3Events || specOf(n).dailySchedule);
+    const asynchronous = FUNCTION_NAMES.filter(
+      (n) => specOf(n).s3Events || specOf(n).dailySchedule || specOf(n).minuteSchedule,
+    );
     expect(Object.keys(invokeConfigs)).toHaveLength(asynchronous.length);
     for (const config of Object.values(invokeConfigs))
       expect(config.Properties.DestinationConfig.OnFailure.Destination).toBeDefined();
+    // daily runs that failed wait in the queue; a missed minute of the retry sweep is the next minute's
     for (const schedule of Object.values(template.findResources('AWS::Scheduler::Schedule')))
-      expect(schedule.Properties.Target.DeadLetterConfig.Arn).toBeDefined();
+      if (schedule.Properties.ScheduleExpression !== 'rate(1 minute)')
+        expect(schedule.Properties.Target.DeadLetterConfig.Arn).toBeDefined();
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.length).toBeGreaterThanOrEqual(2 * FUNCTION_NAMES.length + 8);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
@@ -165,7 +191,7 @@ describe('the China partition', () => {
       context: {
         ...localContext({}),
         partition: 'aws-cn',
-        'fangfan:notifyChannels': ['wecom-app', 'wecom'],
+        'fangfan:notifyChannels': ['tencent-sms', 'wecom-app', 'wecom'],
         'fangfan:wecomWebhookUrl': 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k',
         'fangfan:oidcIssuer': 'https://sso.example.gov.cn/realms/fangfan',
         'fangfan:oidcAudience': 'fangfan-console',
@@ -198,9 +224,11 @@ describe('the China partition', () => {
     expect(variables.filter((v) => v.PERSON_ID_CLAIM).every((v) => v.PERSON_ID_CLAIM === 'person_id')).toBe(
       true,
     );
-    // WeCom application messages, the secret read by every function that notifies
+    // WeCom application messages and Tencent Cloud SMS, their secrets read by the sender only
     const notifying = FUNCTION_NAMES.filter((n) => specOf(n).notifies).length;
+    expect(notifying).toBe(1);
     expect(variables.filter((v) => v.WECOM_APP_SECRET_ARN)).toHaveLength(notifying);
+    expect(variables.filter((v) => v.SMS_PROVIDER_SECRET_ARN)).toHaveLength(notifying);
     // no function may publish SMS through SNS there
     expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).not.toContain('sns:Publish');
     const errors = Annotations.fromStack(cn).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   advanceClock,
   applicationBody,
+  caseLink,
   decide,
   getApplication,
   linkFor,
@@ -104,7 +105,7 @@ describe('decisions that end or turn the case', () => {
     const { id } = await applyAndUpload();
     await approveThrough(id, 'p-gl-201', 'GROUP_REVIEW');
     await waitForStage(stack, id, 'VILLAGE_REVIEW');
-    const firstGroupLink = await linkFor(stack, 'p-gl-201', id);
+    const firstGroupLink = await caseLink(stack, 'p-gl-201', id);
     const link = await linkFor(stack, 'p-vc-201', id);
     const returned = await decide(link, { decision: 'return', comment: '请补充家庭成员信息' });
     expect(returned.body.stage).toBe('GROUP_REVIEW');

@@ -10,6 +10,7 @@ import { openApiDocument } from '#schemas/openapi';
 import {
   advanceClock,
   applicationBody,
+  caseLink,
   countItems,
   driveAll,
   getApplication,
@@ -289,7 +290,7 @@ describe('monitoring households', () => {
     expect(batch.status).toBe(200);
     expect(await batch.text()).toContain('户主证件号码');
     // the clerk's page linked the case's own batch file, with the whole ID number to type in
-    const clerkLink = await linkFor(stack, 'p-se-302', ids.A!);
+    const clerkLink = await caseLink(stack, 'p-se-302', ids.A!);
     const clerkView = (await (
       await fetch(clerkLink!, { headers: { accept: 'application/json' } })
     ).json()) as any;

@@ -29,6 +29,7 @@ describe('each function as Lambda runs it', () => {
         aws: 'http://127.0.0.1:3',
         api: 'http://api',
         awsConfigFile: '/dev/null',
+        testHooks: true,
       },
     );
     await functions.load();

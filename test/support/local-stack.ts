@@ -242,22 +242,29 @@ export const waitForStage = (stack: RunningStack, id: string, stage: string, tim
     timeoutMs,
   );
 
-export async function outbox(stack: RunningStack, to?: string) {
-  const response = await fetchRetry(`${stack.url}/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`);
+/** What the twin's SMS endpoint received; `settle: false` does not wait for messages on their way. */
+export async function outbox(stack: RunningStack, to?: string, { settle = true } = {}) {
+  const query = new URLSearchParams({ ...(to ? { to } : {}), ...(settle ? {} : { settle: '0' }) });
+  const response = await fetchRetry(`${stack.url}/_local/outbox?${query}`);
   return ((await response.json()) as { items: any[] }).items;
 }
 
-/** The newest approval link sent to a person, once it exists. */
 /**
  * The newest approval link sent to a person, once it exists: for one application when named (links
- * name their application), and other than `not` when given (a second round of the same step).
+ * name their application; the link's approval must still wait for a decision, as messages arrive
+ * shortly after the step opens), and other than `not` when given (a second round of the same step).
  */
 export const linkFor = (stack: RunningStack, personId: string, applicationId?: string, not?: string) =>
   until(`a link for ${personId}`, async () => {
-    const items = (await outbox(stack, personId)).filter(
+    const items = (await outbox(stack, personId, { settle: false })).filter(
       (m) => m.link && (!applicationId || m.text.includes(applicationId)) && m.link !== not,
     );
-    return items.at(-1)?.link as string | undefined;
+    const link = items.at(-1)?.link as string | undefined;
+    if (!link || !applicationId) return link;
+    const answer = await fetch(link, { headers: { accept: 'application/json' } });
+    return answer.ok && ((await answer.json()) as { status?: string }).status === 'PENDING'
+      ? link
+      : undefined;
   });
 
 export async function decide(link: string, body: Record<string, unknown>) {
@@ -322,7 +329,9 @@ export async function caseLink(
   personId: string,
   applicationId: string,
 ): Promise<string | undefined> {
-  const items = (await outbox(stack, personId)).filter((m) => m.link && m.text.includes(applicationId));
+  const items = (await outbox(stack, personId, { settle: false })).filter(
+    (m) => m.link && m.text.includes(applicationId),
+  );
   return items.at(-1)?.link;
 }
 

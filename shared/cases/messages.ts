@@ -1,0 +1,57 @@
+/**
+ * Undelivered messages (未送达消息) for the township console: those waiting for a retry and those
+ * that failed every attempt, which a township reviewer can send again (after mending the directory,
+ * say). Personal links are never shown to anyone but their person; phones are masked.
+ */
+import { maskPhone } from '#domain/masking';
+import { type Role, scopeCode } from '#domain/stages';
+import { HttpError } from '#http/errors';
+import type { Message } from '#notify/messages';
+import { nowIso } from '#runtime/clock';
+import type { MessageStore } from '#store/messages';
+import type { Person } from '#store/model';
+import { covers } from './campaigns.ts';
+
+/** who may see and resend a township's undelivered messages */
+const MESSAGE_KEEPERS: readonly Role[] = ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'];
+
+export function messageView(m: Message) {
+  return {
+    messageId: m.messageId,
+    kind: m.kind,
+    to: {
+      ...(m.to.personId ? { personId: m.to.personId } : {}),
+      name: m.to.name,
+      phone: maskPhone(m.to.phone),
+    },
+    text: m.text,
+    hasLink: Boolean(m.link),
+    village: m.village,
+    status: m.status,
+    attempts: m.attempts,
+    lastError: m.lastError,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    nextAttemptAt: m.status === 'RETRY' ? m.nextAttemptAt : undefined,
+  };
+}
+
+export async function listUndelivered(messages: MessageStore, caller: Person, township: string) {
+  if (!covers(caller, township, MESSAGE_KEEPERS)) throw new HttpError('FORBIDDEN', '无权查看此乡镇的消息');
+  return { items: (await messages.listUndelivered(township)).map(messageView) };
+}
+
+export async function resendMessage(messages: MessageStore, caller: Person, messageId: string) {
+  const message = await messages.get(messageId);
+  if (!message || !covers(caller, scopeCode(message.village, 'township'), MESSAGE_KEEPERS))
+    throw new HttpError('NOT_FOUND', '消息不存在');
+  if (message.status !== 'DEAD') throw new HttpError('CONFLICT', '只有发送失败的消息可以重新发送');
+  try {
+    await messages.resend(message, caller.personId, nowIso());
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException')
+      throw new HttpError('CONFLICT', '该消息已在重新发送');
+    throw error;
+  }
+  return messageView((await messages.get(messageId))!);
+}

@@ -1,0 +1,111 @@
+/**
+ * The one sender of the outbox. The table's stream hands it each PENDING message (a new one, or one
+ * handed on again); it claims the message for this round, sends through every configured channel that
+ * reaches the person (skipping those that already delivered it), and records the outcome. A failed
+ * attempt waits with backoff (business time) and is handed on again by the sweep; after the last
+ * attempt the message is DEAD and the township console lists it. A message is sent at most once per
+ * channel unless a sender dies between the provider's acceptance and the record of it.
+ */
+import { maskPhone } from '#domain/masking';
+import { now } from '#runtime/clock';
+import { maybeFail } from '#runtime/faults';
+import { logger } from '#runtime/logger';
+import { count } from '#runtime/metrics';
+import type { MessageStore } from '#store/messages';
+import type { Message, MessageStatus } from './messages.ts';
+import type { Channel } from './notifier.ts';
+
+/** attempts before a message is DEAD: with the backoff below, about two hours of failures */
+export const MAX_ATTEMPTS = 10;
+/** 30 s, 1 min, 2 min, … up to 30 min between attempts */
+export const backoffMs = (attempts: number): number => Math.min(30_000 * 2 ** (attempts - 1), 30 * 60_000);
+/** how long a claim holds; a sender that died with it is handed on again after this */
+export const LEASE_MS = 5 * 60_000;
+
+export interface SenderDeps {
+  messages: MessageStore;
+  channels: Channel[];
+  /** the directory's people, so a message reaches a person's current phone */
+  people: () => Promise<{ personId: string; phone: string }[]>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Delivers one message of one round; what it came to, or SKIPPED when it was not this sender's. */
+export async function deliver(
+  deps: SenderDeps,
+  ref: { messageId: string; round: number },
+): Promise<MessageStatus | 'SKIPPED'> {
+  const start = now().getTime();
+  const claimed = await deps.messages.claim(ref.messageId, ref.round, iso(start + LEASE_MS));
+  if (!claimed) return 'SKIPPED';
+  const message = await current(deps, claimed);
+  const reaching: Channel[] = [];
+  for (const channel of deps.channels) if (await channel.reaches(message)) reaching.push(channel);
+  if (!reaching.some((c) => c.personal)) {
+    logger.error('message undeliverable: no configured channel reaches the person', {
+      messageId: message.messageId,
+      person: message.to.personId,
+      phone: maskPhone(message.to.phone),
+    });
+    count('Undeliverable');
+    // retrying cannot help until the directory or the channels change: the township sees it at once
+    await deps.messages.markFailed(message, {
+      attempts: message.attempts + 1,
+      error: '没有可送达此人的渠道（人员名录缺少手机号或企业微信账号）',
+      at: now().toISOString(),
+    });
+    return 'DEAD';
+  }
+  const failures: string[] = [];
+  for (const channel of reaching) {
+    if (message.delivered.includes(channel.name)) continue;
+    try {
+      maybeFail('notify');
+      await channel.send(message);
+      await deps.messages.markDelivered(message, channel.name);
+    } catch (error) {
+      failures.push(`${channel.name}: ${(error as Error).message}`);
+    }
+  }
+  const at = now().toISOString();
+  if (failures.length === 0) {
+    await deps.messages.markSent(message, at);
+    return 'SENT';
+  }
+  const attempts = message.attempts + 1;
+  const dead = attempts >= MAX_ATTEMPTS;
+  logger.warn('message not delivered', { messageId: message.messageId, attempts, dead, failures });
+  await deps.messages.markFailed(message, {
+    attempts,
+    error: failures.join('; ').slice(0, 500),
+    at,
+    nextAttemptAt: dead ? undefined : iso(now().getTime() + backoffMs(attempts)),
+  });
+  if (dead) count('Undeliverable');
+  return dead ? 'DEAD' : 'RETRY';
+}
+
+/** A staff member's phone as the directory has it now (it may have changed since the message). */
+async function current(deps: SenderDeps, message: Message): Promise<Message> {
+  if (!message.to.personId) return message;
+  const person = (await deps.people()).find((p) => p.personId === message.to.personId);
+  return person?.phone && person.phone !== message.to.phone
+    ? { ...message, to: { ...message.to, phone: person.phone } }
+    : message;
+}
+
+/** Hands on every message whose time has come: a retry due, a lease ended, a PENDING not picked up. */
+export async function sweep(deps: Pick<SenderDeps, 'messages'>, limit = 500): Promise<{ redriven: number }> {
+  let redriven = 0;
+  for (;;) {
+    const due = await deps.messages.due(now().toISOString(), limit);
+    let moved = 0;
+    for (const ref of due)
+      if (await deps.messages.redrive(ref.messageId, ref.round, now().toISOString())) moved++;
+    redriven += moved;
+    if (due.length < limit || moved === 0) break;
+  }
+  if (redriven) logger.info('messages handed on again', { redriven });
+  return { redriven };
+}

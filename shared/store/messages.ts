@@ -1,0 +1,25 @@
+/** The port of the message outbox (待发消息): what the sender and the console need of it. */
+import type { Message } from '#notify/messages';
+
+export interface MessageStore {
+  get(messageId: string): Promise<Message | undefined>;
+  /** PENDING of this round → SENDING until `leaseUntil`; undefined when another sender has it or it is done */
+  claim(messageId: string, round: number, leaseUntil: string): Promise<Message | undefined>;
+  /** a channel delivered it (kept, so a retry sends only through the others) */
+  markDelivered(message: Message, channel: string): Promise<void>;
+  /** SENDING of this round → SENT */
+  markSent(message: Message, at: string): Promise<void>;
+  /** SENDING of this round → RETRY from `nextAttemptAt`, or DEAD when `nextAttemptAt` is undefined */
+  markFailed(
+    message: Message,
+    failure: { attempts: number; error: string; at: string; nextAttemptAt?: string },
+  ): Promise<void>;
+  /** messages waiting for `at`: RETRY due, SENDING whose lease ended, PENDING the stream did not hand on */
+  due(at: string, limit: number): Promise<{ messageId: string; round: number }[]>;
+  /** hands a waiting message to the sender again (a new round), conditional on the round read */
+  redrive(messageId: string, round: number, at: string): Promise<boolean>;
+  /** DEAD → PENDING with fresh attempts, by a person (audited) */
+  resend(message: Message, by: string, at: string): Promise<void>;
+  /** a township's undelivered messages: DEAD, and those waiting for a retry */
+  listUndelivered(township: string): Promise<Message[]>;
+}
