@@ -30,6 +30,13 @@ export interface SenderDeps {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** how the township console names a channel that failed */
+const CHANNEL_LABELS: Record<string, string> = {
+  sms: '短信',
+  'tencent-sms': '短信（腾讯云）',
+  'wecom-app': '企业微信',
+  wecom: '企业微信群',
+};
 
 /** Delivers one message of one round; what it came to, or SKIPPED when it was not this sender's. */
 export async function deliver(
@@ -65,7 +72,7 @@ export async function deliver(
       await channel.send(message);
       await deps.messages.markDelivered(message, channel.name);
     } catch (error) {
-      failures.push(`${channel.name}: ${(error as Error).message}`);
+      failures.push(`${CHANNEL_LABELS[channel.name] ?? channel.name}发送失败：${(error as Error).message}`);
     }
   }
   const at = now().toISOString();
@@ -78,7 +85,7 @@ export async function deliver(
   logger.warn('message not delivered', { messageId: message.messageId, attempts, dead, failures });
   await deps.messages.markFailed(message, {
     attempts,
-    error: failures.join('; ').slice(0, 500),
+    error: failures.join('；').slice(0, 500),
     at,
     nextAttemptAt: dead ? undefined : iso(now().getTime() + backoffMs(attempts)),
   });

@@ -1,6 +1,7 @@
 /**
  * The township console in Debian's Chromium: sign in, campaign progress by phase, the ledger with its
- * filters and overdue list, the 汇总表 with its chart, the application pipeline and the report.
+ * filters and overdue list, the 汇总表 with its chart, the application pipeline, the report, and the
+ * undelivered messages.
  * Screenshots land in test-results/.
  */
 import { mkdirSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import {
   advanceClock,
+  applicationBody,
+  countItems,
   type RunningStack,
   sampleIdNumber,
   staffRequest,
@@ -22,7 +25,11 @@ let page: Page;
 let campaignId: string;
 
 beforeAll(async () => {
-  stack = await startStack({ FANGFAN_LOCAL_NOW: '2026-06-12T02:00:00Z' });
+  stack = await startStack({
+    FANGFAN_LOCAL_NOW: '2026-06-12T02:00:00Z',
+    // the SMS provider is down all month: messages wait among the undelivered ones
+    FANGFAN_FAULTS: JSON.stringify({ notify: { rate: 1, until: '2026-07-01T00:00:00Z' } }),
+  });
   browser = await launchChromium();
   // a campaign with forms in two villages, one line closed and one area problem
   const created = await staffRequest(
@@ -180,6 +187,25 @@ describe('township console', () => {
     await show('#/report', 'report');
     const frame = page.frameLocator('#report-frame');
     expect(await frame.locator('h1').textContent()).toContain('自查专题报告');
+  });
+
+  it('lists the undelivered messages, phones masked and links never shown', async () => {
+    const answer = await webhook(
+      stack,
+      '/webhooks/applications',
+      applicationBody({
+        applicant: { name: '赵六', idNumber: sampleIdNumber('34130219700101123'), phone: '13600000123' },
+      }),
+    );
+    expect(answer.status).toBe(202);
+    await countItems(stack);
+    const text = await show('#/messages', 'messages');
+    expect(text).toContain('未送达消息');
+    expect(text).toContain(answer.body.applicationId);
+    expect(text).toContain('重试中');
+    expect(text).toContain('136****0123');
+    expect(text).not.toContain('13600000123');
+    expect(text).not.toContain('/approvals/');
   });
 
   it('sends a village cadre back to their own village', async () => {
