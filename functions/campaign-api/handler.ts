@@ -83,16 +83,27 @@ const api = async (event: HttpEvent) => {
     );
     return json(200, { township, villages: rows });
   }
+  // a read by id checks scope as the lists do: the township and the district read the whole ledger
+  // and its exports, a village only its own lines
+  const wholeTownship = (township: string) =>
+    covers(caller, township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER']);
   if (route === 'GET /exports/{id}') {
     const job = await ctx.store.getExport(validate(exportId, p.id));
     if (!job) throw new HttpError('NOT_FOUND', '导出不存在');
     readable(job.campaignId.slice(0, 9));
+    if (!wholeTownship(job.campaignId.slice(0, 9)))
+      throw new HttpError('FORBIDDEN', '仅乡镇及以上人员可查看导出');
     return json(200, await exportView(job));
   }
   if (route.startsWith('GET /problems/') || route.startsWith('POST /problems/')) {
     const problem = await ctx.store.getProblem(validate(problemId, p.id));
     if (!problem) throw new HttpError('NOT_FOUND', '问题不存在');
     readable(problem.campaignId.slice(0, 9));
+    if (
+      !wholeTownship(problem.campaignId.slice(0, 9)) &&
+      !caller.roles.some((r) => problem.unit.startsWith(r.scope))
+    )
+      throw new HttpError('FORBIDDEN', '无权查看此村的问题');
     if (route === 'GET /problems/{id}') return json(200, problemView(problem));
     return json(200, problemView(await actOnProblem(ctx, caller, problem, parseBody(event, problemAction))));
   }

@@ -42,8 +42,9 @@ export async function startDynamoDbLocal(dataDir: string): Promise<DynamoDbLocal
       String(port),
       dbPath,
     ],
-    // it inherits the stack's umask (077): the files it creates are owner-only too
-    { cwd: emulator, stdio: ['ignore', 'ignore', 'pipe'] },
+    // it inherits the stack's umask (077): the files it creates are owner-only too; and it reports
+    // nothing to its vendor (DynamoDB Local's telemetry switch)
+    { cwd: emulator, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' } },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk) => {

@@ -56,6 +56,11 @@ export function providerTemplate(kind: MessageKind, withLink = false): string {
   return withLink ? `${text}{${index + 1}}` : text;
 }
 
+/** A kind's text with its parameters filled in. */
+export function renderText(kind: MessageKind, params: Record<string, string>): string {
+  return MESSAGE_TEMPLATES[kind].replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '');
+}
+
 export interface Recipient {
   personId?: string;
   name: string;
@@ -88,7 +93,7 @@ export function compose(
     kind,
     to: { ...(to.personId ? { personId: to.personId } : {}), name: to.name, phone: to.phone },
     params: values,
-    text: MESSAGE_TEMPLATES[kind].replace(/\{(\w+)\}/g, (_, name: string) => values[name]!),
+    text: renderText(kind, values),
     ...(link ? { link } : {}),
     village,
   };

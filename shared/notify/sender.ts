@@ -1,7 +1,8 @@
 /**
  * The one sender of the outbox. The table's stream hands it each PENDING message (a new one, or one
  * handed on again); it claims the message for this round, sends through every configured channel that
- * reaches the person (skipping those that already delivered it), and records the outcome. A failed
+ * reaches the person (skipping those that already delivered it), and records the outcome. A claim
+ * holds until the waiting time set when the message was handed over (`UNCLAIMED_AFTER_MS`). A failed
  * attempt waits with backoff (business time) and is handed on again by the sweep; after the last
  * attempt the message is DEAD and the township console lists it. A message is sent at most once per
  * channel unless a sender dies between the provider's acceptance and the record of it.
@@ -19,8 +20,6 @@ import type { Channel } from './notifier.ts';
 export const MAX_ATTEMPTS = 10;
 /** 30 s, 1 min, 2 min, … up to 30 min between attempts */
 export const backoffMs = (attempts: number): number => Math.min(30_000 * 2 ** (attempts - 1), 30 * 60_000);
-/** how long a claim holds; a sender that died with it is handed on again after this */
-export const LEASE_MS = 5 * 60_000;
 
 export interface SenderDeps {
   messages: MessageStore;
@@ -43,8 +42,7 @@ export async function deliver(
   deps: SenderDeps,
   ref: { messageId: string; round: number },
 ): Promise<MessageStatus | 'SKIPPED'> {
-  const start = now().getTime();
-  const claimed = await deps.messages.claim(ref.messageId, ref.round, iso(start + LEASE_MS));
+  const claimed = await deps.messages.claim(ref.messageId, ref.round);
   if (!claimed) return 'SKIPPED';
   const message = await current(deps, claimed);
   const reaching: Channel[] = [];
@@ -65,19 +63,22 @@ export async function deliver(
     return 'DEAD';
   }
   const failures: string[] = [];
-  for (const channel of reaching) {
-    if (message.delivered.includes(channel.name)) continue;
+  const pending = reaching.filter((c) => !message.delivered.includes(c.name));
+  const delivered = [...message.delivered];
+  for (const channel of pending) {
     try {
       maybeFail('notify');
       await channel.send(message);
-      await deps.messages.markDelivered(message, channel.name);
+      delivered.push(channel.name);
+      // with more channels to go, each delivery is kept at once; a single one is kept with the outcome
+      if (pending.length > 1) await deps.messages.markDelivered(message, channel.name);
     } catch (error) {
       failures.push(`${CHANNEL_LABELS[channel.name] ?? channel.name}发送失败：${(error as Error).message}`);
     }
   }
   const at = now().toISOString();
   if (failures.length === 0) {
-    await deps.messages.markSent(message, at);
+    await deps.messages.markSent(message, at, delivered);
     return 'SENT';
   }
   const attempts = message.attempts + 1;

@@ -2,8 +2,10 @@
  * The message outbox in the single table: `MESSAGE#<id>` / `MSG`. A message written with a change is a
  * Put in that change's transaction (`messagePut`); the table's stream hands each PENDING message to
  * the sender. Index GSI1 keeps what needs a hand: `MSG#WAITING` by the time it is due
- * (`<due>#<township>#<round>`: a RETRY's next attempt, a SENDING's lease end, a PENDING the stream has
- * not handed on within a few minutes), and `MSG#DEAD#<township>` by when it died.
+ * (`<due>#<township>#<round>`: a RETRY's next attempt; for a PENDING or SENDING one, a few minutes
+ * after it was handed over — the stream did not hand it on, or its sender died holding it), and
+ * `MSG#DEAD#<township>` by when it died. A claim and a delivery change no index key, which keeps the
+ * writes per message few.
  */
 import {
   type DynamoDBDocumentClient,
@@ -13,7 +15,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { scopeCode } from '#domain/stages';
-import type { Message, Notification } from '#notify/messages';
+import { type Message, type Notification, renderText } from '#notify/messages';
 import { config } from '#runtime/config';
 import { ddb } from '#runtime/dynamodb-client';
 import type { MessageStore } from './messages.ts';
@@ -33,10 +35,13 @@ const waitingUntil = (m: Pick<Notification, 'village'>, due: string, round: numb
 
 /** The Put of a new message, for the transaction of the change that causes it. */
 export function messagePut(table: string, n: Notification, at: string) {
+  // the text is the kind's with the parameters: kept as those, as Chinese text is three bytes a
+  // character and most messages then fit in one write unit
+  const { text: _text, ...stored } = n;
   const item: Item = {
     ...key(n.messageId),
     type: 'MESSAGE',
-    ...n,
+    ...stored,
     status: 'PENDING',
     round: 0,
     attempts: 0,
@@ -51,7 +56,8 @@ export function messagePut(table: string, n: Notification, at: string) {
 
 const toMessage = (item: Item): Message => {
   const { PK: _pk, SK: _sk, type: _type, GSI1PK: _g1, GSI1SK: _g2, ttl: _ttl, ...message } = item;
-  return message as unknown as Message;
+  const m = message as unknown as Message;
+  return { ...m, text: renderText(m.kind, m.params) };
 };
 
 const isConditionFailure = (error: unknown) =>
@@ -107,14 +113,11 @@ export class DynamoMessageStore implements MessageStore {
     return out.Item ? toMessage(out.Item) : undefined;
   }
 
-  async claim(messageId: string, round: number, leaseUntil: string): Promise<Message | undefined> {
+  async claim(messageId: string, round: number): Promise<Message | undefined> {
     const message = await this.get(messageId);
     if (!message || message.status !== 'PENDING' || message.round !== round) return undefined;
-    const claimed = await this.update(message, ['PENDING'], {
-      status: 'SENDING',
-      GSI1PK: WAITING,
-      GSI1SK: waitingUntil(message, leaseUntil, round),
-    });
+    // the waiting entry stays as it is (no index write): it is the claim's lease
+    const claimed = await this.update(message, ['PENDING'], { status: 'SENDING' });
     return claimed ? { ...message, status: 'SENDING' } : undefined;
   }
 

@@ -3,12 +3,15 @@ import type { Message } from '#notify/messages';
 
 export interface MessageStore {
   get(messageId: string): Promise<Message | undefined>;
-  /** PENDING of this round → SENDING until `leaseUntil`; undefined when another sender has it or it is done */
-  claim(messageId: string, round: number, leaseUntil: string): Promise<Message | undefined>;
+  /**
+   * PENDING of this round → SENDING; undefined when another sender has it or it is done. The claim
+   * holds until the message's waiting time, set when it was handed over, has passed.
+   */
+  claim(messageId: string, round: number): Promise<Message | undefined>;
   /** a channel delivered it (kept, so a retry sends only through the others) */
   markDelivered(message: Message, channel: string): Promise<void>;
-  /** SENDING of this round → SENT */
-  markSent(message: Message, at: string): Promise<void>;
+  /** SENDING of this round → SENT, with the channels that delivered it */
+  markSent(message: Message, at: string, delivered: string[]): Promise<void>;
   /** SENDING of this round → RETRY from `nextAttemptAt`, or DEAD when `nextAttemptAt` is undefined */
   markFailed(
     message: Message,

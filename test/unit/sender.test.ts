@@ -35,9 +35,9 @@ class MemoryMessages implements MessageStore {
     const item = this.items.get(id);
     return item ? structuredClone(item) : undefined;
   }
-  async claim(id: string, round: number, leaseUntil: string) {
+  async claim(id: string, round: number) {
     const item = await this.get(id);
-    return item && this.move({ messageId: id, round }, ['PENDING'], { status: 'SENDING', dueAt: leaseUntil })
+    return item && this.move({ messageId: id, round }, ['PENDING'], { status: 'SENDING' })
       ? { ...item, status: 'SENDING' as const }
       : undefined;
   }
@@ -45,8 +45,8 @@ class MemoryMessages implements MessageStore {
     this.move(m, ['SENDING'], { delivered: [...m.delivered, channel] });
     m.delivered = [...m.delivered, channel];
   }
-  async markSent(m: Message, at: string) {
-    this.move(m, ['SENDING'], { status: 'SENT', sentAt: at, dueAt: undefined });
+  async markSent(m: Message, at: string, delivered: string[]) {
+    this.move(m, ['SENDING'], { status: 'SENT', sentAt: at, delivered, dueAt: undefined });
   }
   async markFailed(m: Message, f: { attempts: number; error: string; at: string; nextAttemptAt?: string }) {
     this.move(m, ['SENDING'], {
@@ -178,7 +178,9 @@ describe('the sender', () => {
     const messages = new MemoryMessages();
     const m = message();
     messages.add(m, new Date(clock).toISOString());
-    await messages.claim(m.messageId, 0, new Date(clock + 60_000).toISOString());
+    await messages.claim(m.messageId, 0);
+    clock += 4 * 60_000;
+    expect((await sweep({ messages })).redriven).toBe(0);
     clock += 61_000;
     expect((await sweep({ messages })).redriven).toBe(1);
     const sms = channel('sms', true);
