@@ -3,6 +3,7 @@
  * multipart upload, so there is no row limit and no whole workbook in memory. ID numbers and phones are
  * masked: the files are for reading, not entry.
  */
+
 import { PassThrough } from 'node:stream';
 import { Upload } from '@aws-sdk/lib-storage';
 import ExcelJS from 'exceljs';
@@ -18,6 +19,7 @@ import type { ExportJob } from '#store/model';
 import { EXPORT_TITLES } from './campaign-exports.ts';
 import { mustGetCampaign, summaryOf } from './campaigns.ts';
 import type { CaseContext } from './context.ts';
+import { safeSheet } from './safe-sheets.ts';
 
 const thin = { style: 'thin' as const };
 const border = { top: thin, left: thin, bottom: thin, right: thin };
@@ -47,8 +49,11 @@ export async function buildExport(ctx: CaseContext, exportId: string): Promise<E
     useSharedStrings: false,
     useStyles: true,
   });
-  const sheet = workbook.addWorksheet(
-    job.kind === 'annex2' ? '入户排查表' : job.kind === 'annex4' ? '汇总表' : '整改台账',
+  // what people filed (names, problems, measures) is written so no spreadsheet runs it as a formula
+  const sheet = safeSheet(
+    workbook.addWorksheet(
+      job.kind === 'annex2' ? '入户排查表' : job.kind === 'annex4' ? '汇总表' : '整改台账',
+    ),
   );
   let rows = 0;
   try {

@@ -242,6 +242,7 @@ export async function fileInspectionForm(
       channel: webhook?.channel ?? 'mini-program',
       nonce: `${webhook?.nonce ?? id36('u')}.review`,
       timestamp: 0,
+      route: 'POST /webhooks/applications',
     },
     request,
     JSON.stringify(request),

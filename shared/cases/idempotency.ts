@@ -47,7 +47,9 @@ export async function oncePerRequest(
   rawBody: string,
   accept: (receipt: (answer: WebhookAnswer) => WebhookReceipt) => Promise<WebhookAnswer>,
 ): Promise<WebhookAnswer> {
-  const bodyHash = hashBody(rawBody);
+  // bound to the route and resource called: the same requestId on another application's
+  // commitment-url is a different request, not a repeat of the first
+  const bodyHash = hashBody(webhook.route ? `${webhook.route}\n${rawBody}` : rawBody);
   // Optimistic: a first delivery (the common case) pays no extra read. A repeat is recognised by the
   // request record's condition failing in the transaction, or, when `accept` refuses before writing
   // (the window closed since), by finding the stored answer.

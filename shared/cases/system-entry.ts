@@ -3,6 +3,7 @@
  * to S3; the approval page links it and the clerk's decision records its id. Staff can also take one
  * file of every case waiting for entry in a district.
  */
+
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
 import { businessDate } from '#domain/calendar';
@@ -14,6 +15,7 @@ import { s3 } from '#runtime/s3-client';
 import type { Application } from '#store/model';
 import type { CaseContext } from './context.ts';
 import { monitoringLine } from './monitoring.ts';
+import { safeSheet } from './safe-sheets.ts';
 import { updateWithRetry } from './updates.ts';
 
 export function rowFor(app: Application): SystemEntryRow {
@@ -50,7 +52,8 @@ export function rowFor(app: Application): SystemEntryRow {
 
 export async function xlsxOf(rows: readonly SystemEntryRow[], title: string): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet(title.slice(0, 31));
+  // an applicant's name or a village's is written so no spreadsheet runs it as a formula
+  const sheet = safeSheet(workbook.addWorksheet(title.slice(0, 31)));
   sheet.columns = SYSTEM_ENTRY_COLUMNS.map((c) => ({
     header: c.header,
     key: c.key,

@@ -137,7 +137,7 @@ async function startRemarking(
   };
   const answer = await submitApplication(
     ctx,
-    { ...webhook, nonce: `${webhook.nonce}.remark` },
+    { ...webhook, nonce: `${webhook.nonce}.remark`, route: 'POST /webhooks/applications' },
     request,
     JSON.stringify(request),
   );

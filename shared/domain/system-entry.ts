@@ -2,6 +2,7 @@
  * 全国防止返贫监测信息系统录入: the fields a clerk types into the national system, one row per case, in
  * the order of its entry form. The batch file (XLSX and CSV) is built from these rows.
  */
+
 import { ELIMINATION_WAYS, type EliminationWay } from './elimination.ts';
 import {
   HOUSEHOLD_TYPES,
@@ -11,6 +12,7 @@ import {
   RISK_TYPES,
   type RiskType,
 } from './risk-types.ts';
+import { neutralise } from './spreadsheet.ts';
 
 export const SYSTEM_ENTRY_COLUMNS = [
   { key: 'operation', header: '操作类型' },
@@ -75,15 +77,22 @@ export function systemEntryRow(input: {
   };
 }
 
-/** RFC 4180 CSV with a BOM, so Excel on a township desk opens the Chinese text correctly. */
+/**
+ * RFC 4180 CSV with a BOM, so Excel on a township desk opens the Chinese text correctly. Text that a
+ * spreadsheet would run as a formula is neutralised; the ID number is written as a text formula
+ * (`="…"`, digits and X only), so Excel, WPS and LibreOffice keep all 18 characters.
+ */
 export function toCsv(rows: readonly SystemEntryRow[]): string {
-  const cell = (v: string | number) => {
-    const s = String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
+  const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+  const cell = (v: string | number) => quote(typeof v === 'number' ? String(v) : neutralise(v));
+  const text = (v: string | number) => (/^[0-9X]+$/.test(String(v)) ? quote(`="${v}"`) : cell(v));
   const lines = [
     SYSTEM_ENTRY_COLUMNS.map((c) => cell(c.header)).join(','),
-    ...rows.map((r) => SYSTEM_ENTRY_COLUMNS.map((c) => cell(r[c.key])).join(',')),
+    ...rows.map((r) =>
+      SYSTEM_ENTRY_COLUMNS.map((c) =>
+        (c.key === 'headIdNumber' || c.key === 'phone' ? text : cell)(r[c.key]),
+      ).join(','),
+    ),
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

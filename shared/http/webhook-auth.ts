@@ -18,6 +18,8 @@ export interface VerifiedWebhook {
   channel: Channel;
   nonce: string;
   timestamp: number;
+  /** the method and path called (`POST /webhooks/applications/<id>/commitment-url`): a requestId is bound to it */
+  route?: string;
 }
 
 export const signWebhook = (secret: string, timestamp: string, nonce: string, body: string): string =>
@@ -41,5 +43,10 @@ export async function verifyWebhook(event: HttpEvent): Promise<VerifiedWebhook> 
   if (!/^\d{9,11}$/.test(timestamp) || Math.abs(Date.now() / 1000 - seconds) > TIMESTAMP_WINDOW_SECONDS) {
     throw new HttpError('STALE_TIMESTAMP', '时间戳与服务器时间相差超过300秒');
   }
-  return { channel: channel as Channel, nonce, timestamp: seconds };
+  return {
+    channel: channel as Channel,
+    nonce,
+    timestamp: seconds,
+    route: `${event.requestContext.http.method} ${event.rawPath}`,
+  };
 }

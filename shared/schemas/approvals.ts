@@ -2,6 +2,7 @@
 
 import type { z } from 'zod';
 import { array, literal, number, object, string, enum as zEnum } from 'zod';
+import { voteContradiction } from '#domain/meeting';
 import { personName } from './common.ts';
 
 export const MEETING_ROLES = ['村两委', '驻村工作队', '村监委会', '村民代表'] as const;
@@ -34,6 +35,9 @@ export const decisionRequest = object({
     if (body.decision === 'reject' && !body.comment) {
       ctx.addIssue({ code: 'custom', path: ['comment'], message: '不同意时必须填写理由' });
     }
+    const contradiction = body.meeting && voteContradiction(body.decision, body.meeting.vote);
+    if (contradiction)
+      ctx.addIssue({ code: 'custom', path: ['meeting', 'vote', 'for'], message: contradiction });
   });
 export type DecisionRequest = z.infer<typeof decisionRequest>;
 

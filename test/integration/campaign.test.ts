@@ -221,6 +221,12 @@ describe('集中排查 campaign', () => {
     const lines = (await staff('GET', `/campaigns/${campaignId}/problems?unit=${V1}&kind=HOUSEHOLD`)).body
       .items;
     let line = lines[0];
+    // a read by id checks scope as the list does: the line's own village, not the next one
+    expect((await staff('GET', `/problems/${line.problemId}`, undefined, 'p-vc-201')).status).toBe(200);
+    const foreign = await staff('GET', `/problems/${line.problemId}`, undefined, 'p-vc-202');
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.code).toBe('FORBIDDEN');
+    expect((await staff('GET', `/problems/${line.problemId}`, undefined, 'p-gl-202')).status).toBe(403);
     const act = async (body: Record<string, unknown>, personId: string) => {
       const r = await staff(
         'POST',
@@ -370,6 +376,10 @@ describe('集中排查 campaign', () => {
         const job = (await staff('GET', `/exports/${requested.body.exportId}`)).body;
         return job.status === 'DONE' ? job : undefined;
       });
+      // the township's exports are the township's: a village cadre reads none by its id
+      expect((await staff('GET', `/exports/${requested.body.exportId}`, undefined, 'p-vc-201')).status).toBe(
+        403,
+      );
       const file = Buffer.from(await (await fetch(done.downloadUrl)).arrayBuffer());
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(file as unknown as ArrayBuffer);

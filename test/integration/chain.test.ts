@@ -107,6 +107,17 @@ describe('decisions that end or turn the case', () => {
     await waitForStage(stack, id, 'VILLAGE_REVIEW');
     const firstGroupLink = await caseLink(stack, 'p-gl-201', id);
     const link = await linkFor(stack, 'p-vc-201', id);
+    // a decision that contradicts the meeting's own vote is refused, and changes nothing
+    const outvoted = await decide(link, {
+      decision: 'approve',
+      meeting: { ...MEETING, vote: { for: 0, against: 7, abstain: 0 } },
+    });
+    expect(outvoted.status).toBe(400);
+    expect(outvoted.body.error.fields[0].path).toBe('meeting.vote.for');
+    const carried = await decide(link, { decision: 'reject', comment: '不符合', meeting: MEETING });
+    expect(carried.status).toBe(400);
+    expect(carried.body.error.fields[0].message).toContain('表决已通过');
+    expect((await getApplication(stack, id)).stage).toBe('VILLAGE_REVIEW');
     const returned = await decide(link, { decision: 'return', comment: '请补充家庭成员信息' });
     expect(returned.body.stage).toBe('GROUP_REVIEW');
     const again = await linkFor(stack, 'p-gl-201', id, firstGroupLink);

@@ -116,6 +116,15 @@ describe('webhooks', () => {
       { requestId: `cu-${body.requestId}` },
     );
     expect(fresh.status).toBe(200);
+    // the same requestId on another application's commitment-url is not a repeat of this one: it gets
+    // no upload URL of this application
+    const other = await webhook(stack, '/webhooks/applications', applicationBody());
+    const reused = await webhook(stack, `/webhooks/applications/${other.body.applicationId}/commitment-url`, {
+      requestId: `cu-${body.requestId}`,
+    });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
+    expect(JSON.stringify(reused.body)).not.toContain(submitted.body.applicationId);
     await upload(
       fresh.body.commitment.uploadUrl,
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]),

@@ -4,6 +4,7 @@ import { assessInclusion, checkExclusions } from '#domain/eligibility';
 import { checkIdNumber } from '#domain/id-number';
 import { netIncomeFen, perCapitaNetIncome } from '#domain/income';
 import { maskIdNumber, maskPhone, maskText } from '#domain/masking';
+import { voteCarries, voteContradiction } from '#domain/meeting';
 import { MissingMonitoringLineError, monitoringLineFor } from '#domain/monitoring-line';
 import { normalizeMobile } from '#domain/phone';
 import { monitoringObjectTypeFor } from '#domain/risk-types';
@@ -153,5 +154,16 @@ describe('stages', () => {
     expect(isAllowedTransition('GROUP_REVIEW', 'TOWNSHIP_REVIEW')).toBe(false);
     expect(isAllowedTransition('PUBLICITY', 'OBJECTION_REVIEW')).toBe(true);
     expect(isAllowedTransition('REJECTED', 'REJECTED')).toBe(true);
+  });
+});
+
+describe('村两委评议 vote', () => {
+  it('carries only with more votes for than against and abstaining together', () => {
+    expect(voteCarries({ for: 5, against: 2, abstain: 2 })).toBe(true);
+    expect(voteCarries({ for: 4, against: 2, abstain: 2 })).toBe(false);
+    expect(voteContradiction('approve', { for: 0, against: 7, abstain: 0 })).toMatch(/表决未通过不能同意/);
+    expect(voteContradiction('reject', { for: 7, against: 0, abstain: 1 })).toMatch(/表决已通过/);
+    expect(voteContradiction('return', { for: 0, against: 7, abstain: 0 })).toBeUndefined();
+    expect(voteContradiction('approve', { for: 7, against: 0, abstain: 1 })).toBeUndefined();
   });
 });
