@@ -160,6 +160,49 @@ describe('the production profile', () => {
     expect(sent?.headers['x-tc-action']).toBe('SendSms');
   });
 
+  it('keeps the database on loopback and every data file its owner’s', async () => {
+    const { statSync, readdirSync, readFileSync, readlinkSync } = await import('node:fs');
+    // DynamoDB Local's process, and the addresses its listening sockets are bound to (from /proc)
+    const pid = readdirSync('/proc').find((p) => {
+      try {
+        return (
+          /^\d+$/.test(p) &&
+          readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`${join(stack.dataDir, 'dynamodb')}`) &&
+          readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('LoopbackDynamoDb.java')
+        );
+      } catch {
+        return false;
+      }
+    });
+    expect(pid).toBeDefined();
+    const inodes = new Set(
+      readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+        try {
+          return [/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]].filter(Boolean);
+        } catch {
+          return [];
+        }
+      }),
+    );
+    const listening = ['tcp', 'tcp6'].flatMap((table) =>
+      readFileSync(`/proc/net/${table}`, 'utf8')
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/))
+        .filter((f) => f[3] === '0A' && inodes.has(f[9]!))
+        .map((f) => f[1]!.split(':')[0]!),
+    );
+    expect(listening.length).toBeGreaterThan(0);
+    // 127.0.0.1 as /proc writes it, in IPv4 or as an IPv4-mapped IPv6 address
+    for (const address of listening)
+      expect(['0100007F', '0000000000000000FFFF00000100007F']).toContain(address);
+    expect(statSync(stack.dataDir).mode & 0o777).toBe(0o700);
+    const files = ['dynamodb/shared-local-instance.db', 'keys.json', 'secrets.json'];
+    for (const file of files) expect(statSync(join(stack.dataDir, file)).mode & 0o077, file).toBe(0);
+    for (const name of readdirSync(join(stack.dataDir, 'dynamodb')))
+      expect(statSync(join(stack.dataDir, 'dynamodb', name)).mode & 0o077, name).toBe(0);
+  });
+
   it('refuses to start without an OIDC issuer', async () => {
     await expect(
       startStack({

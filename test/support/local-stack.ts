@@ -81,7 +81,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
     async kill(signal = 'SIGTERM') {
       await stopChild(signal);
       // DynamoDB Local is a child of the stack; on SIGKILL it is orphaned and must go too.
-      spawnSync('pkill', ['-f', `dbPath ${join(dataDir, 'dynamodb')}`]);
+      spawnSync('pkill', ['-f', `LoopbackDynamoDb.java [0-9]+ ${join(dataDir, 'dynamodb')}`]);
       await new Promise((r) => setTimeout(r, 300));
     },
     onOutput(listener) {
