@@ -51,7 +51,7 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
       const view = await approvalView(access);
       if (asJson) {
         const { approvalId: id, applicationId, stage, status, household, reason, riskTypes, history } = view;
-        const { kind, remarking, greenChannel, elimination, systemEntryBatch } = view;
+        const { kind, remarking, greenChannel, elimination, systemEntryBatch, objections } = view;
         return json(200, {
           approvalId: id,
           applicationId,
@@ -67,6 +67,7 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
           greenChannel,
           elimination,
           systemEntryBatch,
+          objections,
         });
       }
       return html(200, approvalPage(view, token ?? ''));

@@ -104,6 +104,7 @@ ${view.elimination.weakStability ? '<p class="warn">收入稳定性较弱：标�
 ${green}${remarking}${elimination}${batch}
 ${warnings ? `<section><h2>数据比对提示</h2><ul>${warnings}</ul></section>` : ''}
 ${view.publicity ? `<section><h2>公示</h2><p>至 ${esc(view.publicity.endsAt)}，异议 ${esc(view.publicity.objections)} 件</p></section>` : ''}
+${view.objections.length ? `<section><h2>异议内容</h2><ol>${view.objections.map((o) => `<li><p>${esc(o.content)}</p><p>反映人 ${esc(o.name)} ${esc(o.phone)}，${esc(o.at)}</p></li>`).join('')}</ol></section>` : ''}
 <section><h2>办理记录</h2><ol>${history}</ol></section>${form}`,
   );
 }

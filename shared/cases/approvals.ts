@@ -5,7 +5,7 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { maskText } from '#domain/masking';
+import { maskName, maskPhone, maskText } from '#domain/masking';
 import { APPROVAL_LEVELS, type ApprovalStage, STAGE_LABELS, stageAfterDecision } from '#domain/stages';
 import { HttpError } from '#http/errors';
 import { verifyApprovalToken } from '#links/approval-links';
@@ -25,6 +25,8 @@ export interface ApprovalAccess {
   approval: Approval;
   application: Application;
   approver: Person;
+  /** what the objection reviewer reviews (异议复核): the objections, objectors masked */
+  objections: { name: string; phone: string; content: string; at: string }[];
 }
 
 /** Checks the link: 403 forged or foreign, 410 expired or the step has moved on. */
@@ -42,7 +44,16 @@ export async function openApprovalLink(
   const directory = await ctx.store.getDirectory();
   const approver = directory.people.find((p) => p.personId === personId);
   if (!approver) throw new HttpError('FORBIDDEN', '审批人不在名录中');
-  return { approval, application, approver };
+  const objections =
+    approval.stage === 'OBJECTION_REVIEW'
+      ? (await ctx.store.listObjections(application)).map((o) => ({
+          name: maskName(o.name),
+          phone: maskPhone(o.phone),
+          content: maskText(o.content),
+          at: o.at,
+        }))
+      : [];
+  return { approval, application, approver, objections };
 }
 
 export function approvalStatus(access: ApprovalAccess): Approval['status'] {
@@ -83,6 +94,7 @@ export async function approvalView(access: ApprovalAccess) {
     riskTypes: application.riskTypes,
     history: historyView(application),
     publicity: application.publicity ?? null,
+    objections: access.objections,
     comparison: application.comparison ?? null,
     commitmentUrl,
     kind: application.kind ?? 'IDENTIFICATION',

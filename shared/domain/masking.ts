@@ -19,3 +19,9 @@ const MOBILE_PATTERN = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
 export function maskText(text: string): string {
   return text.replace(ID_PATTERN, '$1********$2').replace(MOBILE_PATTERN, '$1****$2');
 }
+
+/** An objector's name: the family name and one mark per further character (张*, 欧阳**). */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  return chars.length <= 1 ? chars.join('') : `${chars[0]}${'*'.repeat(chars.length - 1)}`;
+}

@@ -363,6 +363,20 @@ export class DynamoStore implements Store {
     );
   }
 
+  async listObjections(application: Application) {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: {
+        ':pk': keys.village(application.village),
+        ':sk': `OB#${application.applicationId}#`,
+      },
+    });
+    return items
+      .map(({ objectionId, name, phone, content, at }) => ({ objectionId, name, phone, content, at }))
+      .sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  }
+
   async getApplication(applicationId: string): Promise<Application | undefined> {
     const out = await this.client.send(
       new GetCommand({

@@ -111,6 +111,10 @@ export interface Store {
   ): Promise<void>;
   /** Records a webhook that changes no application state beyond the audit (e.g. a fresh upload URL). */
   recordRequest(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void>;
+  /** The objections lodged against an application, oldest first. */
+  listObjections(
+    application: Application,
+  ): Promise<{ objectionId: string; name: string; phone: string; content: string; at: string }[]>;
   /** Adds an objection to an application in publicity; refuses outside the window. */
   addObjection(
     application: Application,

@@ -147,6 +147,23 @@ describe('decisions that end or turn the case', () => {
     });
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('NOT_IN_PUBLICITY');
+    // the reviewer reads what the objection says, the objector masked
+    const reviewLink = await linkFor(stack, 'p-vc-201', id);
+    const review = (await (
+      await fetch(reviewLink, { headers: { accept: 'application/json' } })
+    ).json()) as any;
+    expect(review.stage).toBe('OBJECTION_REVIEW');
+    expect(review.objections).toEqual([
+      {
+        name: '李*',
+        phone: '139****1111',
+        content: '该户家中有经营性货车，收入情况不实',
+        at: expect.any(String),
+      },
+    ]);
+    const page = await (await fetch(reviewLink)).text();
+    expect(page).toContain('该户家中有经营性货车，收入情况不实');
+    expect(page).not.toContain('13900001111');
     await approveThrough(id, 'p-vc-201', 'OBJECTION_REVIEW', { meeting: MEETING });
     await waitForStage(stack, id, 'TOWNSHIP_REVIEW');
   });
