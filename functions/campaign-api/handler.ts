@@ -36,6 +36,7 @@ import {
   problemQuery,
   townshipCode,
 } from '#schemas/campaign';
+import { InvalidCursor } from '#store/store';
 
 assertConfigured();
 
@@ -133,17 +134,25 @@ const api = async (event: HttpEvent) => {
       const own = caller.roles.map((r) => r.scope).find((scope) => scope.startsWith(campaign.township));
       if (!whole && q.unit && !q.unit.startsWith(own ?? '-'))
         throw new HttpError('FORBIDDEN', '无权查看此村的问题');
-      const page = await ctx.store.listProblems(
-        campaign.campaignId,
-        {
-          status: q.overdue ? ['OPEN', 'IN_PROGRESS'] : q.status?.split(','),
-          category: q.category,
-          unit: whole ? q.unit : (q.unit ?? own),
-          kind: q.kind,
-          deadlineBefore: q.overdue ? businessDate(now()) : undefined,
-        },
-        { limit: Math.min(q.limit ?? 100, 1000), cursor: q.cursor },
-      );
+      const page = await ctx.store
+        .listProblems(
+          campaign.campaignId,
+          {
+            status: q.overdue ? ['OPEN', 'IN_PROGRESS'] : q.status?.split(','),
+            category: q.category,
+            unit: whole ? q.unit : (q.unit ?? own),
+            kind: q.kind,
+            deadlineBefore: q.overdue ? businessDate(now()) : undefined,
+          },
+          { limit: Math.min(q.limit ?? 100, 1000), cursor: q.cursor },
+        )
+        .catch((error: unknown) => {
+          if (error instanceof InvalidCursor)
+            throw new HttpError('VALIDATION_FAILED', '分页游标无效', [
+              { path: 'cursor', message: '游标无效或已过期' },
+            ]);
+          throw error;
+        });
       return json(200, {
         items: page.items.map(problemView),
         ...(page.cursor ? { cursor: page.cursor } : {}),

@@ -89,7 +89,18 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
         send(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: '接口不存在' } }));
         return;
       }
-      const values = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+      let values: string[];
+      try {
+        values = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+      } catch {
+        // as API Gateway answers a path it cannot decode: a client error, nothing invoked
+        send(
+          res,
+          400,
+          JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: '路径含无效的百分号编码' } }),
+        );
+        return;
+      }
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(req.headers))
         if (typeof value === 'string') headers[key] = value;

@@ -3,8 +3,9 @@
  * mini-program, area problems (annex 3-2), actions on a ledger line, and exports.
  */
 import { array, boolean, number, object, string, enum as zEnum } from 'zod';
+import { PROBLEM_STATUSES } from '#domain/rectification';
 import { MAX_RISK_TYPES, RISK_TYPE_CODES } from '#domain/risk-types';
-import { idNumber, mobile, personName, requestId, villageCode } from './common.ts';
+import { idNumber, mobile, personName, requestId, toFen, villageCode } from './common.ts';
 
 const isoDate = string({ error: '日期必填' }).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为YYYY-MM-DD');
 export const campaignId = string({ error: '排查编号必填' }).regex(
@@ -64,7 +65,7 @@ export const inspectionRequest = object({
       .min(1)
       .max(MAX_RISK_TYPES)
       .optional(),
-    declaredAnnualIncome: number().min(0).max(100_000_000).optional(),
+    declaredAnnualIncome: number().min(0).max(100_000_000).transform(toFen).optional(),
   })
     .strict()
     .refine((j) => !j.proposeReview || (j.riskTypes && j.reason && j.declaredAnnualIncome !== undefined), {
@@ -138,7 +139,8 @@ export const exportRequest = object({
 
 export const problemQuery = object({
   status: string()
-    .regex(/^[A-Z_]+(,[A-Z_]+)*$/, '状态格式不正确')
+    .regex(/^[A-Z_]+(,[A-Z_]+){0,3}$/, '状态格式不正确（至多4个，以逗号分隔）')
+    .refine((s) => s.split(',').every((v) => v in PROBLEM_STATUSES), '未知的状态')
     .optional(),
   category: string()
     .regex(/^\d{1,2}$/, '问题类型格式不正确')
@@ -150,8 +152,9 @@ export const problemQuery = object({
   kind: zEnum(['HOUSEHOLD', 'AREA']).optional(),
   overdue: zEnum(['1', 'true']).optional(),
   limit: string()
-    .regex(/^\d{1,4}$/)
+    .regex(/^\d{1,4}$/, 'limit 应为1–1000的整数')
     .transform(Number)
+    .refine((n) => n >= 1 && n <= 1000, 'limit 应为1–1000的整数')
     .optional(),
   cursor: string().max(2000).optional(),
 }).strict();

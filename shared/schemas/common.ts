@@ -56,3 +56,9 @@ export const applicationId = string({ error: '申请编号必填' }).regex(
   /^\d{12}-[0-9A-Za-z]{10,40}$/,
   '申请编号格式不正确',
 );
+
+/**
+ * An amount in 元, kept to the fen: rounded to two decimals, so a value DynamoDB cannot store (a
+ * magnitude below 1e-130, such as 1e-320) becomes 0 instead of failing the write.
+ */
+export const toFen = (yuan: number): number => Math.round(yuan * 100) / 100;

@@ -9,12 +9,15 @@ import { ELIMINATION_WAYS } from '#domain/elimination';
 import { EMPLOYMENT, HEALTH, LABOUR, RELATIONS, SCHOOLING } from '#domain/household';
 import { HOUSEHOLD_TYPES, RISK_TYPE_CODES } from '#domain/risk-types';
 import { VISIT_KINDS } from '#domain/visits';
-import { idNumber, mobile, personName, requestId, villageCode } from './common.ts';
+import { idNumber, mobile, personName, requestId, toFen, villageCode } from './common.ts';
 
 const codes = <T extends Record<string, string>>(labels: T) => Object.keys(labels) as [keyof T & string];
 
 const isoDate = string({ error: '日期必填' }).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为YYYY-MM-DD');
-const yuan = number({ error: '金额必填' }).min(0, '金额不能为负').max(100_000_000, '金额过大');
+const yuan = number({ error: '金额必填' })
+  .min(0, '金额不能为负')
+  .max(100_000_000, '金额过大')
+  .transform(toFen);
 const year = number({ error: '年度必填' }).int('年度应为整数').min(2013, '年度过早').max(2100, '年度过晚');
 
 export const member = object({

@@ -2,7 +2,16 @@
 
 import type { z } from 'zod';
 import { literal, number, object, record, string } from 'zod';
-import { applicationId, idNumber, mobile, personName, requestId, riskTypes, villageCode } from './common.ts';
+import {
+  applicationId,
+  idNumber,
+  mobile,
+  personName,
+  requestId,
+  riskTypes,
+  toFen,
+  villageCode,
+} from './common.ts';
 
 /** 纳入监测申请 */
 export const applicationRequest = object({
@@ -20,7 +29,8 @@ export const applicationRequest = object({
   riskTypes,
   declaredAnnualIncome: number({ error: '家庭年收入应为数字（元）' })
     .min(0, '家庭年收入不能为负数')
-    .max(100_000_000, '家庭年收入数值过大'),
+    .max(100_000_000, '家庭年收入数值过大')
+    .transform(toFen),
   householdSize: number({ error: '家庭人口应为整数' })
     .int('家庭人口应为整数')
     .min(1, '家庭人口至少1人')

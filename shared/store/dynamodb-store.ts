@@ -49,7 +49,13 @@ import type {
   Visit,
   WebhookReceipt,
 } from './model.ts';
-import { type ApplicationChange, ConflictError, type HouseholdChange, type Store } from './store.ts';
+import {
+  type ApplicationChange,
+  ConflictError,
+  type HouseholdChange,
+  InvalidCursor,
+  type Store,
+} from './store.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -1039,6 +1045,15 @@ export class DynamoStore implements Store {
     }
     const items: Problem[] = [];
     let ExclusiveStartKey = decodeCursor(page.cursor);
+    // a cursor is this listing's own: its partition and a problem's key, nothing else
+    if (
+      page.cursor &&
+      (!ExclusiveStartKey ||
+        Object.keys(ExclusiveStartKey).sort().join() !== 'PK,SK' ||
+        ExclusiveStartKey.PK !== keys.campaign(campaignId) ||
+        !/^P#[\w.-]{1,200}$/.test(String(ExclusiveStartKey.SK)))
+    )
+      throw new InvalidCursor();
     do {
       const out = await this.client.send(
         new QueryCommand({

@@ -40,6 +40,14 @@ export class ConflictError extends Error {
   }
 }
 
+/** A paging cursor this store did not hand out (forged, or another listing's). */
+export class InvalidCursor extends Error {
+  override name = 'InvalidCursor';
+  constructor() {
+    super('invalid cursor');
+  }
+}
+
 export interface ApplicationChange {
   /** the new record; its version must be one above the one read */
   next: Application;

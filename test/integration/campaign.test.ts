@@ -14,6 +14,7 @@ import {
   outbox,
   sampleIdNumber,
   staffRequest,
+  staffToken,
   until,
   upload,
   useLocalStack,
@@ -558,6 +559,26 @@ describe('集中排查 campaign', () => {
       { numRuns: 150 },
     );
     console.log(`campaign endpoints: 150 malformed requests → ${JSON.stringify(countBy(statuses))}`);
+    // schema-valid in form, wrong in substance: each a 4xx naming the field, never a 500
+    const problems = `/campaigns/${campaignId}/problems`;
+    const forged = Buffer.from(JSON.stringify({ PK: 'V#341302105201', SK: 'A#x' })).toString('base64url');
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=5000', 'limit'],
+      [`cursor=${forged}`, 'cursor'],
+      ['cursor=not-base64-json', 'cursor'],
+      [`status=${Array.from({ length: 101 }, () => 'OPEN').join(',')}`, 'status'],
+      ['status=OPEN,DELETED', 'status'],
+    ] as const) {
+      const answer = await staff('GET', `${problems}?${query}`);
+      expect(answer.status, query).toBe(400);
+      expect(answer.body.error.fields?.[0]?.path, query).toBe(field);
+    }
+    const badEscape = await fetch(`${stack.url}/problems/%E0%A4%A`, {
+      headers: { authorization: `Bearer ${await staffToken(stack, 'p-tr-105')}` },
+    });
+    expect(badEscape.status).toBe(400);
+    expect(((await badEscape.json()) as any).error.code).toBe('VALIDATION_FAILED');
     expect(await countItems(stack)).toEqual(before);
   });
 });

@@ -98,6 +98,14 @@ describe('webhooks', () => {
       applicationBody({ village: '341302999999' }),
     );
     expect(unknownVillage.body.error.fields[0].path).toBe('village');
+    // an amount DynamoDB cannot store is kept to the fen (0), not a 500
+    const tiny = await webhook(
+      stack,
+      '/webhooks/applications',
+      applicationBody({ declaredAnnualIncome: 1e-320 }),
+    );
+    expect(tiny.status).toBe(202);
+    expect((await getApplication(stack, tiny.body.applicationId)).household.declaredAnnualIncome).toBe(0);
     const huge = JSON.stringify({ ...applicationBody(), reason: 'x'.repeat(300 * 1024) });
     expect((await post('/webhooks/applications', huge, signed(huge))).status).toBe(413);
   });
