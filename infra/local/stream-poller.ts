@@ -65,28 +65,26 @@ export function startStreamPoller(options: {
   let idle = false;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  const toEvent = (records: StreamRecord[]) => ({
-    Records: records.map((r) => ({
-      eventID: r.eventID,
-      eventName: r.eventName,
-      eventVersion: '1.1',
-      eventSource: 'aws:dynamodb',
-      awsRegion: options.region,
-      dynamodb: {
-        ...r.dynamodb,
-        ApproximateCreationDateTime: r.dynamodb?.ApproximateCreationDateTime
-          ? Math.floor(new Date(r.dynamodb.ApproximateCreationDateTime).getTime() / 1000)
-          : undefined,
-      },
-      eventSourceARN: options.streamArn,
-    })),
+  /** a stream record as Lambda hands it to the function (and as filter criteria see it) */
+  const lambdaRecord = (r: StreamRecord) => ({
+    eventID: r.eventID,
+    eventName: r.eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: options.region,
+    dynamodb: {
+      ...r.dynamodb,
+      ApproximateCreationDateTime: r.dynamodb?.ApproximateCreationDateTime
+        ? Math.floor(new Date(r.dynamodb.ApproximateCreationDateTime).getTime() / 1000)
+        : undefined,
+    },
+    eventSourceARN: options.streamArn,
   });
+  const toEvent = (records: StreamRecord[]) => ({ Records: records.map(lambdaRecord) });
   const filtered = (records: StreamRecord[]) =>
     consumer.filters.length === 0
       ? records
-      : records.filter((r) =>
-          consumer.filters.some((f) => matches(f, JSON.parse(JSON.stringify(toEvent([r]).Records[0])))),
-        );
+      : records.filter((r) => consumer.filters.some((f) => matches(f, lambdaRecord(r))));
 
   /** one batch through the function, with Lambda's retries; resolves when the batch is done with */
   async function handle(batch: StreamRecord[], attempt = 0): Promise<void> {

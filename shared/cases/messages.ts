@@ -10,6 +10,7 @@ import type { Message } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import type { MessageStore } from '#store/messages';
 import type { Person } from '#store/model';
+import { ConflictError } from '#store/store';
 import { covers } from './campaigns.ts';
 
 /** who may see and resend a township's undelivered messages */
@@ -49,8 +50,7 @@ export async function resendMessage(messages: MessageStore, caller: Person, mess
   try {
     await messages.resend(message, caller.personId, nowIso());
   } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException')
-      throw new HttpError('CONFLICT', '该消息已在重新发送');
+    if (error instanceof ConflictError) throw new HttpError('CONFLICT', '该消息已在重新发送');
     throw error;
   }
   return messageView((await messages.get(messageId))!);

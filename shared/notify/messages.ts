@@ -42,7 +42,6 @@ export const MESSAGE_TEMPLATES = {
 } as const;
 
 export type MessageKind = keyof typeof MESSAGE_TEMPLATES;
-export const MESSAGE_KINDS = Object.keys(MESSAGE_TEMPLATES) as MessageKind[];
 
 /** The parameters of a kind, in the order its text names them (the provider's {1}, {2}, …). */
 export function templateParams(kind: MessageKind): string[] {

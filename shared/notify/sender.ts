@@ -109,8 +109,7 @@ export async function sweep(deps: Pick<SenderDeps, 'messages'>, limit = 500): Pr
   for (;;) {
     const due = await deps.messages.due(now().toISOString(), limit);
     let moved = 0;
-    for (const ref of due)
-      if (await deps.messages.redrive(ref.messageId, ref.round, now().toISOString())) moved++;
+    for (const waiting of due) if (await deps.messages.redrive(waiting, now().toISOString())) moved++;
     redriven += moved;
     if (due.length < limit || moved === 0) break;
   }

@@ -19,6 +19,7 @@ import { type Message, type Notification, renderText } from '#notify/messages';
 import { config } from '#runtime/config';
 import { ddb } from '#runtime/dynamodb-client';
 import type { MessageStore } from './messages.ts';
+import { ConflictError } from './store.ts';
 
 type Item = Record<string, unknown>;
 
@@ -165,7 +166,7 @@ export class DynamoMessageStore implements MessageStore {
     );
   }
 
-  async due(at: string, limit: number): Promise<{ messageId: string; round: number }[]> {
+  async due(at: string, limit: number): Promise<{ messageId: string; round: number; township: string }[]> {
     const out = await this.client.send(
       new QueryCommand({
         TableName: this.table,
@@ -175,66 +176,74 @@ export class DynamoMessageStore implements MessageStore {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map((item) => ({
-      messageId: String(item.PK).slice('MESSAGE#'.length),
-      round: Number(String(item.GSI1SK).split('#')[2]),
-    }));
+    return (out.Items ?? []).map((item) => {
+      const [, township, round] = String(item.GSI1SK).split('#');
+      return {
+        messageId: String(item.PK).slice('MESSAGE#'.length),
+        round: Number(round),
+        township: township!,
+      };
+    });
   }
 
-  async redrive(messageId: string, round: number, at: string): Promise<boolean> {
-    const message = await this.get(messageId);
-    if (!message) return false;
-    return this.update({ messageId, round }, ['PENDING', 'SENDING', 'RETRY'], {
+  async redrive(ref: { messageId: string; round: number; township: string }, at: string): Promise<boolean> {
+    return this.update(ref, ['PENDING', 'SENDING', 'RETRY'], {
       status: 'PENDING',
-      round: round + 1,
+      round: ref.round + 1,
       updatedAt: at,
       GSI1PK: WAITING,
-      GSI1SK: waitingUntil(message, later(at, UNCLAIMED_AFTER_MS), round + 1),
+      GSI1SK: `${later(at, UNCLAIMED_AFTER_MS)}#${ref.township}#${ref.round + 1}`,
     });
   }
 
   async resend(message: Message, by: string, at: string): Promise<void> {
     const next = message.round + 1;
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.table,
-              Key: key(message.messageId),
-              UpdateExpression:
-                'SET #status = :pending, #round = :next, attempts = :zero, updatedAt = :at, GSI1PK = :waiting, GSI1SK = :due REMOVE nextAttemptAt',
-              ConditionExpression: '#status = :dead AND #round = :round',
-              ExpressionAttributeNames: { '#status': 'status', '#round': 'round' },
-              ExpressionAttributeValues: {
-                ':pending': 'PENDING',
-                ':dead': 'DEAD',
-                ':round': message.round,
-                ':next': next,
-                ':zero': 0,
-                ':at': at,
-                ':waiting': WAITING,
-                ':due': waitingUntil(message, later(at, UNCLAIMED_AFTER_MS), next),
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: key(message.messageId),
+                UpdateExpression:
+                  'SET #status = :pending, #round = :next, attempts = :zero, updatedAt = :at, GSI1PK = :waiting, GSI1SK = :due REMOVE nextAttemptAt',
+                ConditionExpression: '#status = :dead AND #round = :round',
+                ExpressionAttributeNames: { '#status': 'status', '#round': 'round' },
+                ExpressionAttributeValues: {
+                  ':pending': 'PENDING',
+                  ':dead': 'DEAD',
+                  ':round': message.round,
+                  ':next': next,
+                  ':zero': 0,
+                  ':at': at,
+                  ':waiting': WAITING,
+                  ':due': waitingUntil(message, later(at, UNCLAIMED_AFTER_MS), next),
+                },
               },
             },
-          },
-          {
-            Put: {
-              TableName: this.table,
-              Item: {
-                PK: `MESSAGE#${message.messageId}`,
-                SK: `AU#${at}`,
-                type: 'AUDIT',
-                action: 'MESSAGE_RESENT',
-                by,
-                at,
-                detail: { messageId: message.messageId, attempts: message.attempts },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  PK: `MESSAGE#${message.messageId}`,
+                  SK: `AU#${at}`,
+                  type: 'AUDIT',
+                  action: 'MESSAGE_RESENT',
+                  by,
+                  at,
+                  detail: { messageId: message.messageId, attempts: message.attempts },
+                },
               },
             },
-          },
-        ],
-      }),
-    );
+          ],
+        }),
+      );
+    } catch (error) {
+      // resent meanwhile, or no longer DEAD
+      if (isConditionFailure(error)) throw new ConflictError('VERSION');
+      throw error;
+    }
   }
 
   async listUndelivered(township: string): Promise<Message[]> {

@@ -42,6 +42,7 @@ import type {
   Grid,
   Household,
   InspectionForm,
+  Objection,
   OutboxMessage,
   Problem,
   StoredRequest,
@@ -338,7 +339,7 @@ export class DynamoStore implements Store {
 
   async addObjection(
     application: Application,
-    objection: { objectionId: string; name: string; phone: string; content: string; at: string },
+    objection: Objection,
     receipt: WebhookReceipt,
     audit: AuditEntry,
   ): Promise<void> {
@@ -369,18 +370,18 @@ export class DynamoStore implements Store {
     );
   }
 
-  async listObjections(application: Application) {
+  async listObjections(application: Application): Promise<Objection[]> {
     const items = await this.queryAll({
       TableName: this.table,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       ExpressionAttributeValues: {
         ':pk': keys.village(application.village),
-        ':sk': `OB#${application.applicationId}#`,
+        ':sk': keys.objection(application.applicationId, ''),
       },
     });
     return items
       .map(({ objectionId, name, phone, content, at }) => ({ objectionId, name, phone, content, at }))
-      .sort((a, b) => String(a.at).localeCompare(String(b.at)));
+      .sort((a, b) => a.at.localeCompare(b.at));
   }
 
   async getApplication(applicationId: string): Promise<Application | undefined> {

@@ -1,6 +1,13 @@
 /** The port of the message outbox (待发消息): what the sender and the console need of it. */
 import type { Message } from '#notify/messages';
 
+/** a message the sweep may hand on: its id, the round it waits in, its township */
+export interface WaitingMessage {
+  messageId: string;
+  round: number;
+  township: string;
+}
+
 export interface MessageStore {
   get(messageId: string): Promise<Message | undefined>;
   /**
@@ -18,10 +25,10 @@ export interface MessageStore {
     failure: { attempts: number; error: string; at: string; nextAttemptAt?: string },
   ): Promise<void>;
   /** messages waiting for `at`: RETRY due, SENDING whose lease ended, PENDING the stream did not hand on */
-  due(at: string, limit: number): Promise<{ messageId: string; round: number }[]>;
+  due(at: string, limit: number): Promise<WaitingMessage[]>;
   /** hands a waiting message to the sender again (a new round), conditional on the round read */
-  redrive(messageId: string, round: number, at: string): Promise<boolean>;
-  /** DEAD → PENDING with fresh attempts, by a person (audited) */
+  redrive(message: WaitingMessage, at: string): Promise<boolean>;
+  /** DEAD → PENDING with fresh attempts, by a person (audited); `ConflictError` when it moved on */
   resend(message: Message, by: string, at: string): Promise<void>;
   /** a township's undelivered messages: DEAD, and those waiting for a retry */
   listUndelivered(township: string): Promise<Message[]>;

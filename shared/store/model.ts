@@ -252,6 +252,15 @@ export interface Visit {
   recordedAt: string;
 }
 
+/** 公示异议: an objection lodged during publicity. */
+export interface Objection {
+  objectionId: string;
+  name: string;
+  phone: string;
+  content: string;
+  at: string;
+}
+
 /** What the local twin's SMS endpoint received (`/_local/outbox`). */
 export interface OutboxMessage {
   id: string;

@@ -15,6 +15,7 @@ import type {
   Grid,
   Household,
   InspectionForm,
+  Objection,
   OutboxMessage,
   Problem,
   StoredRequest,
@@ -120,13 +121,11 @@ export interface Store {
   /** Records a webhook that changes no application state beyond the audit (e.g. a fresh upload URL). */
   recordRequest(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void>;
   /** The objections lodged against an application, oldest first. */
-  listObjections(
-    application: Application,
-  ): Promise<{ objectionId: string; name: string; phone: string; content: string; at: string }[]>;
+  listObjections(application: Application): Promise<Objection[]>;
   /** Adds an objection to an application in publicity; refuses outside the window. */
   addObjection(
     application: Application,
-    objection: { objectionId: string; name: string; phone: string; content: string; at: string },
+    objection: Objection,
     receipt: WebhookReceipt,
     audit: AuditEntry,
   ): Promise<void>;

@@ -5,6 +5,7 @@ import type { Channel } from '#notify/notifier';
 import { backoffMs, deliver, MAX_ATTEMPTS, sweep } from '#notify/sender';
 import { setClockSource } from '#runtime/clock';
 import type { MessageStore } from '#store/messages';
+import { ConflictError } from '#store/store';
 
 /** The store's rules (status and round conditions) as the DynamoDB adapter keeps them. */
 class MemoryMessages implements MessageStore {
@@ -61,18 +62,18 @@ class MemoryMessages implements MessageStore {
     return [...this.items.values()]
       .filter((m) => m.dueAt && m.dueAt <= at && m.status !== 'SENT' && m.status !== 'DEAD')
       .slice(0, limit)
-      .map((m) => ({ messageId: m.messageId, round: m.round }));
+      .map((m) => ({ messageId: m.messageId, round: m.round, township: m.village.slice(0, 9) }));
   }
-  async redrive(id: string, round: number, at: string) {
-    return this.move({ messageId: id, round }, ['PENDING', 'SENDING', 'RETRY'], {
+  async redrive(waiting: { messageId: string; round: number }, at: string) {
+    return this.move(waiting, ['PENDING', 'SENDING', 'RETRY'], {
       status: 'PENDING',
-      round: round + 1,
+      round: waiting.round + 1,
       dueAt: new Date(Date.parse(at) + 5 * 60_000).toISOString(),
     });
   }
   async resend(m: Message, _by: string, at: string) {
     if (!this.move(m, ['DEAD'], { status: 'PENDING', round: m.round + 1, attempts: 0, dueAt: at }))
-      throw Object.assign(new Error('moved on'), { name: 'TransactionCanceledException' });
+      throw new ConflictError('VERSION');
   }
   async listUndelivered() {
     return [...this.items.values()].filter((m) => m.status === 'RETRY' || m.status === 'DEAD');
