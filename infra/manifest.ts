@@ -34,6 +34,11 @@ export interface FunctionSpec {
   bucket?: { read?: string[]; put?: string[]; delete?: string[] };
   workflows?: { starts?: WorkflowName[]; answers?: WorkflowName[] };
   secrets?: SecretName[];
+  /**
+   * decrypts personal data (kms:Decrypt on the data key): only the paths that need it whole — the
+   * notification sender, the national-system entry files, the household view's health details
+   */
+  reveals?: boolean;
   /** sends messages to people through the deployment's channels (only the outbox's sender does) */
   notifies?: boolean;
   /** writes personal links (approval links), so it needs the API's public URL */
@@ -219,6 +224,7 @@ export const FUNCTIONS = {
     description: 'writes the national-system entry file of a case',
     workflowTask: true,
     table: 'readWrite',
+    reveals: true,
     bucket: { put: ['system-entry/'] },
     secrets: ['keys'],
     policy: true,
@@ -241,6 +247,7 @@ export const FUNCTIONS = {
       staff('POST', '/applications/{id}/green-channel'),
     ],
     table: 'readWrite',
+    reveals: true,
     workflows: { starts: ['riskElimination'] },
     secrets: ['keys'],
     policy: true,
@@ -254,6 +261,7 @@ export const FUNCTIONS = {
       staff('GET', '/campaigns/{id}/inspections/template'),
     ],
     table: 'readWrite',
+    reveals: true,
     // a workbook's 综合判定 "propose for review" opens an identification
     ...OPENS_IDENTIFICATIONS,
     secrets: ['keys'],
@@ -320,6 +328,7 @@ export const FUNCTIONS = {
     messageStream: true,
     minuteSchedule: 'MessageRetrySweep',
     table: 'readWrite',
+    reveals: true,
     notifies: true,
     timeoutSeconds: 60,
   },
@@ -359,6 +368,7 @@ export function requiredSettings(spec: FunctionSpec): string[] {
   const names = new Set<string>();
   if (spec.table) names.add('TABLE_NAME');
   if (spec.bucket) names.add('BUCKET_NAME');
+  if (spec.table === 'readWrite' || spec.reveals) names.add('DATA_KEY_ARN');
   for (const w of [...(spec.workflows?.starts ?? []), ...(spec.workflows?.answers ?? [])])
     names.add(WORKFLOWS[w].env);
   for (const s of spec.secrets ?? []) names.add(SECRETS[s].env);

@@ -1,5 +1,6 @@
 /**
- * Loads configuration into a deployed table (AWS credentials and TABLE_NAME from the environment):
+ * Loads configuration into a deployed table (AWS credentials, TABLE_NAME and DATA_KEY_ARN — the stack's
+ * `TableName` and `PersonalDataKeyArn` outputs — from the environment; phones are sealed under the key):
  *   npx tsx scripts/configure.ts directory directory.json   — villages, groups and approvers
  *   npx tsx scripts/configure.ts holidays 2027.json          — a year's holidays and make-up workdays
  * Locally the stack is seeded, and `POST /_local/calendar` takes the same holiday document.

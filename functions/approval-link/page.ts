@@ -3,14 +3,9 @@
 import type { approvalView } from '#cases/approvals';
 import { RISK_TYPES, type RiskType } from '#domain/risk-types';
 import { STAGE_LABELS, type Stage } from '#domain/stages';
+import { esc, escUrl } from '#http/html';
 
 type View = Awaited<ReturnType<typeof approvalView>>;
-
-const esc = (value: unknown): string =>
-  String(value ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 const DECISION_LABELS: Record<string, string> = {
   approve: '同意',
@@ -72,7 +67,7 @@ export function approvalPage(view: View, token: string): string {
     : '';
   const form =
     view.status === 'PENDING'
-      ? `<section><h2>审核意见（${esc(view.approver.name)}）</h2><form method="post" action="?t=${esc(token)}">
+      ? `<section><h2>审核意见（${esc(view.approver.name)}）</h2><form method="post" action="?t=${escUrl(token)}">
 <div class="decisions" role="radiogroup" aria-label="决定">
 <label><input type="radio" name="decision" value="approve" required> 同意</label>
 <label><input type="radio" name="decision" value="return"> 退回</label>
@@ -92,7 +87,7 @@ ${meeting}<button type="submit">提交</button></form></section>`
 ${view.elimination.weakStability ? '<p class="warn">收入稳定性较弱：标注后继续落实帮扶措施</p>' : ''}</section>`
     : '';
   const batch = view.systemEntryBatch
-    ? `<section><h2>全国系统录入批次</h2><p>批次号 ${esc(view.systemEntryBatch.batchId)}：<a href="${esc(view.systemEntryBatch.xlsxUrl)}" rel="noreferrer">下载XLSX</a> · <a href="${esc(view.systemEntryBatch.csvUrl)}" rel="noreferrer">下载CSV</a></p></section>`
+    ? `<section><h2>全国系统录入批次</h2><p>批次号 ${esc(view.systemEntryBatch.batchId)}：<a href="${escUrl(view.systemEntryBatch.xlsxUrl)}" rel="noreferrer">下载XLSX</a> · <a href="${escUrl(view.systemEntryBatch.csvUrl)}" rel="noreferrer">下载CSV</a></p></section>`
     : '';
   return layout(
     `${view.stageLabel} · ${view.kind === 'ELIMINATION' ? '风险消除' : view.remarking ? '风险再标注' : '纳入监测申请'}`,
@@ -100,7 +95,7 @@ ${view.elimination.weakStability ? '<p class="warn">收入稳定性较弱：标�
 <dt>户主</dt><dd>${esc(h.head.name)}</dd><dt>身份证号</dt><dd>${esc(h.head.idNumber)}</dd><dt>联系电话</dt><dd>${esc(h.head.phone)}</dd>
 <dt>村/组</dt><dd>${esc(h.villageName ?? h.village)} ${esc(h.group)}</dd><dt>家庭人口</dt><dd>${esc(h.size)}人</dd>
 <dt>人均纯收入</dt><dd>${esc(h.perCapitaIncome)}元/年</dd><dt>风险类型</dt><dd>${risks}</dd></dl></section>
-<section><h2>申请理由</h2><p>${esc(view.reason)}</p>${view.commitmentUrl ? `<p><a href="${esc(view.commitmentUrl)}" rel="noreferrer">查看承诺书扫描件</a></p>` : ''}</section>
+<section><h2>申请理由</h2><p>${esc(view.reason)}</p>${view.commitmentUrl ? `<p><a href="${escUrl(view.commitmentUrl)}" rel="noreferrer">查看承诺书扫描件</a></p>` : ''}</section>
 ${green}${remarking}${elimination}${batch}
 ${warnings ? `<section><h2>数据比对提示</h2><ul>${warnings}</ul></section>` : ''}
 ${view.publicity ? `<section><h2>公示</h2><p>至 ${esc(view.publicity.endsAt)}，异议 ${esc(view.publicity.objections)} 件</p></section>` : ''}

@@ -15,6 +15,7 @@ import {
   putGrid,
   updatePlan,
   updateRegistry,
+  withHealth,
 } from '#cases/households';
 import { staffCaller } from '#cases/staff';
 import { applicationView } from '#cases/views';
@@ -85,12 +86,20 @@ const api = async (event: HttpEvent) => {
   switch (route) {
     case 'GET /households/{id}': {
       const year = Number(businessDate(now()).slice(0, 4));
-      return json(200, householdView(household, await ctx.store.getPlan(householdId, year)));
+      return json(
+        200,
+        householdView(await withHealth(ctx, household), await ctx.store.getPlan(householdId, year)),
+      );
     }
     case 'PUT /households/{id}':
       return json(
         200,
-        householdView(await updateRegistry(ctx, caller, household, parseBody(event, householdUpdate))),
+        householdView(
+          await withHealth(
+            ctx,
+            await updateRegistry(ctx, caller, household, parseBody(event, householdUpdate)),
+          ),
+        ),
       );
     case 'GET /households/{id}/audit': {
       const items = await ctx.store.listHouseholdAudit(household);

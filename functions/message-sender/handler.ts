@@ -12,6 +12,7 @@ import { channelsFor } from '#notify/notifier';
 import { deliver, type SenderDeps, sweep } from '#notify/sender';
 import { assertConfigured } from '#runtime/config';
 import { perContainer } from '#runtime/container';
+import { functionCrypto } from '#runtime/field-crypto';
 import { secretValue } from '#runtime/secrets';
 import { DynamoMessageStore } from '#store/dynamodb-messages';
 import { DynamoStore } from '#store/dynamodb-store';
@@ -21,7 +22,12 @@ assertConfigured();
 const deps = perContainer((): SenderDeps => {
   const store = new DynamoStore();
   const people = async () => (await store.getDirectory()).people;
-  return { messages: new DynamoMessageStore(), channels: channelsFor(people, secretValue), people };
+  return {
+    messages: new DynamoMessageStore(),
+    channels: channelsFor(people, secretValue),
+    people,
+    reveal: (value) => functionCrypto().reveal(value),
+  };
 });
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 

@@ -60,7 +60,7 @@ const files = async (event: HttpEvent) => {
   const cases = (
     await Promise.all(villages.map((v) => ctx.store.listApplications(v.code, 'SYSTEM_ENTRY')))
   ).flat();
-  const rows = cases.map(rowFor);
+  const rows = await Promise.all(cases.map((c) => rowFor(ctx, c)));
   const name = `全国系统录入批次-${district}`;
   return format === 'csv'
     ? file(Buffer.from(toCsv(rows)), 'text/csv; charset=utf-8', `${name}.csv`)

@@ -24,6 +24,7 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -89,6 +90,14 @@ export class FangfanStack extends Stack {
       partitionKey: { name: 'GSI1PK', type: AttributeType.STRING },
       sortKey: { name: 'GSI1SK', type: AttributeType.STRING },
       projectionType: ProjectionType.KEYS_ONLY,
+    });
+
+    // personal data is sealed field by field under this key (#runtime/field-crypto): writers may
+    // generate data keys, only the manifest's `reveals` functions may decrypt
+    const dataKey = new Key(this, 'PersonalDataKey', {
+      description: 'Fangfan personal data (ID numbers, phones, health) encrypted at the field level',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
@@ -171,6 +180,7 @@ export class FangfanStack extends Stack {
       const spec = specOf(name);
       const environment: Record<string, string> = {};
       if (spec.table) environment.TABLE_NAME = table.tableName;
+      if (spec.table === 'readWrite' || spec.reveals) environment.DATA_KEY_ARN = dataKey.keyArn;
       if (spec.bucket) environment.BUCKET_NAME = bucket.bucketName;
       for (const w of [...(spec.workflows?.starts ?? []), ...(spec.workflows?.answers ?? [])])
         environment[WORKFLOWS[w].env] = workflowArn(w);
@@ -200,6 +210,8 @@ export class FangfanStack extends Stack {
       this.functions[name] = f;
       if (spec.table === 'read') table.grantReadData(f);
       if (spec.table === 'readWrite') table.grantReadWriteData(f);
+      if (spec.table === 'readWrite') dataKey.grant(f, 'kms:GenerateDataKey');
+      if (spec.reveals) dataKey.grant(f, 'kms:Decrypt');
       for (const prefix of spec.bucket?.read ?? []) bucket.grantRead(f, `${prefix}*`);
       for (const prefix of spec.bucket?.put ?? []) bucket.grantPut(f, `${prefix}*`);
       for (const prefix of spec.bucket?.delete ?? []) bucket.grantDelete(f, `${prefix}*`);
@@ -300,6 +312,8 @@ export class FangfanStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'PersonalDataKeyArn', { value: dataKey.keyArn });
     new CfnOutput(this, 'HotlineSecretArn', { value: secrets.hotline.secretArn });
     new CfnOutput(this, 'MiniProgramSecretArn', { value: secrets.miniProgram.secretArn });
   }

@@ -1,13 +1,14 @@
 /**
  * The AWS APIs the functions call that the twin answers itself, on one loopback port, over the same
  * protocols the SDK speaks: Step Functions (answered by the local engines), Secrets Manager (the data
- * directory's secrets) and SNS (an SMS lands in the outbox). Every call is signed by a function's
+ * directory's secrets), KMS (the data key of `kms.ts`) and SNS (an SMS lands in the outbox). Every call is signed by a function's
  * credentials and checked against its role's synthesized policies first, as AWS would.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { EngineError, type LocalEngine } from './engine.ts';
 import type { IamEvaluator } from './iam.ts';
+import { KmsError, type LocalKms } from './kms.ts';
 
 export interface SmsMessage {
   phoneNumber: string;
@@ -22,6 +23,7 @@ export interface AwsEndpointOptions {
   /** secret ARN → value */
   secrets: Map<string, string>;
   onSms: (sms: SmsMessage) => Promise<void>;
+  kms: LocalKms;
   port: number;
 }
 
@@ -129,6 +131,38 @@ export function startAwsEndpoint(options: AwsEndpointOptions): Promise<Server> {
     });
   };
 
+  const kms = async (target: string, input: any, key: string | undefined) => {
+    const answer = (status: number, body: unknown) => ({
+      status,
+      type: 'application/x-amz-json-1.1',
+      body: JSON.stringify(body),
+    });
+    if (target !== 'GenerateDataKey' && target !== 'Decrypt')
+      return answer(400, {
+        __type: 'UnsupportedOperationException',
+        message: `${target} is not served locally`,
+      });
+    const refusal = await denied(key, `kms:${target}`, options.kms.keyArn);
+    if (refusal) return answer(400, { __type: refusal.code, message: refusal.message });
+    const blob = (b64: unknown) => (typeof b64 === 'string' ? Buffer.from(b64, 'base64') : undefined);
+    try {
+      const out =
+        target === 'GenerateDataKey'
+          ? await options.kms.generateDataKey(input)
+          : await options.kms.decrypt({ ...input, CiphertextBlob: blob(input.CiphertextBlob) });
+      return answer(200, {
+        ...out,
+        Plaintext: Buffer.from(out.Plaintext).toString('base64'),
+        ...('CiphertextBlob' in out
+          ? { CiphertextBlob: Buffer.from(out.CiphertextBlob).toString('base64') }
+          : {}),
+      });
+    } catch (error) {
+      if (error instanceof KmsError) return answer(400, { __type: error.type, message: error.message });
+      throw error;
+    }
+  };
+
   const sns = async (form: URLSearchParams, key: string | undefined) => {
     if (form.get('Action') !== 'Publish')
       return snsError(400, 'InvalidAction', `${form.get('Action')} is not served locally`);
@@ -173,6 +207,8 @@ export function startAwsEndpoint(options: AwsEndpointOptions): Promise<Server> {
             JSON.parse(raw || '{}'),
             key,
           );
+        else if (target.startsWith('TrentService.'))
+          answer = await kms(target.slice('TrentService.'.length), JSON.parse(raw || '{}'), key);
         else if (target.startsWith('secretsmanager.'))
           answer = await secretsManager(target.slice('secretsmanager.'.length), JSON.parse(raw || '{}'), key);
         else answer = await sns(new URLSearchParams(raw), key);

@@ -60,6 +60,8 @@ export interface LocalDefinitions {
   functions: LocalFunction[];
   /** resource policy of the documents bucket */
   bucketPolicy?: PolicyDocument;
+  /** each KMS key's ARN and key policy (KMS needs the key policy to allow, as AWS does) */
+  keys: { arn: string; policy: PolicyDocument }[];
   /** what the HTTP API's JWT authorizer trusts (`local` for Cognito: the twin's person-id login) */
   staffAuthorizer: { issuer: string; audience: string[] };
   streamConsumers: StreamConsumer[];
@@ -92,6 +94,8 @@ function resolver(resources: Resources, documentsBucketId: string) {
         return localFunctionArn(id);
       case 'AWS::IAM::Role':
         return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${id}`;
+      case 'AWS::KMS::Key':
+        return `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${id}`;
       case 'AWS::SQS::Queue':
         return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${id}`;
       case 'AWS::SNS::Topic':
@@ -128,6 +132,7 @@ function resolver(resources: Resources, documentsBucketId: string) {
       case 'AWS::SNS::Topic':
         return `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${id}`;
       case 'AWS::Lambda::Function':
+      case 'AWS::KMS::Key':
         return id;
       case 'AWS::ApiGatewayV2::Api':
         return 'local';
@@ -242,7 +247,14 @@ export function synthesizeLocalDefinitions(env: NodeJS.ProcessEnv = process.env)
         ),
       };
     });
+  const keys = Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::KMS::Key')
+    .map(([id, r]) => ({
+      arn: String(resolve({ 'Fn::GetAtt': [id, 'Arn'] })),
+      policy: resolve(r.Properties!.KeyPolicy) as PolicyDocument,
+    }));
   return {
+    keys,
     streamConsumers,
     machines,
     functions,

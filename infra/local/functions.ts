@@ -93,6 +93,7 @@ export class LocalFunctions {
         AWS_ENDPOINT_URL_SFN: services.aws,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: services.aws,
         AWS_ENDPOINT_URL_SNS: services.aws,
+        AWS_ENDPOINT_URL_KMS: services.aws,
         AWS_CONFIG_FILE: services.awsConfigFile,
         AWS_SHARED_CREDENTIALS_FILE: services.awsConfigFile,
         // s3rver stores streamed uploads with their chunk framing unless checksums are off

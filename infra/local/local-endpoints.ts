@@ -5,6 +5,7 @@
 
 import { iso, object, string } from 'zod';
 import { configureCalendarYear } from '#cases/configuration';
+import { maskPhone } from '#domain/masking';
 import { parseJsonText, validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { signToken } from '#links/signed-token';
@@ -12,6 +13,7 @@ import { calendarYear } from '#schemas/config';
 import type { DynamoStore } from '#store/dynamodb-store';
 import type { BusinessClock } from './business-clock.ts';
 import type { LocalEndpoint } from './gateway.ts';
+import type { LocalOutbox } from './outbox.ts';
 
 const login = object({ personId: string({ error: 'personId 必填' }) });
 const clockMove = object({
@@ -23,6 +25,7 @@ const clockMove = object({
 
 export function localEndpoints(deps: {
   store: DynamoStore;
+  outbox: LocalOutbox;
   clock: BusinessClock;
   staffTokenKey: string;
   /** resolves once the messages written so far have been handed to the sender */
@@ -30,7 +33,11 @@ export function localEndpoints(deps: {
 }): LocalEndpoint {
   const { store, clock } = deps;
   const routes: Record<string, (query: URLSearchParams, body: () => unknown) => Promise<unknown>> = {
-    'GET /_local/directory': () => store.getDirectory(),
+    // phones are sealed at rest; the twin shows them as any reader sees them
+    'GET /_local/directory': async () => {
+      const directory = await store.getDirectory();
+      return { ...directory, people: directory.people.map((p) => ({ ...p, phone: maskPhone(p.phone) })) };
+    },
     'POST /_local/login': async (_, body) => {
       const { personId } = validate(login, body());
       const directory = await store.getDirectory();
@@ -44,7 +51,7 @@ export function localEndpoints(deps: {
     // (messages go out shortly after the change that causes them), unless `settle=0`
     'GET /_local/outbox': async (query) => {
       if (query.get('settle') !== '0') await deps.settle();
-      return { items: await store.listOutbox(query.get('to') ?? undefined) };
+      return { items: await deps.outbox.list(query.get('to') ?? undefined) };
     },
     'GET /_local/clock': async () => ({ now: new Date(clock.now()).toISOString() }),
     'POST /_local/clock': async (_, body) => {

@@ -10,12 +10,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
+import { KmsKeyringNode } from '@aws-crypto/client-node';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { validate } from '#http/body';
 import { nowIso } from '#runtime/clock';
 import { resetContainers } from '#runtime/container';
-import { keysFrom } from '#runtime/secrets';
+import { sealPersonalData } from '#runtime/dynamodb-sealing';
+import { fieldCrypto, revealFields } from '#runtime/field-crypto';
+import { deriveKey, keysFrom } from '#runtime/secrets';
 import { directory as directorySchema } from '#schemas/config';
 import { DynamoStore } from '#store/dynamodb-store';
 import { FUNCTION_NAMES, functionForObject, SECRETS, type SecretName, specOf } from '../manifest.ts';
@@ -35,9 +38,11 @@ import { LocalEngine } from './engine.ts';
 import { LocalFunctions } from './functions.ts';
 import { startGateway } from './gateway.ts';
 import { IamEvaluator } from './iam.ts';
+import { LocalKms } from './kms.ts';
 import { loadLocalDefinitions } from './load-definitions.ts';
 import { localEndpoints } from './local-endpoints.ts';
 import { freePort } from './net.ts';
+import { LocalOutbox } from './outbox.ts';
 import { s3PortFor, startS3Local } from './s3-local.ts';
 import { runDaily, runEvery } from './scheduler.ts';
 import { SAMPLE_MONITORING_LINES, seedSampleTownship } from './seed.ts';
@@ -65,6 +70,8 @@ export interface LocalStack {
   eliminationEngine: LocalEngine;
   /** the DynamoDB Local JVM, for memory figures */
   dynamoPid: number;
+  /** what the twin's SMS endpoint received */
+  outbox: LocalOutbox;
   /** resolves once the stream has handed every message written so far to the sender */
   messagesSent(): Promise<void>;
   stop(): Promise<void>;
@@ -82,14 +89,17 @@ function loadKeys(dataDir: string) {
   }
   const keysFile = join(dataDir, 'keys.json');
   const stored = existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : {};
-  if (!stored.master) {
-    stored.master = randomBytes(32).toString('hex');
+  if (!stored.master || !stored.dataKey) {
+    stored.master ??= randomBytes(32).toString('hex');
+    // the raw AES key behind the twin's KMS (`kms.ts`): personal data at rest is sealed under it
+    stored.dataKey ??= randomBytes(32).toString('hex');
     writeFileSync(keysFile, JSON.stringify(stored), { mode: 0o600 });
   }
   const channel = JSON.parse(readFileSync(secretsFile, 'utf8'));
   return {
     secretsFile,
     master: stored.master as string,
+    dataKey: Buffer.from(stored.dataKey as string, 'hex'),
     hotline: (process.env.FANGFAN_SECRET_HOTLINE ?? channel.hotline) as string,
     miniProgram: (process.env.FANGFAN_SECRET_MINIPROGRAM ?? channel['mini-program']) as string,
   };
@@ -131,6 +141,13 @@ function checkProduction(definitions: LocalDefinitions): void {
     throw new Error(
       'the production profile sends through "tencent-sms" or "wecom-app" (NOTIFY_CHANNELS); SNS SMS exists only on AWS',
     );
+}
+
+/** The data key's ARN as synthesized (every function that writes the table is told it). */
+function dataKeyArn(definitions: LocalDefinitions): string {
+  const arn = definitions.functions.find((f) => f.environment.DATA_KEY_ARN)?.environment.DATA_KEY_ARN;
+  if (!arn) throw new Error('the synthesized stack has no data key (DATA_KEY_ARN)');
+  return arn;
 }
 
 /** The township's directory (people, roles, villages) from FANGFAN_DIRECTORY, when given. */
@@ -183,6 +200,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const serviceKey = `LOCALSERVICE${randomBytes(6).toString('hex').toUpperCase()}`;
   const iam = new IamEvaluator(functions.callers, serviceKey, [
+    ...definitions.keys.map((key) => ({ matches: (r: string) => r === key.arn, policy: key.policy })),
     ...(definitions.bucketPolicy
       ? [
           {
@@ -223,11 +241,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     : new BusinessClock(dataDir, options.now ?? process.env.FANGFAN_LOCAL_NOW);
   await functions.load();
 
+  const kms = new LocalKms(keys.dataKey, dataKeyArn(definitions));
+  // the twin's own writes (seed, outbox) are sealed as the functions' are, through its KMS in process
+  const crypto = fieldCrypto(
+    new KmsKeyringNode({ generatorKeyId: kms.keyArn, clientProvider: () => kms as never }),
+  );
   const db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: serviceCredentials }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
+  sealPersonalData(db, () => crypto);
   const store = new DynamoStore(db, LOCAL_TABLE);
+  const outbox = new LocalOutbox(
+    db,
+    LOCAL_TABLE,
+    crypto,
+    deriveKey(keys.master, 'local-outbox'),
+    async (personId) => {
+      const person = (await store.getDirectory()).people.find((p) => p.personId === personId);
+      return person && crypto.reveal(person.phone);
+    },
+  );
   if (production) await loadDirectory(store);
   else if (fresh)
     await seedSampleTownship(
@@ -276,13 +310,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     engines: [engine, eliminationEngine],
     iam,
     secrets,
+    kms,
     port: awsPort,
     // an SMS reaches the outbox, with the directory's person when the number is one of theirs
     onSms: async ({ phoneNumber, message, messageId }) => {
       const phone = phoneNumber.replace(/^\+86/, '');
-      const person = (await store.getDirectory()).people.find((p) => p.phone === phone);
+      const people = await revealFields(crypto, (await store.getDirectory()).people, ['phone']);
+      const person = people.find((p) => p.phone === phone);
       const link = /\s(https?:\/\/\S+)$/.exec(message)?.[1];
-      await store.putOutbox({
+      await outbox.put({
         id: randomUUID(),
         messageId,
         to: { ...(person ? { personId: person.personId, name: person.name } : { name: '' }), phone },
@@ -344,6 +380,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ? async () => undefined
       : localEndpoints({
           store,
+          outbox,
           clock,
           staffTokenKey: derived.staffTokenKey,
           settle: () => messagesSent(),
@@ -385,6 +422,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     engine,
     clock,
     dynamoPid: dynamo.process.pid ?? 0,
+    outbox,
     eliminationEngine,
     messagesSent,
     async stop() {

@@ -66,6 +66,8 @@ export async function submitApplication(
   rawBody: string,
   /** where the lead came from when not the caller's channel (干部走访排查) */
   channel: string = webhook.channel,
+  /** the applicant's ID hash, when the number comes sealed from the registry (a household's head) */
+  knownIdHash?: string,
 ): Promise<WebhookAnswer> {
   const directory = await ctx.store.getDirectory();
   const village = directory.villages.find((v) => v.code === body.village);
@@ -74,7 +76,7 @@ export async function submitApplication(
     throw validationFailed([{ path: 'group', message: `村民小组不属于${village.name}` }]);
   }
   const answer = await oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
-    const idHash = hashIdNumber(body.applicant.idNumber, ctx.secrets.idHmacKey);
+    const idHash = knownIdHash ?? hashIdNumber(body.applicant.idNumber, ctx.secrets.idHmacKey);
     const household = await ctx.store.getHousehold(body.village, idHash);
     const at = nowIso();
     const applicationId = newApplicationId(body.village);

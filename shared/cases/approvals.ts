@@ -187,7 +187,12 @@ export async function decide(
         action: 'APPROVAL_DECIDED',
         by: approver.personId,
         at,
-        detail: { approvalId: approval.approvalId, stage, decision: body.decision },
+        detail: {
+          approvalId: approval.approvalId,
+          stage,
+          decision: body.decision,
+          ...(body.comment ? { comment: body.comment } : {}),
+        },
       },
     });
   } catch (error) {

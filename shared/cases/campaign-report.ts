@@ -6,16 +6,11 @@ import { businessDate } from '#domain/calendar';
 import { isOverdue } from '#domain/rectification';
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
 import { STAGE_LABELS, type Stage } from '#domain/stages';
+import { esc } from '#http/html';
 import { now } from '#runtime/clock';
 import type { Campaign } from '#store/model';
 import { campaignView, summaryOf } from './campaigns.ts';
 import type { CaseContext } from './context.ts';
-
-const esc = (value: unknown): string =>
-  String(value ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 export async function campaignFacts(ctx: CaseContext, campaign: Campaign) {
   const today = businessDate(now());

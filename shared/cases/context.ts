@@ -4,6 +4,7 @@
  */
 
 import { perContainer } from '#runtime/container';
+import { type FieldCrypto, functionCrypto } from '#runtime/field-crypto';
 import { type Secrets, secrets } from '#runtime/secrets';
 import { DynamoStore } from '#store/dynamodb-store';
 import type { Store } from '#store/store';
@@ -11,6 +12,8 @@ import type { Store } from '#store/store';
 export interface CaseContext {
   store: Store;
   secrets: Secrets;
+  /** reveals sealed personal data, for the functions whose role may decrypt (`reveals`) */
+  crypto: FieldCrypto;
 }
 
 const shared = perContainer((): { context?: Promise<CaseContext> } => ({}));
@@ -18,7 +21,7 @@ const shared = perContainer((): { context?: Promise<CaseContext> } => ({}));
 export function caseContext(): Promise<CaseContext> {
   const holder = shared();
   holder.context ??= (async () => {
-    return { store: new DynamoStore(), secrets: await secrets() };
+    return { store: new DynamoStore(), secrets: await secrets(), crypto: functionCrypto() };
   })();
   // a context that failed to build (secrets unreachable) is built again by the next request
   holder.context.catch(() => {

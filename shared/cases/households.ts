@@ -17,6 +17,7 @@ import type { VerifiedWebhook } from '#http/webhook-auth';
 import { compose, type Notification } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
+import { revealFields } from '#runtime/field-crypto';
 import type {
   contactRequest,
   gridRequest,
@@ -24,7 +25,7 @@ import type {
   measureInput,
   measureRequest,
 } from '#schemas/registry';
-import { householdIdOf, parseHouseholdId } from '#store/identity';
+import { hashIdNumber, householdIdOf, parseHouseholdId } from '#store/identity';
 import type { AssistancePlan, Grid, Household, Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
@@ -44,6 +45,10 @@ export async function mustGetHousehold(ctx: CaseContext, householdId: string): P
   if (!household) throw new HttpError('NOT_FOUND', '该户不在户籍库中');
   return household;
 }
+
+/** A household with its members' health details whole, for the one view that shows them. */
+export const withHealth = (ctx: CaseContext, household: Household): Promise<Household> =>
+  revealFields(ctx.crypto, household, ['health']);
 
 /** What staff read about a household: ID numbers and phones masked, incomes against the line. */
 export function householdView(household: Household, plan?: AssistancePlan) {
@@ -126,7 +131,8 @@ export async function updateRegistry(
       findings.length ? findings : [{ path: 'members', message: '应有一名户主' }],
     );
   }
-  if (household.head && head.idNumber !== household.head.idNumber) {
+  // the stored number is sealed: the household's key is its head's hash
+  if (household.head && hashIdNumber(head.idNumber, ctx.secrets.idHmacKey) !== household.idHash) {
     throw new HttpError('VALIDATION_FAILED', '户主不能在此变更', [
       { path: 'members', message: '户主证件号码与户籍库不一致；变更户主请重新导入' },
     ]);
@@ -137,6 +143,7 @@ export async function updateRegistry(
     householdType: body.householdType,
     head: { name: head.name, idNumber: head.idNumber, phone: body.phone },
     members: body.members,
+    memberIdHashes: body.members.map((m) => hashIdNumber(m.idNumber, ctx.secrets.idHmacKey)),
     incomes: body.incomes,
     updatedAt: nowIso(),
   };
@@ -243,9 +250,15 @@ export async function assignContact(
 
 const newMeasureId = () => `M${Date.now().toString(36).toUpperCase()}${randomBytes(3).toString('hex')}`;
 
-function checkMembers(household: Household, measures: readonly z.infer<typeof measureInput>[]) {
-  const ids = new Set((household.members ?? []).map((m) => m.idNumber));
-  const bad = measures.findIndex((m) => m.memberIdNumber && !ids.has(m.memberIdNumber));
+async function checkMembers(
+  ctx: CaseContext,
+  household: Household,
+  measures: readonly z.infer<typeof measureInput>[],
+) {
+  const ids = new Set(household.memberIdHashes ?? []);
+  const bad = measures.findIndex(
+    (m) => m.memberIdNumber && !ids.has(hashIdNumber(m.memberIdNumber, ctx.secrets.idHmacKey)),
+  );
   if (bad >= 0) {
     throw new HttpError('VALIDATION_FAILED', '措施对应的成员不在本户', [
       { path: `measures.${bad}.memberIdNumber`, message: '该证件号码不是本户成员' },
@@ -263,7 +276,7 @@ export async function updatePlan(
 ) {
   mustCover(caller, household.village, MANAGERS);
   if (!household.monitoring) throw new HttpError('CONFLICT', '该户不是监测对象，无需帮扶计划');
-  checkMembers(household, body.measures);
+  await checkMembers(ctx, household, body.measures);
   const householdId = householdIdOf(household.village, household.idHash);
   const previous = await ctx.store.getPlan(householdId, year);
   if ((previous?.version ?? undefined) !== body.version) {
@@ -301,7 +314,7 @@ export async function recordMeasure(
 ): Promise<WebhookAnswer> {
   const household = await mustGetHousehold(ctx, body.householdId);
   if (!household.monitoring) throw new HttpError('CONFLICT', '该户不是监测对象，无需帮扶计划');
-  checkMembers(household, [body.measure]);
+  await checkMembers(ctx, household, [body.measure]);
   return oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
     for (let attempt = 0; ; attempt++) {
       const previous = await ctx.store.getPlan(body.householdId, body.year);

@@ -280,6 +280,7 @@ export async function importRegistry(
   const households = [...drafts.values()].map(({ household }) => ({
     ...household,
     idHash: hashIdNumber(household.head!.idNumber, ctx.secrets.idHmacKey),
+    memberIdHashes: (household.members ?? []).map((m) => hashIdNumber(m.idNumber, ctx.secrets.idHmacKey)),
   }));
   const importId = createHash('sha256').update(bytes).digest('hex').slice(0, 24);
   await ctx.store.importHouseholds(households, {

@@ -11,6 +11,7 @@ import { monitoringObjectTypeFor } from '#domain/risk-types';
 import { SYSTEM_ENTRY_COLUMNS, type SystemEntryRow, systemEntryRow, toCsv } from '#domain/system-entry';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
+import { revealFields } from '#runtime/field-crypto';
 import { s3 } from '#runtime/s3-client';
 import type { Application } from '#store/model';
 import type { CaseContext } from './context.ts';
@@ -18,7 +19,9 @@ import { monitoringLine } from './monitoring.ts';
 import { safeSheet } from './safe-sheets.ts';
 import { updateWithRetry } from './updates.ts';
 
-export function rowFor(app: Application): SystemEntryRow {
+/** A case's row, with the head's ID number and phone whole: the national system needs them. */
+export async function rowFor(ctx: CaseContext, app: Application): Promise<SystemEntryRow> {
+  const head = await revealFields(ctx.crypto, app.applicant, ['idNumber', 'phone']);
   const township = [...app.history]
     .reverse()
     .find((h) => h.stage === 'TOWNSHIP_REVIEW' && h.decision === 'approve');
@@ -29,7 +32,7 @@ export function rowFor(app: Application): SystemEntryRow {
     village: app.village,
     villageName: app.villageName,
     group: app.group,
-    head: app.applicant,
+    head,
     householdSize: app.householdSize,
     householdType: app.householdType,
     objectType:
@@ -74,7 +77,7 @@ export async function prepareBatch(ctx: CaseContext, input: { applicationId: str
   const batchId = `SE-${app.applicationId}-${round}`;
   if (app.systemEntryBatch?.batchId === batchId) return { batchId };
   const base = `system-entry/${app.village.slice(0, 6)}/${batchId}`;
-  const rows = [rowFor(app)];
+  const rows = [await rowFor(ctx, app)];
   await s3().send(
     new PutObjectCommand({
       Bucket: config.bucketName,

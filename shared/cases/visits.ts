@@ -140,6 +140,8 @@ async function startRemarking(
     { ...webhook, nonce: `${webhook.nonce}.remark`, route: 'POST /webhooks/applications' },
     request,
     JSON.stringify(request),
+    webhook.channel,
+    household.idHash,
   );
   return answer.body;
 }

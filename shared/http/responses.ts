@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { maskText } from '#domain/masking';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -9,9 +10,23 @@ export const json = (
   headers: Record<string, string> = {},
 ): HttpResult => ({
   statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-  body: JSON.stringify(body),
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  },
+  body: JSON.stringify(body, shownValues),
 });
+
+/** signed addresses and opaque tokens: never rewritten */
+const OPAQUE = /(url|Url|link|Link|token|Token|cursor|Cursor)$/;
+
+/**
+ * Every text a client reads shows ID numbers and phones masked, whatever view forgot to: a value stored
+ * sealed by its masked form, free text (also as it came in) with the numbers in it masked.
+ */
+const shownValues = (key: string, value: unknown) =>
+  typeof value === 'string' && !OPAQUE.test(key) ? maskText(value) : value;
 
 export const html = (statusCode: number, body: string): HttpResult => ({
   statusCode,

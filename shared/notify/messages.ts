@@ -7,6 +7,7 @@
  * outbox, 待发消息); the sender (`sender.ts`) delivers it.
  */
 import { randomUUID } from 'node:crypto';
+import { maskText } from '#domain/masking';
 
 /** Each kind's text; `{name}` is a parameter. A personal link is the `link`, never a parameter. */
 export const MESSAGE_TEMPLATES = {
@@ -55,9 +56,9 @@ export function providerTemplate(kind: MessageKind, withLink = false): string {
   return withLink ? `${text}{${index + 1}}` : text;
 }
 
-/** A kind's text with its parameters filled in. */
+/** A kind's text with its parameters filled in; ID numbers and phones in them show masked. */
 export function renderText(kind: MessageKind, params: Record<string, string>): string {
-  return MESSAGE_TEMPLATES[kind].replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '');
+  return MESSAGE_TEMPLATES[kind].replace(/\{(\w+)\}/g, (_, name: string) => maskText(params[name] ?? ''));
 }
 
 export interface Recipient {
@@ -86,7 +87,10 @@ export function compose(
   params: Record<string, string | number | undefined>,
   link?: string,
 ): Notification {
-  const values = Object.fromEntries(templateParams(kind).map((name) => [name, String(params[name] ?? '')]));
+  // a message never carries personal data whole: a reason or comment someone typed is masked here
+  const values = Object.fromEntries(
+    templateParams(kind).map((name) => [name, maskText(String(params[name] ?? ''))]),
+  );
   return {
     messageId: randomUUID(),
     kind,

@@ -26,6 +26,8 @@ export interface SenderDeps {
   channels: Channel[];
   /** the directory's people, so a message reaches a person's current phone */
   people: () => Promise<{ personId: string; phone: string }[]>;
+  /** a phone as the channel needs it: whole (it is stored sealed) */
+  reveal: (value: string) => Promise<string>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -44,7 +46,8 @@ export async function deliver(
 ): Promise<MessageStatus | 'SKIPPED'> {
   const claimed = await deps.messages.claim(ref.messageId, ref.round);
   if (!claimed) return 'SKIPPED';
-  const message = await current(deps, claimed);
+  const addressed = await current(deps, claimed);
+  const message = { ...addressed, to: { ...addressed.to, phone: await deps.reveal(addressed.to.phone) } };
   const reaching: Channel[] = [];
   for (const channel of deps.channels) if (await channel.reaches(message)) reaching.push(channel);
   if (!reaching.some((c) => c.personal)) {

@@ -74,6 +74,10 @@ export const config = {
   get eliminationStateMachineArn(): string {
     return required('ELIMINATION_STATE_MACHINE_ARN');
   },
+  /** the KMS key personal data is encrypted under (field level, `#runtime/field-crypto`) */
+  get dataKeyArn(): string {
+    return required('DATA_KEY_ARN');
+  },
   /** Secrets Manager ARNs: the master key and each webhook channel's secret */
   get keysSecretArn(): string {
     return required('KEYS_SECRET_ARN');

@@ -5,8 +5,8 @@
  * and audit; its 汇总表 counters are `SUM#<id>`; a township lists its campaigns (`T#`). Other items have
  * their own partition:
  * `ID#<hmac>` locks an applicant against a second open case, `AP#` approvals, `RQ#` requests, `NC#`
- * nonces, `DIR` the directory, `MESSAGE#` the outbox of messages to send (`dynamodb-messages.ts`),
- * `OUTBOX#` what the local twin's SMS endpoint received.
+ * nonces, `DIR` the directory, `MESSAGE#` the outbox of messages to send (`dynamodb-messages.ts`).
+ * Personal data in every item is sealed on the way in (`#runtime/dynamodb-sealing`).
  */
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -43,7 +43,6 @@ import type {
   Household,
   InspectionForm,
   Objection,
-  OutboxMessage,
   Problem,
   StoredRequest,
   SummaryCounter,
@@ -1312,57 +1311,6 @@ export class DynamoStore implements Store {
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return counts;
-  }
-
-  /** Kept per recipient phone, so one person's messages are one Query. */
-  async putOutbox(message: OutboxMessage): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          PK: `OUTBOX#${message.to.phone}`,
-          SK: `${message.createdAt}#${message.id}`,
-          type: 'OUTBOX',
-          ...message,
-        },
-      }),
-    );
-  }
-
-  async listOutbox(to?: string): Promise<OutboxMessage[]> {
-    const toMessage = ({ id, messageId, to, channel, text, link, createdAt }: Record<string, any>) =>
-      ({ id, messageId, to, channel, text, link, createdAt }) as OutboxMessage;
-    if (!to) {
-      const items: Record<string, any>[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const out = await this.client.send(
-          new ScanCommand({
-            TableName: this.table,
-            FilterExpression: '#type = :outbox',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: { ':outbox': 'OUTBOX' },
-            ExclusiveStartKey,
-          }),
-        );
-        items.push(...(out.Items ?? []));
-        ExclusiveStartKey = out.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return items
-        .map(toMessage)
-        .sort((a, b) => `${a.createdAt}#${a.id}`.localeCompare(`${b.createdAt}#${b.id}`));
-    }
-    const phone = /^\d+$/.test(to)
-      ? to
-      : (await this.getDirectory()).people.find((p) => p.personId === to)?.phone;
-    if (!phone) return [];
-    const items = await this.queryAll({
-      TableName: this.table,
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': `OUTBOX#${phone}` },
-      ConsistentRead: true,
-    });
-    return items.map(toMessage).filter((m) => m.to.personId === to || m.to.phone === to);
   }
 
   private applicationItem(application: Application): Record<string, unknown> {

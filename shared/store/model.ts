@@ -215,6 +215,8 @@ export interface Household {
   flags: HouseholdFlags;
   head?: { name: string; idNumber: string; phone: string };
   members?: Member[];
+  /** each member's ID-number hash, so a member is found without the (sealed) number */
+  memberIdHashes?: string[];
   incomes?: YearIncome[];
   /** 帮扶责任人 from the registry (lifted households keep theirs when monitored) */
   responsiblePerson?: { name: string; phone?: string; unit?: string };

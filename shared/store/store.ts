@@ -16,7 +16,6 @@ import type {
   Household,
   InspectionForm,
   Objection,
-  OutboxMessage,
   Problem,
   StoredRequest,
   SummaryCounter,
@@ -203,7 +202,4 @@ export interface Store {
   getCalendarData(): Promise<CalendarData>;
   /** Sets one year's holidays and make-up workdays, with its audit entry. */
   putCalendarYear(year: string, data: CalendarData[string], audit: AuditEntry): Promise<void>;
-
-  putOutbox(message: OutboxMessage): Promise<void>;
-  listOutbox(to?: string): Promise<OutboxMessage[]>;
 }

@@ -93,7 +93,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_00
 }
 
 const linkFor = async (personId: string, applicationId: string) =>
-  (await store().listOutbox(personId)).find((m) => m.link && m.text.includes(applicationId))?.link;
+  (await stack.outbox.list(personId)).find((m) => m.link && m.text.includes(applicationId))?.link;
 
 async function decide(link: string, body: unknown) {
   const response = await fetch(link, {

@@ -13,7 +13,13 @@ import { LocalFunctions } from '../../infra/local/functions.ts';
 import { freePort } from '../../infra/local/net.ts';
 import { type LocalStack, sampleDeploymentEnv, startLocalStack } from '../../infra/local/stack.ts';
 import { FUNCTIONS, type FunctionSpec } from '../../infra/manifest.ts';
-import { applicationBody, type RunningStack, webhook } from '../support/local-stack.ts';
+import {
+  applicationBody,
+  type RunningStack,
+  sampleIdNumber,
+  staffRequest,
+  webhook,
+} from '../support/local-stack.ts';
 
 describe('each function as Lambda runs it', () => {
   it('sees its synthesized environment and nothing of another function’s, in a container of its own', async () => {
@@ -71,13 +77,17 @@ describe('a grant taken out of the manifest', () => {
   beforeAll(async () => {
     const submit = FUNCTIONS['submit-application'] as FunctionSpec;
     const reissue = FUNCTIONS['issue-commitment-url'] as FunctionSpec;
-    const saved = { bucket: submit.bucket, table: reissue.table };
-    // the bucket stays configured, but the commitments/ put grant is gone; the reissue only reads
+    const households = FUNCTIONS['households-api'] as FunctionSpec;
+    const saved = { bucket: submit.bucket, table: reissue.table, reveals: households.reveals };
+    // the bucket stays configured, but the commitments/ put grant is gone; the reissue only reads;
+    // the household view may no longer decrypt
     submit.bucket = {};
     reissue.table = 'read';
+    households.reveals = false;
     const definitions = synthesizeLocalDefinitions(sampleDeploymentEnv());
     submit.bucket = saved.bucket;
     reissue.table = saved.table;
+    households.reveals = saved.reveals;
     vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
       denials.push(args.map(String).join(' '));
     });
@@ -118,6 +128,25 @@ describe('a grant taken out of the manifest', () => {
     const denial = denials.find((line) => line.includes('(function issue-commitment-url)'));
     expect(denial).toMatch(
       /AccessDenied: User: arn:aws:sts::000000000000:assumed-role\/\S+ is not authorized to perform: dynamodb:(PutItem|UpdateItem|ConditionCheckItem) on resource: arn:aws:dynamodb:local:000000000000:table\/fangfan/,
+    );
+  });
+
+  it('refuses to decrypt personal data to a function whose role may only seal it', async () => {
+    const head = sampleIdNumber('34130219580808018');
+    const csv = [
+      '村代码,村民小组,户类型,户主证件号码,联系电话,成员姓名,成员证件号码,与户主关系,健康状况,劳动能力,在校情况,务工情况,参加医保,参加养老保险,享受低保,特困供养,消费型轿车,财政供养人员,企业高管',
+      `341302105201,第一村民小组,脱贫户,${head},13800009001,钱七,${head},户主,长期慢性病,普通劳动力,非在校生,稳定务工,是,是,否,否,否,否,否`,
+    ].join('\n');
+    const staff = (method: string, path: string, body?: unknown, type?: string) =>
+      staffRequest(running as RunningStack, method, path, body, 'p-df-302', type);
+    expect((await staff('POST', '/households/import', csv, 'text/csv')).status).toBe(200);
+    // the list shows masked forms without the key; the one view that decrypts is refused
+    const listed = (await staff('GET', '/villages/341302105201/households')).body.items as any[];
+    const household = listed.find((h) => h.head?.name === '钱七');
+    expect(household.members[0].health).toBe('*');
+    expect((await staff('GET', `/households/${household.householdId}`)).status).toBe(500);
+    expect(denials.find((line) => line.includes('(function households-api)'))).toMatch(
+      /not authorized to perform: kms:Decrypt on resource: arn:aws:kms:local:000000000000:key\//,
     );
   });
 });

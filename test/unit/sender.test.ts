@@ -106,6 +106,7 @@ const message = () =>
     applicationId: 'A1',
   });
 const people = async () => [];
+const reveal = async (value: string) => value;
 
 describe('the sender', () => {
   it('delivers once even when the stream hands the same record over twice', async () => {
@@ -113,7 +114,7 @@ describe('the sender', () => {
     const sms = channel('sms', true);
     const m = message();
     messages.add(m, new Date(clock).toISOString());
-    const deps = { messages, channels: [sms], people };
+    const deps = { messages, channels: [sms], people, reveal };
     expect(await deliver(deps, { messageId: m.messageId, round: 0 })).toBe('SENT');
     expect(await deliver(deps, { messageId: m.messageId, round: 0 })).toBe('SKIPPED');
     expect(sms.sent).toEqual([m.messageId]);
@@ -127,7 +128,7 @@ describe('the sender', () => {
     const wecom = channel('wecom-app', true, () => down);
     const m = message();
     messages.add(m, new Date(clock).toISOString());
-    const deps = { messages, channels: [sms, wecom], people };
+    const deps = { messages, channels: [sms, wecom], people, reveal };
     expect(await deliver(deps, { messageId: m.messageId, round: 0 })).toBe('RETRY');
     const waiting = (await messages.get(m.messageId))!;
     expect(waiting.nextAttemptAt).toBe(new Date(clock + backoffMs(1)).toISOString());
@@ -147,7 +148,7 @@ describe('the sender', () => {
     const sms = channel('sms', true, () => down);
     const m = message();
     messages.add(m, new Date(clock).toISOString());
-    const deps = { messages, channels: [sms], people };
+    const deps = { messages, channels: [sms], people, reveal };
     for (let round = 0; round < MAX_ATTEMPTS; round++) {
       const outcome = await deliver(deps, { messageId: m.messageId, round });
       expect(outcome).toBe(round === MAX_ATTEMPTS - 1 ? 'DEAD' : 'RETRY');
@@ -169,9 +170,9 @@ describe('the sender', () => {
     const robot = channel('wecom', false);
     const m = message();
     messages.add(m, new Date(clock).toISOString());
-    expect(await deliver({ messages, channels: [robot], people }, { messageId: m.messageId, round: 0 })).toBe(
-      'DEAD',
-    );
+    expect(
+      await deliver({ messages, channels: [robot], people, reveal }, { messageId: m.messageId, round: 0 }),
+    ).toBe('DEAD');
     expect((await messages.get(m.messageId))!.lastError).toMatch(/没有可送达此人的渠道/);
   });
 
@@ -185,9 +186,9 @@ describe('the sender', () => {
     clock += 61_000;
     expect((await sweep({ messages })).redriven).toBe(1);
     const sms = channel('sms', true);
-    expect(await deliver({ messages, channels: [sms], people }, { messageId: m.messageId, round: 1 })).toBe(
-      'SENT',
-    );
+    expect(
+      await deliver({ messages, channels: [sms], people, reveal }, { messageId: m.messageId, round: 1 }),
+    ).toBe('SENT');
     expect(sms.sent).toHaveLength(1);
   });
 });
