@@ -171,6 +171,9 @@ export const FUNCTIONS = {
     workflows: { answers: ['monitoringApplication'] },
     secrets: ['keys'],
     policy: true,
+    // a 10 MiB scan is decoded whole to check its structure
+    memorySize: 1024,
+    timeoutSeconds: 30,
   },
   'approval-link': {
     description: 'the approver’s personal link: GET shows the case, POST decides',

@@ -51,7 +51,8 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
       const view = await approvalView(access);
       if (asJson) {
         const { approvalId: id, applicationId, stage, status, household, reason, riskTypes, history } = view;
-        const { kind, remarking, greenChannel, elimination, systemEntryBatch, objections } = view;
+        const { kind, remarking, greenChannel, elimination, systemEntryBatch, objections, commitmentUrl } =
+          view;
         return json(200, {
           approvalId: id,
           applicationId,
@@ -68,6 +69,7 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
           elimination,
           systemEntryBatch,
           objections,
+          commitmentUrl,
         });
       }
       return html(200, approvalPage(view, token ?? ''));

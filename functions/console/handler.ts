@@ -16,6 +16,10 @@ const page = consolePage(
   config.staffSignIn,
 );
 
-const serve = async () => html(200, page);
+// the sign-in provider's discovery and token endpoints: its origin, and the HTTPS ones it names
+const signInOrigins =
+  config.staffSignIn.issuer === 'local' ? [] : [new URL(config.staffSignIn.issuer).origin, 'https:'];
+
+const serve = async () => html(200, page, { connect: signInOrigins });
 
 export const handler = middy(serve).use(withLogger()).use(accessLog()).use(httpErrors());

@@ -178,7 +178,8 @@ async function report() {
   nav('#/report'); const c = await ensureCampaign(); if (!c) return progress();
   const token = sessionStorage.getItem('fangfan.token');
   const res = await fetch('/campaigns/' + c.campaignId + '/report', { headers: { authorization: 'Bearer ' + token } });
-  const frame = el('iframe', { id: 'report-frame', title: '自查专题报告', style: 'width:100%;height:80vh;border:0;background:#fff' });
+  // the report runs nothing: sandboxed without scripts, so nothing in it reaches the token
+  const frame = el('iframe', { id: 'report-frame', title: '自查专题报告', sandbox: 'allow-same-origin allow-modals', style: 'width:100%;height:80vh;border:0;background:#fff' });
   frame.srcdoc = await res.text();
   const print = el('button', {}, '打印'); print.onclick = () => frame.contentWindow.print();
   $('main').replaceChildren(el('section', {}, el('div', { class: 'filters' }, print), frame));

@@ -3,6 +3,7 @@
  * from the same route table; checks staff tokens as the Cognito authorizer would; and serves the
  * local-only `/_local/*` endpoints.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -118,6 +119,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
       const contentType = String(headers['content-type'] ?? '');
       const textual =
         contentType === '' || /^(text\/|application\/(json|x-www-form-urlencoded))/.test(contentType);
+      const asText = textual && isUtf8(body);
       const event = {
         version: '2.0',
         routeKey: route.routeKey,
@@ -145,9 +147,10 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
           timeEpoch: Date.now(),
           ...(authorizer ? { authorizer } : {}),
         },
-        // as API Gateway does: text stays text, anything else (an XLSX upload) arrives base64-encoded
-        body: body.length ? (textual ? body.toString('utf8') : body.toString('base64')) : undefined,
-        isBase64Encoded: body.length > 0 && !textual,
+        // as API Gateway does: text stays text, anything else (an XLSX upload, bytes that are not
+        // UTF-8) arrives base64-encoded
+        body: body.length ? (asText ? body.toString('utf8') : body.toString('base64')) : undefined,
+        isBase64Encoded: body.length > 0 && !asText,
       } as unknown as APIGatewayProxyEventV2;
       const result = await options.invoke(route.fn, event, { awsRequestId: randomUUID() });
       const response = typeof result === 'string' ? { statusCode: 200, body: result } : result;

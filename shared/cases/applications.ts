@@ -3,7 +3,7 @@
  * objections during publicity, and the signed commitment arriving in S3.
  */
 
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -14,6 +14,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { perCapitaNetIncome } from '#domain/income';
 import { HttpError, validationFailed } from '#http/errors';
 import type { VerifiedWebhook } from '#http/webhook-auth';
+import { issueCommitmentKey, issuedCommitment } from '#links/commitment-keys';
 import { compose } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
@@ -27,6 +28,7 @@ import type { Application } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import { checkScan, type ScanType } from './scans.ts';
 import { completeTask, startCase } from './sfn-tasks.ts';
 import { updateWithRetry } from './updates.ts';
 
@@ -43,8 +45,8 @@ const UPLOAD_URL_SECONDS = 24 * 3600;
 const newApplicationId = (village: string): string =>
   `${village}-${Date.now().toString(36).toUpperCase()}${randomBytes(6).toString('hex').toUpperCase()}`;
 
-async function uploadInstructions(app: Pick<Application, 'village' | 'applicationId'>) {
-  const key = `commitments/${app.village}/${app.applicationId}/${randomUUID()}`;
+async function uploadInstructions(ctx: CaseContext, app: Pick<Application, 'village' | 'applicationId'>) {
+  const key = issueCommitmentKey(app.village, app.applicationId, ctx.secrets.uploadKey);
   const uploadUrl = await getSignedUrl(s3(), new PutObjectCommand({ Bucket: config.bucketName, Key: key }), {
     expiresIn: UPLOAD_URL_SECONDS,
   });
@@ -80,7 +82,7 @@ export async function submitApplication(
     const household = await ctx.store.getHousehold(body.village, idHash);
     const at = nowIso();
     const applicationId = newApplicationId(body.village);
-    const upload = await uploadInstructions({ village: body.village, applicationId });
+    const upload = await uploadInstructions(ctx, { village: body.village, applicationId });
     const chain = config.chainFor(body.village);
     const application: Application = {
       applicationId,
@@ -189,7 +191,7 @@ export async function issueCommitmentUrl(
     throw new HttpError('CONFLICT', '该申请当前不需要上传承诺书');
   }
   return oncePerRequest(ctx.store, webhook, requestId, rawBody, async (receipt) => {
-    const upload = await uploadInstructions(app);
+    const upload = await uploadInstructions(ctx, app);
     const response = { status: 200, body: { applicationId, commitment: upload.instructions } };
     await ctx.store.recordRequest(app, receipt(response), {
       action: 'COMMITMENT_URL_ISSUED',
@@ -201,27 +203,22 @@ export async function issueCommitmentUrl(
   });
 }
 
-/** Magic bytes of what a commitment scan may be, checked on content rather than name. */
-export function sniffContentType(
-  head: Uint8Array,
-): 'application/pdf' | 'image/jpeg' | 'image/png' | undefined {
-  const starts = (bytes: number[]) => bytes.every((b, i) => head[i] === b);
-  if (starts([0x25, 0x50, 0x44, 0x46, 0x2d])) return 'application/pdf';
-  if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
-  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
-  return undefined;
-}
-
 export async function receiveCommitment(ctx: CaseContext, key: string, size: number): Promise<void> {
-  const match = /^commitments\/(\d{12})\/([^/]+)\/[^/]+$/.exec(key);
-  if (!match) return;
-  const applicationId = match[2]!;
+  if (!key.startsWith('commitments/')) return;
+  const issued = issuedCommitment(key, ctx.secrets.uploadKey);
+  if (!issued) {
+    // not a key an upload URL was issued for: whoever wrote it, it is not the applicant's scan
+    logger.warn('object under commitments/ that no upload URL was issued for', { key });
+    await quarantine(key);
+    return;
+  }
+  const { applicationId } = issued;
   const app = await ctx.store.getApplication(applicationId);
   if (!app) {
     logger.warn('commitment for an unknown application', { key });
     return;
   }
-  let verdict: { ok: true; sha256: string; contentType: string } | { ok: false; reason: string };
+  let verdict: { ok: true; sha256: string; contentType: ScanType } | { ok: false; reason: string };
   if (size > MAX_COMMITMENT_BYTES) verdict = { ok: false, reason: '文件超过10 MiB' };
   else {
     let bytes: Uint8Array;
@@ -233,13 +230,14 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
       if ((error as Error).name === 'NoSuchKey') return;
       throw error;
     }
-    const contentType = sniffContentType(bytes);
-    verdict =
-      bytes.length === 0
-        ? { ok: false, reason: '文件为空' }
-        : contentType
-          ? { ok: true, sha256: createHash('sha256').update(bytes).digest('hex'), contentType }
-          : { ok: false, reason: '文件不是PDF、JPEG或PNG' };
+    const checked = await checkScan(bytes);
+    verdict = checked.ok
+      ? {
+          ok: true,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          contentType: checked.contentType,
+        }
+      : checked;
   }
   if (!verdict.ok) {
     const { reason } = verdict;

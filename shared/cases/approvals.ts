@@ -18,6 +18,7 @@ import type { DecisionRequest } from '#schemas/approvals';
 import type { Application, Approval, Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
+import { SCAN_EXTENSIONS, type ScanType } from './scans.ts';
 import { completeTask } from './sfn-tasks.ts';
 import { historyView, householdView } from './views.ts';
 
@@ -75,7 +76,13 @@ export async function approvalView(access: ApprovalAccess) {
     application.commitment.status === 'ACCEPTED'
       ? await getSignedUrl(
           s3(),
-          new GetObjectCommand({ Bucket: config.bucketName, Key: application.commitment.key }),
+          new GetObjectCommand({
+            Bucket: config.bucketName,
+            Key: application.commitment.key,
+            // served as the type it was checked to be, and downloaded, never rendered in the page's origin
+            ResponseContentType: application.commitment.contentType,
+            ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(`承诺书-${application.applicationId}.${SCAN_EXTENSIONS[application.commitment.contentType as ScanType] ?? 'bin'}`)}`,
+          }),
           {
             expiresIn: 900,
           },

@@ -24,7 +24,7 @@ import {
   type ProblemAction,
 } from '#domain/rectification';
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
-import { type Role, scopeCovers } from '#domain/stages';
+import { type Role, scopeCovers, servesVillage } from '#domain/stages';
 import { HttpError, validationFailed } from '#http/errors';
 import type { VerifiedWebhook } from '#http/webhook-auth';
 import { compose, type Notification } from '#notify/messages';
@@ -176,7 +176,7 @@ export async function fileInspectionForm(
     throw validationFailed([{ path: 'group', message: `村民小组不属于${village.name}` }]);
   }
   const inspector = directory.people.find((p) => p.personId === body.inspectorPersonId);
-  if (!inspector || !inspector.roles.some((r) => scopeCovers(r.scope, body.village))) {
+  if (!inspector || !servesVillage(inspector, body.village)) {
     throw validationFailed([{ path: 'inspectorPersonId', message: '排查人不在人员名录中或不负责该村' }]);
   }
   const findings = checkInspectionForm(body);

@@ -11,7 +11,7 @@ import { checkHousehold, noLabourCapacity, perCapitaIncomeOf } from '#domain/hou
 import { maskIdNumber, maskPhone } from '#domain/masking';
 import { lineFor } from '#domain/monitoring-line';
 import { MONITORING_OBJECT_TYPES, RISK_TYPES } from '#domain/risk-types';
-import { type Role, scopeCovers } from '#domain/stages';
+import { type Role, scopeCovers, servesVillage } from '#domain/stages';
 import { HttpError } from '#http/errors';
 import type { VerifiedWebhook } from '#http/webhook-auth';
 import { compose, type Notification } from '#notify/messages';
@@ -187,6 +187,14 @@ export async function putGrid(
       { path: `members.${unknown}`, message: '人员不存在' },
     ]);
   }
+  const elsewhere = body.members.findIndex(
+    (id) => !servesVillage(directory.people.find((p) => p.personId === id)!, village),
+  );
+  if (elsewhere >= 0) {
+    throw new HttpError('VALIDATION_FAILED', '网格员不负责本村', [
+      { path: `members.${elsewhere}`, message: '该人员不负责本村' },
+    ]);
+  }
   const grid: Grid = { village, gridId, name: body.name, members: body.members, updatedAt: nowIso() };
   await ctx.store.putGrid(grid, {
     action: 'GRID_SAVED',
@@ -215,6 +223,11 @@ export async function assignContact(
   if (!person) {
     throw new HttpError('VALIDATION_FAILED', '帮扶联系人不在人员名录中', [
       { path: 'contactPersonId', message: '人员不存在' },
+    ]);
+  }
+  if (!servesVillage(person, household.village)) {
+    throw new HttpError('VALIDATION_FAILED', '帮扶联系人不负责本村', [
+      { path: 'contactPersonId', message: '该人员不负责本村' },
     ]);
   }
   const previous = household.monitoring.contactPerson;

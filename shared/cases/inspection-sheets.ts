@@ -12,6 +12,7 @@ import { inspectionRequest } from '#schemas/campaign';
 import type { Campaign, Person } from '#store/model';
 import { covers, fileInspectionForm } from './campaigns.ts';
 import type { CaseContext } from './context.ts';
+import { FORMULA_REFUSED, loadWorkbook, readCell } from './sheet-cells.ts';
 
 /** Where each field sits on a sheet (row, column), 1-based as Excel counts. */
 const CELLS = {
@@ -83,13 +84,13 @@ export async function inspectionTemplate(campaign: Campaign, sheets = 1): Promis
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-const text = (value: unknown): string => {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object' && 'text' in (value as object))
-    return String((value as { text: unknown }).text).trim();
-  if (typeof value === 'object' && 'result' in (value as object))
-    return String((value as { result: unknown }).result).trim();
-  return String(value).trim();
+const text = (value: unknown): string => readCell(value).text;
+
+/** the cells whose value must be typed, not computed: identity and money */
+const NO_FORMULA: Partial<Record<keyof typeof CELLS, string>> = {
+  idNumber: 'head.idNumber',
+  phone: 'head.phone',
+  income: 'judgement.declaredAnnualIncome',
 };
 
 /** ①③, 1,3, 1、3 → [1, 3] */
@@ -121,14 +122,16 @@ export async function importInspectionSheets(
   if (!bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     throw validationFailed([{ path: 'file', message: '只接受XLSX文件（入户排查表模板）' }]);
   }
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  const workbook = await loadWorkbook(bytes);
   const fileHash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   const errors: { path: string; message: string }[] = [];
   const bodies: { sheet: string; body: ReturnType<typeof inspectionRequest.parse>; raw: string }[] = [];
   workbook.worksheets.forEach((sheet, index) => {
     const at = (field: keyof typeof CELLS) => text(sheet.getCell(CELLS[field][0], CELLS[field][1]).value);
     if (!at('name') && !at('idNumber')) return; // an unused sheet
+    for (const [field, path] of Object.entries(NO_FORMULA) as [keyof typeof CELLS, string][])
+      if (readCell(sheet.getCell(CELLS[field][0], CELLS[field][1]).value).formula)
+        errors.push({ path: `sheets[${sheet.name}].${path}`, message: FORMULA_REFUSED });
     const items: { category: number; item: number; problem: string }[] = [];
     let judgement = { suspectedRisk: false, proposeReview: false } as Record<string, unknown>;
     INSPECTION_CATEGORIES.forEach((category, i) => {

@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { checkHousehold, EMPLOYMENT, HEALTH, LABOUR, RELATIONS, SCHOOLING } from '#domain/household';
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
 import { scopeCovers } from '#domain/stages';
@@ -16,6 +15,7 @@ import { member as memberSchema, yearIncome } from '#schemas/registry';
 import { hashIdNumber } from '#store/identity';
 import type { Household, Person } from '#store/model';
 import type { CaseContext } from './context.ts';
+import { FORMULA_REFUSED, loadWorkbook, readCell } from './sheet-cells.ts';
 
 /** The columns of the import sheet, in order; the first row of the file carries these headers. */
 export const IMPORT_COLUMNS = [
@@ -48,7 +48,21 @@ export const IMPORT_COLUMNS = [
   '帮扶责任人电话',
 ] as const;
 type Column = (typeof IMPORT_COLUMNS)[number];
-type Row = { line: number; cells: Record<Column, string> };
+/** `computed`: the columns whose cell a formula computed */
+type Row = { line: number; cells: Record<Column, string>; computed: Column[] };
+
+/** identity and money: a formula's cached value is not what the clerk typed, so it is refused */
+const NO_FORMULA = new Set<Column>([
+  '户主证件号码',
+  '联系电话',
+  '成员证件号码',
+  '工资性收入',
+  '生产经营性收入',
+  '财产性收入',
+  '转移性收入',
+  '生产经营性支出',
+  '帮扶责任人电话',
+]);
 
 const REQUIRED: readonly Column[] = IMPORT_COLUMNS.slice(0, 16);
 const FIELD_COLUMN: Record<string, Column> = {
@@ -80,37 +94,40 @@ const FLAG_COLUMNS = [
 
 export const MAX_IMPORT_BYTES = 6 * 1024 * 1024;
 
-async function readTable(bytes: Buffer, contentType: string): Promise<string[][]> {
+/** The table's cells as text, and the cells a formula computed (`<row index>:<column index>`). */
+async function readTable(
+  bytes: Buffer,
+  contentType: string,
+): Promise<{ table: string[][]; formulas: Set<string> }> {
   const xlsx = bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
   if (xlsx) {
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+    const workbook = await loadWorkbook(bytes);
     const sheet = workbook.worksheets[0];
     if (!sheet) throw validationFailed([{ path: 'file', message: '工作簿中没有工作表' }]);
     const rows: string[][] = [];
+    const formulas = new Set<string>();
     sheet.eachRow({ includeEmpty: true }, (row, n) => {
       const values = row.values as unknown[];
-      rows[n - 1] = IMPORT_COLUMNS.map((_, i) => cellText(values[i + 1]));
+      const width = Math.max(IMPORT_COLUMNS.length, values.length - 1);
+      rows[n - 1] = Array.from({ length: width }, (_, i) => {
+        const cell = readCell(values[i + 1]);
+        if (cell.formula) formulas.add(`${n - 1}:${i}`);
+        return cell.text;
+      });
     });
-    return Array.from(rows, (r) => r ?? []);
+    return { table: Array.from(rows, (r) => r ?? []), formulas };
   }
   if (!/csv|text\/plain/.test(contentType) && contentType !== '') {
     throw validationFailed([{ path: 'file', message: '只接受CSV（text/csv）或XLSX文件' }]);
   }
   try {
-    return parse(bytes.toString('utf8').replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];
+    const table = parse(bytes.toString('utf8').replace(/^\uFEFF/, ''), {
+      relax_column_count: true,
+    }) as string[][];
+    return { table, formulas: new Set() };
   } catch (error) {
     throw validationFailed([{ path: 'file', message: `CSV格式错误：${(error as Error).message}` }]);
   }
-}
-
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object' && 'text' in (value as object))
-    return String((value as { text: unknown }).text);
-  if (typeof value === 'object' && 'result' in (value as object))
-    return String((value as { result: unknown }).result);
-  return String(value).trim();
 }
 
 const codeOf = (labels: Record<string, string>, value: string): string | undefined =>
@@ -139,7 +156,7 @@ export async function importRegistry(
 ): Promise<ImportResult> {
   if (bytes.length === 0) throw validationFailed([{ path: 'file', message: '文件为空' }]);
   if (bytes.length > MAX_IMPORT_BYTES) throw new HttpError('TOO_LARGE', '导入文件超过6 MiB，请分批导入');
-  const table = await readTable(bytes, contentType);
+  const { table, formulas } = await readTable(bytes, contentType);
   const header = (table[0] ?? []).map((h) => String(h).trim());
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length) {
@@ -151,7 +168,8 @@ export async function importRegistry(
     const cells = Object.fromEntries(
       IMPORT_COLUMNS.map((c) => [c, String(values[header.indexOf(c)] ?? '').trim()]),
     ) as Record<Column, string>;
-    rows.push({ line: i + 2, cells });
+    const computed = IMPORT_COLUMNS.filter((c) => formulas.has(`${i + 1}:${header.indexOf(c)}`));
+    rows.push({ line: i + 2, cells, computed });
   });
   if (rows.length === 0) throw validationFailed([{ path: 'file', message: '文件中没有数据行' }]);
 
@@ -165,6 +183,8 @@ export async function importRegistry(
 
   type Draft = { rows: Row[]; household: Household };
   const drafts = new Map<string, Draft>();
+  for (const row of rows)
+    for (const column of row.computed) if (NO_FORMULA.has(column)) fail(row, column, FORMULA_REFUSED);
   for (const row of rows) {
     const c = row.cells;
     const village = villages.get(c.村代码);

@@ -56,7 +56,12 @@ export function applicationView(app: Application) {
           provisional: app.publicity.provisional,
         }
       : null,
-    commitment: { status: app.commitment.status, sha256: app.commitment.sha256, size: app.commitment.size },
+    commitment: {
+      status: app.commitment.status,
+      sha256: app.commitment.sha256,
+      size: app.commitment.size,
+      ...(app.commitment.contentType ? { contentType: app.commitment.contentType } : {}),
+    },
     comparison: app.comparison ?? null,
     outcome: app.outcome
       ? {

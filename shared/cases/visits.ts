@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { businessDate } from '#domain/calendar';
 import { netIncomeFen, toYuan } from '#domain/income';
+import { servesVillage } from '#domain/stages';
 import { DEFAULT_VISIT_RULES, VISIT_KINDS, visitDue } from '#domain/visits';
 import { HttpError, validationFailed } from '#http/errors';
 import type { VerifiedWebhook } from '#http/webhook-auth';
@@ -37,6 +38,8 @@ export async function recordVisit(
   const directory = await ctx.store.getDirectory();
   const visitor = directory.people.find((p) => p.personId === body.visitorPersonId);
   if (!visitor) throw validationFailed([{ path: 'visitorPersonId', message: '走访人不在人员名录中' }]);
+  if (!servesVillage(visitor, household.village))
+    throw validationFailed([{ path: 'visitorPersonId', message: '走访人不负责本村' }]);
   if (body.visitedOn > businessDate(now())) {
     throw validationFailed([{ path: 'visitedOn', message: '走访日期不能晚于今天' }]);
   }

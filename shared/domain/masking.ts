@@ -72,7 +72,7 @@ const MOBILE = new RegExp(
 
 /** Fangfan's own ids in text (application UUIDs, household ids) are digits and hyphens too: kept. */
 const OWN_IDS =
-  /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{12}-[0-9a-f]{40}|[0-9a-f]{32,})/i;
+  /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{12}-[0-9a-f]{40}|[0-9a-f]{32,}|\d{12}-(?=[0-9A-Z]*[A-Z])[0-9A-Z]{10,40}|\d{9}-\d{4}-[0-9A-F]{4}(?![0-9A-Za-z]))/i;
 
 /** The text's parts outside Fangfan's own ids, with what to do with each. */
 function outsideOwnIds(text: string, each: (part: string) => string): string {

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'NOT_ELIGIBLE'
   | 'LINK_EXPIRED'
   | 'TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
   | 'UNAUTHORIZED'
   | 'INTERNAL';
@@ -43,6 +44,7 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_ELIGIBLE: 422,
   LINK_EXPIRED: 410,
   TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
 };

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { maskText } from '#domain/masking';
+import { maskedForReaders } from '#domain/personal-data';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -15,29 +16,41 @@ export const json = (
     'x-content-type-options': 'nosniff',
     ...headers,
   },
-  body: JSON.stringify(body, shownValues),
+  // whatever view forgot to mask, a client reads ID numbers and phones masked
+  body: JSON.stringify(maskedForReaders(body)),
 });
-
-/** signed addresses and opaque tokens: never rewritten */
-const OPAQUE = /(url|Url|link|Link|token|Token|cursor|Cursor)$/;
 
 /**
- * Every text a client reads shows ID numbers and phones masked, whatever view forgot to: a value stored
- * sealed by its masked form, free text (also as it came in) with the numbers in it masked.
+ * A page: nothing runs in it but its own inline scripts (by hash), it talks only to its own origin
+ * (and the sign-in provider's, when given), and no other site frames it.
  */
-const shownValues = (key: string, value: unknown) =>
-  typeof value === 'string' && !OPAQUE.test(key) ? maskText(value) : value;
-
-export const html = (statusCode: number, body: string): HttpResult => ({
-  statusCode,
-  headers: {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
-    'x-frame-options': 'DENY',
-  },
-  body,
-});
+export const html = (statusCode: number, body: string, allow: { connect?: string[] } = {}): HttpResult => {
+  const scripts = [...body.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
+  );
+  const policy = [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    "img-src 'self' data:",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    ...(scripts.length ? [`script-src ${scripts.join(' ')}`] : []),
+    ...(scripts.length ? [`connect-src 'self' ${(allow.connect ?? []).join(' ')}`.trim()] : []),
+  ].join('; ');
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': policy,
+    },
+    body,
+  };
+};
 
 /** Header lookup that ignores case (API Gateway lower-cases them; tests may not). */
 export function header(event: HttpEvent, name: string): string | undefined {

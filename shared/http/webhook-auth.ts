@@ -7,8 +7,9 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { channelSecret } from '#runtime/secrets';
-import { HttpError } from './errors.ts';
-import { type HttpEvent, header, rawBody } from './responses.ts';
+import { requireJson } from './body.ts';
+import { HttpError, validationFailed } from './errors.ts';
+import { binaryBody, type HttpEvent, header } from './responses.ts';
 
 export const CHANNELS = ['hotline', 'mini-program'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -22,8 +23,15 @@ export interface VerifiedWebhook {
   route?: string;
 }
 
-export const signWebhook = (secret: string, timestamp: string, nonce: string, body: string): string =>
-  createHmac('sha256', secret).update(`${timestamp}.${nonce}.${body}`).digest('hex');
+/** The signature of a body as sent: over its bytes, so a body that is not UTF-8 still verifies as sent. */
+export const signWebhook = (
+  secret: string,
+  timestamp: string,
+  nonce: string,
+  body: string | Buffer,
+): string => createHmac('sha256', secret).update(`${timestamp}.${nonce}.`).update(body).digest('hex');
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function verifyWebhook(event: HttpEvent): Promise<VerifiedWebhook> {
   const channel = header(event, 'x-fangfan-channel');
@@ -36,12 +44,20 @@ export async function verifyWebhook(event: HttpEvent): Promise<VerifiedWebhook> 
     throw new HttpError('BAD_SIGNATURE', '缺少或无效的 x-fangfan-nonce');
   if (!/^[0-9a-f]{64}$/.test(signature)) throw new HttpError('BAD_SIGNATURE', '缺少或无效的签名');
   const secret = await channelSecret(channel as Channel);
-  const expected = Buffer.from(signWebhook(secret, timestamp, nonce, rawBody(event)), 'hex');
+  const bytes = binaryBody(event);
+  const expected = Buffer.from(signWebhook(secret, timestamp, nonce, bytes), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex')))
     throw new HttpError('BAD_SIGNATURE', '签名校验失败');
   const seconds = Number(timestamp);
   if (!/^\d{9,11}$/.test(timestamp) || Math.abs(Date.now() / 1000 - seconds) > TIMESTAMP_WINDOW_SECONDS) {
     throw new HttpError('STALE_TIMESTAMP', '时间戳与服务器时间相差超过300秒');
+  }
+  // signed as sent; now what was sent must be UTF-8 JSON
+  requireJson(event);
+  try {
+    utf8.decode(bytes);
+  } catch {
+    throw validationFailed([{ path: '', message: '请求体不是有效的UTF-8文本' }]);
   }
   return {
     channel: channel as Channel,

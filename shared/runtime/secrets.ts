@@ -16,6 +16,8 @@ export interface Secrets {
   linkKey: string;
   idHmacKey: string;
   staffTokenKey: string;
+  /** signs the object keys commitment upload URLs are issued for */
+  uploadKey: string;
 }
 
 /** An internal key derived from the master key; the purpose names it. */
@@ -27,6 +29,7 @@ export const keysFrom = (master: string): Secrets => ({
   linkKey: deriveKey(master, 'approval-links'),
   idHmacKey: deriveKey(master, 'id-number-hmac'),
   staffTokenKey: deriveKey(master, 'staff-tokens'),
+  uploadKey: deriveKey(master, 'commitment-uploads'),
 });
 
 const client = perContainer(async () => {

@@ -40,7 +40,13 @@ export const mobile = string({ error: '手机号码必填' })
 export const personName = string({ error: '姓名必填' })
   .trim()
   .min(1, '姓名不能为空')
-  .max(32, '姓名不超过32个字符');
+  .max(32, '姓名不超过32个字符')
+  .refine((name) => !/[\r\n\t]/.test(name), '姓名不能含换行或制表符')
+  // zero-width spaces, joiners and the BOM show nothing: a name of only those is no name
+  .refine(
+    (name) => name.replace(/[\s\u200B-\u200D\u2060\uFEFF\u00AD\u180E]/g, '') !== '',
+    '姓名不能只有不可见字符',
+  );
 
 export const villageCode = string({ error: '村代码必填' })
   .regex(/^\d{12}$/, '村代码应为12位统计用区划代码')

@@ -35,14 +35,25 @@ describe('approval page', () => {
     await waitForStage(stack, id, 'GROUP_REVIEW');
     const link = await linkFor(stack, 'p-gl-201', id);
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
     // act
-    await page.goto(link);
+    const served = await page.goto(link);
+    // the page runs no script at all, posts only to itself and is framed by no one
+    const policy = (await served!.allHeaders())['content-security-policy'] ?? '';
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).not.toContain('script-src');
+    expect(policy).toContain("form-action 'self'");
+    expect((await served!.allHeaders())['x-content-type-options']).toBe('nosniff');
     const text = await page.textContent('body');
     await page.check('input[value="approve"]');
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/approval-page.png', fullPage: true });
     await page.click('button[type="submit"]');
     await page.waitForSelector('text=您的审核意见已记录');
+    expect(violations).toEqual([]);
     // assess
     expect(text).toContain('村民小组评议');
     expect(text).toMatch(/\d{6}\*{8}\d{3}[\dX]/);

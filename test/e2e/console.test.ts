@@ -127,8 +127,13 @@ beforeAll(async () => {
   }
   await advanceClock(stack, 'P5D'); // 06-17: the township's water line is overdue
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  // the page's own policy refuses nothing it needs
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
   mkdirSync('test-results', { recursive: true });
 });
+const violations: string[] = [];
 afterAll(async () => {
   await browser?.close();
   await stack?.kill();
@@ -187,6 +192,23 @@ describe('township console', () => {
     await show('#/report', 'report');
     const frame = page.frameLocator('#report-frame');
     expect(await frame.locator('h1').textContent()).toContain('自查专题报告');
+    // the report runs no script beside the signed-in token
+    expect(await page.locator('#report-frame').getAttribute('sandbox')).toBe(
+      'allow-same-origin allow-modals',
+    );
+  });
+
+  it('serves its pages under a content security policy that allows only their own scripts', async () => {
+    const response = await fetch(`${stack.url}/console`);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    // an injected inline script would not run: only the page's own hash is allowed
+    expect(policy).not.toContain("'unsafe-inline' ");
+    expect(policy.split('; ').find((d) => d.startsWith('script-src'))).not.toContain('unsafe');
+    expect(violations).toEqual([]);
   });
 
   it('lists the undelivered messages, phones masked and links never shown', async () => {

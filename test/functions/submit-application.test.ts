@@ -66,6 +66,7 @@ function event(body: unknown, secret = 'hotline-secret') {
   const nonce = 'n'.repeat(20);
   return {
     headers: {
+      'content-type': 'application/json',
       'x-fangfan-channel': 'hotline',
       'x-fangfan-timestamp': timestamp,
       'x-fangfan-nonce': nonce,

@@ -500,6 +500,63 @@ describe('集中排查 campaign', () => {
     );
   });
 
+  it('reads rich text as text, refuses formulas in identity and money cells and a damaged file', async () => {
+    const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const template = await staff('GET', `/campaigns/${campaignId}/inspections/template?sheets=1`);
+    const workbook = async (formulaId: boolean) => {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(template.bytes as unknown as ArrayBuffer);
+      const sheet = book.worksheets[0]!;
+      sheet.getCell(2, 2).value = V2;
+      sheet.getCell(2, 4).value = '第二村民小组';
+      sheet.getCell(2, 6).value = '脱贫户';
+      // a name typed with two formats is rich text in the file
+      sheet.getCell(3, 2).value = { richText: [{ text: '冯' }, { text: '十一', font: { bold: true } }] };
+      const id = idNumber();
+      sheet.getCell(3, 4).value = formulaId
+        ? { formula: `"${id.slice(0, 9)}"&"${id.slice(9)}"`, result: id }
+        : id;
+      sheet.getCell(3, 6).value = '13700000012';
+      sheet.getCell(4, 4).value = 'p-vc-202';
+      sheet.getCell(11, 4).value = '①';
+      sheet.getCell(11, 5).value = { richText: [{ text: '有意愿' }, { text: '未实施产业到户项目' }] };
+      return new Uint8Array(Buffer.from(await book.xlsx.writeBuffer()));
+    };
+    const before = await countItems(stack);
+    const damaged = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('not a workbook')]);
+    const broken = await staff(
+      'POST',
+      `/campaigns/${campaignId}/inspections/import`,
+      damaged,
+      'p-vc-202',
+      XLSX,
+    );
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.fields[0].path).toBe('file');
+    const computed = await staff(
+      'POST',
+      `/campaigns/${campaignId}/inspections/import`,
+      await workbook(true),
+      'p-vc-202',
+      XLSX,
+    );
+    expect(computed.status).toBe(400);
+    expect(computed.body.error.fields.map((f: any) => f.path)).toContain('sheets[户1].head.idNumber');
+    expect(await countItems(stack)).toEqual(before);
+    const typed = await staff(
+      'POST',
+      `/campaigns/${campaignId}/inspections/import`,
+      await workbook(false),
+      'p-vc-202',
+      XLSX,
+    );
+    expect(typed.status).toBe(200);
+    const form = (
+      await staff('GET', `/campaigns/${campaignId}/problems?unit=${V2}&kind=HOUSEHOLD`, undefined, 'p-vc-202')
+    ).body.items.find((p: any) => p.household?.name === '冯十一');
+    expect(form.content).toBe('有意愿未实施产业到户项目');
+  });
+
   it('is closed by the township: no more forms, no more chasing', async () => {
     expect((await staff('POST', `/campaigns/${campaignId}/close`, undefined, 'p-vc-201')).status).toBe(403);
     const village = await staff('GET', `/campaigns/${campaignId}/problems?unit=${V1}`, undefined, 'p-vc-202');

@@ -312,6 +312,7 @@ describe('monitoring households', () => {
     const b = (await staff('GET', `/households/${households.王五!}`)).body;
     expect(b.monitoring.objectType).toBe('UNSTABLE_LIFTED');
     expect(b.monitoring.responsiblePerson.name).toBe('陈干部');
+    expect(b.monitoring.responsiblePerson.phone).toBe('139****2001');
 
     const c = await getApplication(stack, ids.C!);
     expect(c.outcome.monitoringObjectType).toBe('SUDDEN_HARDSHIP');
@@ -328,6 +329,13 @@ describe('monitoring households', () => {
     expect(
       (await staff('PUT', `/villages/${VILLAGE}/grids/g1`, { name: '第一网格', members: ['nobody'] })).status,
     ).toBe(400);
+    // a person of another village is no member of this village's grid, and no contact of its households
+    const foreignMember = await staff('PUT', `/villages/${VILLAGE}/grids/g1`, {
+      name: '第一网格',
+      members: ['p-vc-201', 'p-gl-202'],
+    });
+    expect(foreignMember.status).toBe(400);
+    expect(foreignMember.body.error.fields).toEqual([{ path: 'members.1', message: '该人员不负责本村' }]);
     expect(
       (
         await staff('PUT', `/villages/${VILLAGE}/grids/g1`, {
@@ -345,6 +353,13 @@ describe('monitoring households', () => {
         })
       ).status,
     ).toBe(400);
+    const foreignContact = await staff('PUT', `/households/${id}/contact`, {
+      gridId: 'g1',
+      contactPersonId: 'p-vc-202',
+      reason: '原联系人工作调整',
+    });
+    expect(foreignContact.status).toBe(400);
+    expect(foreignContact.body.error.fields[0].path).toBe('contactPersonId');
     const moved = await staff('PUT', `/households/${id}/contact`, {
       gridId: 'g1',
       contactPersonId: 'p-gl-201',
@@ -468,8 +483,29 @@ describe('monitoring households', () => {
         )
       ).status,
     ).toBe(400);
+    const foreignVisitor = await webhook(
+      stack,
+      '/webhooks/visits',
+      { ...visit, visitorPersonId: 'p-gl-202', requestId: 'visit-li-bad3' },
+      'mini-program',
+    );
+    expect(foreignVisitor.status).toBe(400);
+    expect(foreignVisitor.body.error.fields[0]).toEqual({
+      path: 'visitorPersonId',
+      message: '走访人不负责本村',
+    });
     expect((await webhook(stack, '/webhooks/visits', visit, 'mini-program')).status).toBe(201);
     expect((await staff('GET', `/households/${id}/visits`)).body.items).toHaveLength(1);
+    // what a visitor typed shows masked, however the number was written
+    const noted = await webhook(
+      stack,
+      '/webhooks/visits',
+      { ...visit, requestId: 'visit-li-0002', findings: '其子电话 138 1234 5678，已联系' },
+      'mini-program',
+    );
+    expect(noted.status).toBe(201);
+    const findings = (await staff('GET', `/households/${id}/visits`)).body.items.map((v: any) => v.findings);
+    expect(findings).toContain('其子电话 138****5678，已联系');
     // a new risk in a monitored household is told to the village committee once, however often delivered
     const risk = {
       requestId: 'visit-wang-0001',

@@ -1,9 +1,11 @@
 /** The webhook surface of CONTRACT.md: signatures, replays, idempotency, validation, the commitment scan. */
 import { randomBytes } from 'node:crypto';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { signWebhook } from '#http/webhook-auth';
 import {
   applicationBody,
+  countItems,
   getApplication,
   outbox,
   staffToken,
@@ -25,7 +27,7 @@ async function post(path: string, raw: string, headers: Record<string, string>) 
   return { status: response.status, body: (await response.json()) as any };
 }
 
-function signed(raw: string, overrides: Record<string, string> = {}) {
+function signed(raw: string | Buffer, overrides: Record<string, string> = {}) {
   const timestamp = overrides.timestamp ?? String(Math.floor(Date.now() / 1000));
   const nonce = overrides.nonce ?? randomBytes(12).toString('hex');
   return {
@@ -110,6 +112,66 @@ describe('webhooks', () => {
     expect((await post('/webhooks/applications', huge, signed(huge))).status).toBe(413);
   });
 
+  it('refuses what is not UTF-8 JSON of one spelling: media types, repeated keys, hidden characters', async () => {
+    const before = await countItems(stack);
+    const body = applicationBody();
+    const raw = JSON.stringify(body);
+    const send = async (bytes: string | Buffer, type?: string) => {
+      const headers: Record<string, string> = { ...signed(bytes) };
+      if (type !== undefined) headers['content-type'] = type;
+      const response = await fetch(`${stack.url}/webhooks/applications`, {
+        method: 'POST',
+        headers: type === undefined ? { ...headers, 'content-type': '' } : headers,
+        body: bytes,
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=gbk',
+      '',
+    ])
+      expect((await send(raw, type)).status, type).toBe(415);
+    expect((await send(raw, 'text/plain')).body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    // a key given twice: JSON.parse would keep the last one silently
+    const twice = raw.replace('"reason":', '"reason":"第一次","reason":');
+    const repeated = await send(twice, 'application/json');
+    expect(repeated.status).toBe(400);
+    expect(repeated.body.error.fields[0]).toMatchObject({ path: 'reason', message: '字段重复出现' });
+    const named = (name: string) => JSON.stringify({ ...body, applicant: { ...body.applicant, name } });
+    for (const [name, message] of [
+      ['张\u0000三', '控制字符'],
+      ['\u202e三张', '双向控制字符'],
+      ['张\r\n三', '换行'],
+      ['\u200b\u200d', '不可见字符'],
+    ] as const) {
+      const answer = await send(named(name), 'application/json');
+      expect(answer.status, JSON.stringify(name)).toBe(400);
+      expect(answer.body.error.fields[0].path).toMatch(/^applicant\.name/);
+      expect(answer.body.error.fields[0].message).toContain(message);
+    }
+    // a lone surrogate, as JSON escapes it
+    const lone = raw.replace(/"name":"[^"]+"/, '"name":"张\\ud800"');
+    const surrogate = await send(lone, 'application/json');
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.body.error.fields[0].message).toContain('孤立代理项');
+    // bytes that are not UTF-8, signed as sent: a 400 that says so, not a signature failure
+    const latin = Buffer.concat([Buffer.from(raw.slice(0, -1)), Buffer.from(',"x":"\xff"}', 'latin1')]);
+    const undecodable = await send(latin, 'application/json');
+    expect(undecodable.status).toBe(400);
+    expect(undecodable.body.error.fields[0].message).toContain('UTF-8');
+    expect(await countItems(stack)).toEqual(before);
+    // text is kept in NFC: a name typed decomposed is stored composed
+    const decomposed = 'Zoe\u0308';
+    const accepted = await send(
+      JSON.stringify({ ...body, applicant: { ...body.applicant, name: decomposed } }),
+      'application/json',
+    );
+    expect(accepted.status).toBe(202);
+    expect((await getApplication(stack, accepted.body.applicationId)).household.head.name).toBe('Zo\u00eb');
+  });
+
   it('quarantines a scan that is not a PDF, JPEG or PNG and tells the applicant', async () => {
     const body = applicationBody({ applicant: { ...applicationBody().applicant, phone: '13833334444' } });
     const submitted = await webhook(stack, '/webhooks/applications', body);
@@ -133,10 +195,8 @@ describe('webhooks', () => {
     expect(reused.status).toBe(409);
     expect(reused.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
     expect(JSON.stringify(reused.body)).not.toContain(submitted.body.applicationId);
-    await upload(
-      fresh.body.commitment.uploadUrl,
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]),
-    );
+    const png = new PNG({ width: 4, height: 4 });
+    await upload(fresh.body.commitment.uploadUrl, PNG.sync.write(png));
     const moved = await waitForStage(stack, submitted.body.applicationId, 'GROUP_REVIEW');
     expect(moved.commitment.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

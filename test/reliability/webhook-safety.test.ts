@@ -1,9 +1,12 @@
 /**
  * R1 forged, stale and replayed calls; R2 duplicate deliveries; R3 concurrent decisions; R6 generated
- * malformed input on every public endpoint; R8 personal data in logs, outbox and pages. Each prints its
+ * malformed and hostile input on every public endpoint; R8 personal data in logs, outbox, pages, audit and
+ * (R12) the table's files. Each prints its
  * figure. CI runs them at small sizes; `npm run test:heavy` at the issue's.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '#http/webhook-auth';
@@ -43,7 +46,7 @@ beforeAll(() => {
   });
 });
 
-function headersFor(raw: string, o: { secret?: string; timestamp?: number; nonce?: string } = {}) {
+function headersFor(raw: string | Buffer, o: { secret?: string; timestamp?: number; nonce?: string } = {}) {
   const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000));
   const nonce = o.nonce ?? randomBytes(12).toString('hex');
   return {
@@ -279,25 +282,192 @@ describe('R6 generated malformed input on every public endpoint', () => {
   }, 900_000);
 });
 
+describe('R6 hostile input: hidden characters, repeated keys, media types, bytes, paging, paths, files', () => {
+  it('answers every variant with a 4xx and writes nothing', async () => {
+    const township = await staffToken(stack, 'p-tr-105');
+    const campaign = await fetch(`${stack.url}/townships/341302105/campaigns`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${township}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `R6排查${Date.now()}`, year: 2026 }),
+    });
+    const campaignId = ((await campaign.json()) as { campaignId: string }).campaignId;
+    const before = await countItems(stack);
+    const valid = applicationBody();
+    const HIDDEN = [
+      '\u0000',
+      '\u0007',
+      '\u001b',
+      '\u007f',
+      '\u202e',
+      '\u202a',
+      '\u2066',
+      '\u200f',
+      '\r',
+      '\n',
+      '\t',
+    ];
+    const withName = (name: string) => JSON.stringify({ ...valid, applicant: { ...valid.applicant, name } });
+    type Probe = { kind: string; run: () => Promise<number> };
+    const post = async (raw: string | Buffer, type = 'application/json') => {
+      const response = await fetch(`${stack.url}/webhooks/applications`, {
+        method: 'POST',
+        headers: { ...headersFor(raw as string), 'content-type': type },
+        body: raw,
+      });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    const get = async (path: string, token = township) => {
+      const response = await fetch(`${stack.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    const probes: fc.Arbitrary<Probe> = fc.oneof(
+      fc
+        .tuple(fc.string({ maxLength: 4 }), fc.constantFrom(...HIDDEN), fc.string({ maxLength: 4 }))
+        .map(([a, bad, b]) => ({
+          kind: 'hidden character',
+          run: () => post(withName(`张${a}${bad}三${b}`)),
+        })),
+      fc
+        .constantFrom('\u200b', '\u200b\u200d', '\ufeff', ' \u2060 ', '\u00ad')
+        .map((name) => ({ kind: 'invisible name', run: () => post(withName(name)) })),
+      fc
+        .constantFrom('"\\ud800"', '"\\udfff"', '"a\\ud83d"')
+        .map((lone) => ({ kind: 'lone surrogate', run: () => post(withName('x').replace('"x"', lone)) })),
+      fc.constantFrom('reason', 'village', 'requestId', 'riskTypes').map((key) => ({
+        kind: 'repeated key',
+        run: () => post(JSON.stringify(valid).replace(`"${key}":`, `"${key}":null,"${key}":`)),
+      })),
+      fc
+        .constantFrom(
+          'text/plain',
+          'application/xml',
+          'multipart/form-data',
+          'application/json; charset=gbk',
+          'application/jsonx',
+        )
+        .map((type) => ({ kind: 'media type', run: () => post(JSON.stringify(valid), type) })),
+      fc
+        .uint8Array({ minLength: 1, maxLength: 8 })
+        .map((junk) =>
+          Buffer.concat([
+            Buffer.from(JSON.stringify(valid).slice(0, -1) + ',"x":"'),
+            Buffer.from([0xff, ...junk]),
+            Buffer.from('"}'),
+          ]),
+        )
+        .map((bytes) => ({ kind: 'not UTF-8', run: () => post(bytes) })),
+      fc.constantFrom('0', '-1', '1001', '1e3', 'abc', '99999').map((limit) => ({
+        kind: 'limit',
+        run: () => get(`/campaigns/${campaignId}/problems?limit=${limit}`),
+      })),
+      fc.string({ minLength: 1, maxLength: 60 }).map((cursor) => ({
+        kind: 'cursor',
+        run: () =>
+          get(
+            `/campaigns/${campaignId}/problems?cursor=${encodeURIComponent(Buffer.from(cursor).toString('base64url'))}`,
+          ),
+      })),
+      fc.integer({ min: 5, max: 101 }).map((n) => ({
+        kind: 'status list',
+        run: () =>
+          get(
+            `/campaigns/${campaignId}/problems?status=${Array.from({ length: n }, () => 'OPEN').join(',')}`,
+          ),
+      })),
+      fc
+        .constantFrom('%E0%A4%A', '%', '%zz', '%C0%AF')
+        .map((bad) => ({ kind: 'path escape', run: () => get(`/problems/${bad}`) })),
+      fc.uint8Array({ minLength: 0, maxLength: 64 }).map((junk) => ({
+        kind: 'damaged workbook',
+        run: async () => {
+          const response = await fetch(`${stack.url}/households/import`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${township}`,
+              'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            },
+            body: Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from(junk)]),
+          });
+          await response.arrayBuffer();
+          return response.status;
+        },
+      })),
+    );
+    const seen: Record<string, number[]> = {};
+    await fc.assert(
+      fc.asyncProperty(probes, async (probe) => {
+        const status = await probe.run();
+        seen[probe.kind] = [...(seen[probe.kind] ?? []), status];
+        return status >= 400 && status < 500;
+      }),
+      { numRuns: scale(300, 3000) },
+    );
+    console.log(
+      `R6 hostile: ${Object.entries(seen)
+        .map(([kind, statuses]) => `${kind} ${JSON.stringify(countBy(statuses))}`)
+        .join('; ')}`,
+    );
+    expect(await countItems(stack)).toEqual(before);
+  }, 900_000);
+});
+
 describe('R8 personal data', () => {
-  it('never shows a whole ID number or phone number in logs, outbox texts or pages', async () => {
-    const body = applicationBody({ applicant: { ...applicationBody().applicant, phone: '13712345678' } });
+  it('never shows a whole ID number or phone number in logs, outbox texts, pages or the table', async () => {
+    // what people type into free text, as they type it, and the number each stands for
+    const typed: [string, string][] = [
+      ['139 8765 4321', '13987654321'],
+      ['+86-136-1111-2222', '13611112222'],
+      ['341302 19800101 1233', '341302198001011233'],
+      ['１３５２２２２３３３３', '13522223333'],
+    ];
+    const body = applicationBody({
+      applicant: { ...applicationBody().applicant, phone: '13712345678' },
+      reason: `家中有变故，联系${typed[0]![0]}或${typed[1]![0]}，配偶${typed[2]![0]}，邻居${typed[3]![0]}`,
+    });
     const submitted = await webhook(stack, '/webhooks/applications', body);
     await upload(submitted.body.commitment.uploadUrl);
     await waitForStage(stack, submitted.body.applicationId, 'GROUP_REVIEW');
-    const page = await (await fetch(await linkFor(stack, 'p-gl-201', submitted.body.applicationId))).text();
+    const link = await linkFor(stack, 'p-gl-201', submitted.body.applicationId);
+    const page = await (await fetch(link)).text();
+    const rejected = await decide(link, { decision: 'reject', comment: `请联系组长${typed[0]![0]}` });
+    expect(rejected.status).toBe(200);
+    await until('the applicant told', async () =>
+      (await outbox(stack, body.applicant.phone)).find((m) => m.text.includes('未通过')),
+    );
     const texts = (await outbox(stack)).map((m) => `${m.text} ${m.link ?? ''}`).join('\n');
-    const whole = [body.applicant.idNumber, body.applicant.phone];
+    const audit = JSON.stringify(await auditTrail(stack, submitted.body.applicationId));
+    const table = rawTable(stack.dataDir);
+    const whole = [body.applicant.idNumber, body.applicant.phone, ...typed.flat()];
     console.log(
-      `R8: ${logs.length} bytes of logs, ${texts.length} of outbox text, ${page.length} of page checked`,
+      `R8: ${logs.length} bytes of logs, ${texts.length} of outbox text, ${page.length} of page, ${audit.length} of audit and ${table.length} of DynamoDB Local's files (R12) checked for ${whole.length} values`,
     );
     for (const value of whole) {
       expect(logs).not.toContain(value);
       expect(texts).not.toContain(value);
       expect(page).not.toContain(value);
+      expect(audit).not.toContain(value);
+      expect(table, 'R12').not.toContain(value);
     }
     expect(page).toContain(
       `${body.applicant.idNumber.slice(0, 6)}********${body.applicant.idNumber.slice(-4)}`,
     );
+    expect(page).toContain('139****4321');
+    expect(texts).toContain('139****4321');
   });
 });
+
+/** Every byte DynamoDB Local keeps on disk, as text. */
+function rawTable(dataDir: string): string {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(join(dataDir, 'dynamodb'));
+  return files.map((f) => readFileSync(f).toString('utf8')).join('\n');
+}

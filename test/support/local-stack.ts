@@ -157,10 +157,17 @@ export function applicationBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+/** A one-page PDF: the smallest file the scan check takes for a PDF. */
+export const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
 
-export async function upload(uploadUrl: string, bytes: Buffer = PDF) {
-  const response = await fetch(uploadUrl, { method: 'PUT', body: bytes });
+export async function upload(uploadUrl: string, bytes: Buffer = PDF, contentType?: string) {
+  const response = await fetch(uploadUrl, {
+    method: 'PUT',
+    body: bytes,
+    ...(contentType ? { headers: { 'content-type': contentType } } : {}),
+  });
   if (!response.ok) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
 }
 

@@ -37,6 +37,30 @@ describe('approval links', () => {
       'LINK_EXPIRED',
     );
   });
+  it('has one spelling: other final characters, padding, standard base64 or a tail are refused', () => {
+    const at = new Date('2026-11-30T00:00:00Z');
+    const [body, signature] = token.split('.') as [string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // the last character of an unpadded 32-byte signature carries 2 spare bits: 4 spellings decode alike
+    const sameBytes = [...alphabet].filter(
+      (c) =>
+        c !== signature.at(-1) &&
+        Buffer.from(signature.slice(0, -1) + c, 'base64url').equals(Buffer.from(signature, 'base64url')),
+    );
+    expect(sameBytes.length).toBeGreaterThan(0);
+    const standard = Buffer.from(signature, 'base64url').toString('base64');
+    for (const spelling of [
+      ...sameBytes.map((c) => `${body}.${signature.slice(0, -1)}${c}`),
+      `${body}.${signature}=`,
+      `${body}.${signature}==`,
+      `${body}.${signature}.junk`,
+      `${body}.${standard}`,
+      `${body}=.${signature}`,
+      ` ${token}`,
+    ])
+      expect(() => verifyApprovalToken(spelling, 'ap1', key, at), spelling).toThrow();
+    expect(verifyApprovalToken(token, 'ap1', key, at)).toBe('p1');
+  });
   it('never carries a task token', () => {
     expect(link).not.toMatch(/taskToken/i);
   });

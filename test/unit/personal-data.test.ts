@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
 import { describe, expect, it } from 'vitest';
 import { holdsPersonalData, isSealed, maskIdNumber, maskPhone, maskText, shown } from '#domain/masking';
-import { sealAs } from '#domain/personal-data';
+import { maskedForReaders, sealAs } from '#domain/personal-data';
 import { neutralise } from '#domain/spreadsheet';
 import { compose, renderText } from '#notify/messages';
 import { fieldCrypto, revealFields, sealValues } from '#runtime/field-crypto';
@@ -79,6 +79,36 @@ describe('which values are sealed', () => {
       'createdAt',
     ])
       expect(sealAs(key, digits)).toBeUndefined();
+  });
+});
+
+describe('what a reader is given', () => {
+  it('masks personal data in any text, and keeps ids, codes and addresses as they are', () => {
+    const shownToReader = maskedForReaders({
+      campaignId: '341302105-2026-12AB',
+      message: '排查341302105-2026-12AB不存在；申请341302105201-MX6BJ89OA68242ECA9F9已办结',
+      reason: '电话138 1234 5678',
+      head: { idNumber: '341302198001011233', phone: '13800000000', health: 'CHRONIC_ILLNESS' },
+      approvers: ['p-13812345678'],
+      uploadUrl: 'http://x/commitments/a?X-Amz-Date=20261202T160637Z&X-Amz-Expires=86400&q=13812345678',
+      items: [{ findings: '邻居电话13987654321' }],
+    });
+    expect(shownToReader).toEqual({
+      campaignId: '341302105-2026-12AB',
+      message: '排查341302105-2026-12AB不存在；申请341302105201-MX6BJ89OA68242ECA9F9已办结',
+      reason: '电话138****5678',
+      head: { idNumber: '341302********1233', phone: '138****0000', health: 'CHRONIC_ILLNESS' },
+      approvers: ['p-13812345678'],
+      uploadUrl: 'http://x/commitments/a?X-Amz-Date=20261202T160637Z&X-Amz-Expires=86400&q=13812345678',
+      items: [{ findings: '邻居电话139****4321' }],
+    });
+  });
+
+  it('keeps every campaign id whole, whatever its random part', () => {
+    for (let n = 0; n < 0x10000; n += 7) {
+      const id = `341302105-2026-${n.toString(16).toUpperCase().padStart(4, '0')}`;
+      expect(maskText(`排查${id}`)).toBe(`排查${id}`);
+    }
   });
 });
 
