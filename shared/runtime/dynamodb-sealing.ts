@@ -4,44 +4,46 @@
  * update sets. One middleware on the document client, so no write path can forget it.
  */
 import type { MiddlewareStack } from '@smithy/types';
-import { type FieldCrypto, sealValues } from './field-crypto.ts';
+import { type FieldCrypto, sealEach } from './field-crypto.ts';
 
 type Input = Record<string, any>;
+/** a value of the command to seal, where it goes back, and the attribute naming it */
+type Target = { value: unknown; key: string; put: (sealed: unknown) => void };
 
-/** The values an update expression sets, sealed by the attribute their placeholder names. */
-async function sealUpdate(crypto: FieldCrypto, update: Input): Promise<void> {
-  const values = update.ExpressionAttributeValues as Record<string, unknown> | undefined;
-  if (!values || !update.UpdateExpression) return;
-  const entries = await Promise.all(
-    Object.entries(values).map(async ([placeholder, v]) => [
-      placeholder,
-      await sealValues(crypto, v, placeholder.replace(/^:/, '')),
-    ]),
-  );
-  update.ExpressionAttributeValues = Object.fromEntries(entries);
+function targetsOf(input: Input): Target[] {
+  const targets: Target[] = [];
+  const item = (holder: Input) =>
+    targets.push({ value: holder.Item, key: '', put: (v) => (holder.Item = v) });
+  // the values an update expression sets, by the attribute their placeholder names
+  const update = (holder: Input) => {
+    const values = holder.ExpressionAttributeValues as Record<string, unknown> | undefined;
+    if (!values || !holder.UpdateExpression) return;
+    for (const placeholder of Object.keys(values))
+      targets.push({
+        value: values[placeholder],
+        key: placeholder.replace(/^:/, ''),
+        put: (v) => (values[placeholder] = v),
+      });
+  };
+  if (input.Item) item(input);
+  update(input);
+  if (Array.isArray(input.TransactItems))
+    for (const transact of input.TransactItems as Input[]) {
+      if (transact.Put?.Item) item(transact.Put);
+      if (transact.Update) update(transact.Update);
+    }
+  if (input.RequestItems && !Array.isArray(input.RequestItems))
+    for (const requests of Object.values(input.RequestItems as Record<string, Input[]>))
+      if (Array.isArray(requests))
+        for (const request of requests) if (request.PutRequest?.Item) item(request.PutRequest);
+  return targets;
 }
 
+/** Seals every value a command writes, under one write key. */
 async function sealInput(crypto: FieldCrypto, input: Input): Promise<void> {
-  if (input.Item) input.Item = await sealValues(crypto, input.Item);
-  if (input.UpdateExpression) await sealUpdate(crypto, input);
-  if (Array.isArray(input.TransactItems))
-    await Promise.all(
-      input.TransactItems.map(async (item: Input) => {
-        if (item.Put) item.Put.Item = await sealValues(crypto, item.Put.Item);
-        if (item.Update) await sealUpdate(crypto, item.Update);
-      }),
-    );
-  if (input.RequestItems && !Array.isArray(input.RequestItems))
-    await Promise.all(
-      Object.values(input.RequestItems as Record<string, Input[]>).flatMap((requests) =>
-        Array.isArray(requests)
-          ? requests.map(async (request) => {
-              if (request.PutRequest)
-                request.PutRequest.Item = await sealValues(crypto, request.PutRequest.Item);
-            })
-          : [],
-      ),
-    );
+  const targets = targetsOf(input);
+  const sealed = await sealEach(crypto, targets);
+  targets.forEach((target, i) => target.put(sealed[i]));
 }
 
 /**

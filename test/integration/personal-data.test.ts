@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_DIRECTORY } from '../../infra/local/seed.ts';
 import {
@@ -156,10 +157,35 @@ describe('personal data', () => {
       'p-tr-105',
     );
     expect(problem.status).toBe(201);
+    expect(JSON.stringify(problem.body)).not.toContain(WHOLE.internationalPhone);
     const read = (await staff('GET', `/problems/${problem.body.problemId}`, undefined, 'p-tr-105')).body;
     expect(read.content).toContain('139****4321');
     expect(read.measure).toContain('138****5678');
     expect(JSON.stringify(read)).not.toContain(WHOLE.internationalPhone);
+    // and in annex 3-2 as the township downloads it
+    const requested = await staff(
+      'POST',
+      `/campaigns/${campaign.body.campaignId}/exports`,
+      { kind: 'annex3-2' },
+      'p-tr-105',
+    );
+    expect(requested.status).toBe(202);
+    const done = await until('the annex 3-2 export', async () => {
+      const job = (await staff('GET', `/exports/${requested.body.exportId}`, undefined, 'p-tr-105')).body;
+      return job.status === 'DONE' ? job : undefined;
+    });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await (await fetch(done.downloadUrl)).arrayBuffer()) as ArrayBuffer);
+    const cells: string[] = [];
+    workbook.worksheets[0]!.eachRow((row) => {
+      for (const v of (row.values as unknown[]).slice(1)) cells.push(String(v ?? ''));
+    });
+    const sheet = cells.join('\n');
+    expect(sheet).toContain('群众反映电话139****4321');
+    expect(sheet).toContain('联系人138****5678');
+    for (const typed of [...Object.values(TYPED), ...Object.values(WHOLE)])
+      expect(sheet).not.toContain(typed);
+    expect(sheet).not.toContain('pii:1:');
   });
 
   it('R12: a raw scan of the table finds no whole ID number or phone', async () => {

@@ -137,13 +137,26 @@ describe('sealing with the Encryption SDK', () => {
     expect(await crypto.reveal('not sealed')).toBe('not sealed');
   });
 
-  it('refuses a tampered ciphertext', async () => {
-    const token = await crypto.seal('13800000000', '138****0000');
-    const [prefix, version, ciphertext, masked] = token.split(':');
-    const bytes = Buffer.from(ciphertext!, 'base64url');
-    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 1, bytes.length - 1);
+  it('refuses a tampered value or wrapped key, and opens a value copied elsewhere', async () => {
+    const [token, other] = await crypto.sealAll([
+      { value: '13800000000', masked: '138****0000' },
+      { value: '341302198001011233', masked: '341302********1233' },
+    ]);
+    const [prefix, version, ciphertext, masked] = token!.split(':');
+    const [wrapped, payload] = ciphertext!.split('~') as [string, string];
+    const flip = (b64: string, at: number) => {
+      const bytes = Buffer.from(b64, 'base64url');
+      bytes.writeUInt8(bytes.readUInt8(at) ^ 1, at);
+      return bytes.toString('base64url');
+    };
+    const spelled = (c: string) => [prefix, version, c, masked].join(':');
     await expect(
-      crypto.reveal([prefix, version, bytes.toString('base64url'), masked].join(':')),
+      crypto.reveal(spelled(`${wrapped}~${flip(payload, payload.length > 40 ? 20 : 0)}`)),
     ).rejects.toThrow();
+    await expect(crypto.reveal(spelled(`${flip(wrapped, 60)}~${payload}`))).rejects.toThrow();
+    // one write key for the write; each value opens on its own
+    expect(other!.split(':')[2]!.split('~')[0]).toBe(wrapped);
+    expect(await crypto.reveal(other!)).toBe('341302198001011233');
+    expect(await crypto.reveal(token!)).toBe('13800000000');
   });
 });
