@@ -17,7 +17,7 @@ import { validate } from '#http/body';
 import { nowIso } from '#runtime/clock';
 import { resetContainers } from '#runtime/container';
 import { sealPersonalData } from '#runtime/dynamodb-sealing';
-import { fieldCrypto, revealFields } from '#runtime/field-crypto';
+import { fieldCrypto, revealFields, tableSealKeys } from '#runtime/field-crypto';
 import { deriveKey, keysFrom } from '#runtime/secrets';
 import { directory as directorySchema } from '#schemas/config';
 import { DynamoStore } from '#store/dynamodb-store';
@@ -243,12 +243,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const kms = new LocalKms(keys.dataKey, dataKeyArn(definitions));
   // the twin's own writes (seed, outbox) are sealed as the functions' are, through its KMS in process
-  const crypto = fieldCrypto(
-    new KmsKeyringNode({ generatorKeyId: kms.keyArn, clientProvider: () => kms as never }),
-  );
   const db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: serviceCredentials }),
     { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const crypto = fieldCrypto(
+    new KmsKeyringNode({ generatorKeyId: kms.keyArn, clientProvider: () => kms as never }),
+    tableSealKeys(
+      () => db,
+      () => LOCAL_TABLE,
+    ),
   );
   sealPersonalData(db, () => crypto);
   const store = new DynamoStore(db, LOCAL_TABLE);

@@ -10,7 +10,7 @@
  * allows), so a burst of writes asks KMS once.
  */
 
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import {
   AlgorithmSuiteIdentifier,
   buildClient,
@@ -20,10 +20,12 @@ import {
   NodeCachingMaterialsManager,
 } from '@aws-crypto/client-node';
 import { KMS } from '@aws-sdk/client-kms';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isSealed, sealedParts, sealedToken } from '#domain/masking';
 import { sealAs } from '#domain/personal-data';
 import { config } from './config.ts';
 import { perContainer } from './container.ts';
+import { ddb } from './dynamodb-client.ts';
 
 /** What sealing and revealing need; the DynamoDB adapter and the revealing use cases take one. */
 export interface FieldCrypto {
@@ -34,47 +36,45 @@ export interface FieldCrypto {
 }
 
 const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
-/** committing, unsigned: a signature per write would cost more than the write */
+/** committing, unsigned: the wrapped value key needs no signature */
 const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
 const CONTEXT = { purpose: 'fangfan-personal-data' };
 const AAD = Buffer.from('fangfan-personal-data/1');
 
+/** Where wrapped value keys are kept, by id: the table itself (`SEALKEY#<id>`), so backups hold them. */
+export interface SealKeyStore {
+  /** keeps a new key (it never changes once written) */
+  put(id: string, wrappedKey: string): Promise<void>;
+  get(id: string): Promise<string | undefined>;
+}
+
+/** how long, and for how many values, one container seals under one value key */
+const KEY_LIFETIME_MS = 5 * 60_000;
+const KEY_USES = 1_000_000;
+
 /**
- * Envelope encryption, as the Database Encryption SDK does it for DynamoDB: each write gets a fresh
- * 256-bit key, wrapped by the Encryption SDK under the deployment's KMS key; each value is AES-256-GCM
- * under that key (random 96-bit IV), and its token carries the wrapped key beside its own ciphertext,
- * so a value copied to another record still opens. One Encryption SDK call per write, not per value:
- * a 10,000-household registry import seals 80,000 values.
+ * Envelope encryption, as the Database Encryption SDK does it for DynamoDB: values are AES-256-GCM
+ * (random 96-bit IV) under a value key; the value key is wrapped by the Encryption SDK under the
+ * deployment's KMS key and kept once in the table (`SEALKEY#<id>`), and a token names it by id. A
+ * container seals under one value key for five minutes, so the Encryption SDK (and KMS) is called once
+ * per container and period, not per value, and a token adds some fifty bytes to its value. A token
+ * copied into another record still opens: the key is found by its id.
  */
 export function fieldCrypto(
   keyring: ConstructorParameters<typeof NodeCachingMaterialsManager>[0]['backingMaterials'],
+  keys: SealKeyStore,
 ): FieldCrypto {
   const materials = new NodeCachingMaterialsManager({
     backingMaterials: keyring,
     cache: getLocalCryptographicMaterialsCache(64),
-    maxAge: 5 * 60_000,
-    maxMessagesEncrypted: 1_000_000,
+    maxAge: KEY_LIFETIME_MS,
+    maxMessagesEncrypted: KEY_USES,
   });
-  /** unwrapped write keys, by their wrapped form: a record's values open with one unwrap */
-  const unwrapped = new Map<string, Promise<Buffer>>();
-  const unwrap = (wrapped: string): Promise<Buffer> => {
-    let key = unwrapped.get(wrapped);
-    if (!key) {
-      key = (async () => {
-        const { plaintext, messageHeader } = await decrypt(materials, Buffer.from(wrapped, 'base64url'));
-        if (messageHeader.encryptionContext.purpose !== CONTEXT.purpose)
-          throw new Error('sealed value has another encryption context');
-        return plaintext;
-      })();
-      if (unwrapped.size >= 1000) unwrapped.delete(unwrapped.keys().next().value!);
-      unwrapped.set(wrapped, key);
-      key.catch(() => unwrapped.delete(wrapped));
-    }
-    return key;
-  };
-  return {
-    async sealAll(values) {
-      if (values.length === 0) return [];
+  let current: Promise<{ id: string; key: Buffer; until: number; uses: number }> | undefined;
+  const valueKey = async () => {
+    const held = current && (await current.catch(() => undefined));
+    if (held && held.until > Date.now() && held.uses < KEY_USES) return held;
+    const made = (async () => {
       const key = randomBytes(32);
       const { result } = await encrypt(materials, key, {
         suiteId: SUITE,
@@ -82,25 +82,84 @@ export function fieldCrypto(
         plaintextLength: key.length,
       });
       const wrapped = result.toString('base64url');
+      const id = createHash('sha256').update(wrapped).digest('base64url').slice(0, 16);
+      await keys.put(id, wrapped);
+      opened.set(id, Promise.resolve(key));
+      return { id, key, until: Date.now() + KEY_LIFETIME_MS, uses: 0 };
+    })();
+    current = made;
+    return made;
+  };
+  /** value keys opened so far, by id: a record's values open with one unwrap */
+  const opened = new Map<string, Promise<Buffer>>();
+  const open = (id: string): Promise<Buffer> => {
+    let key = opened.get(id);
+    if (!key) {
+      key = (async () => {
+        const wrapped = await keys.get(id);
+        if (!wrapped) throw new Error(`no value key ${id} for a sealed value`);
+        const { plaintext, messageHeader } = await decrypt(materials, Buffer.from(wrapped, 'base64url'));
+        if (messageHeader.encryptionContext.purpose !== CONTEXT.purpose)
+          throw new Error('sealed value has another encryption context');
+        return plaintext;
+      })();
+      if (opened.size >= 1000) opened.delete(opened.keys().next().value!);
+      opened.set(id, key);
+      key.catch(() => opened.delete(id));
+    }
+    return key;
+  };
+  return {
+    async sealAll(values) {
+      if (values.length === 0) return [];
+      const held = await valueKey();
+      held.uses += values.length;
       return values.map(({ value, masked }) => {
         const iv = randomBytes(12);
-        const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(AAD);
+        const cipher = createCipheriv('aes-256-gcm', held.key, iv).setAAD(AAD);
         const sealed = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
         const payload = Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
-        return sealedToken(`${wrapped}~${payload}`, masked);
+        return sealedToken(`${held.id}~${payload}`, masked);
       });
     },
     async reveal(value) {
       const parts = sealedParts(value);
       if (!parts) return value;
-      const [wrapped, payload] = parts.ciphertext.split('~');
-      if (!wrapped || !payload) throw new Error('malformed sealed value');
-      const key = await unwrap(wrapped);
+      const [id, payload] = parts.ciphertext.split('~');
+      if (!id || !payload) throw new Error('malformed sealed value');
+      const key = await open(id);
       const bytes = Buffer.from(payload, 'base64url');
       const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12))
         .setAAD(AAD)
         .setAuthTag(bytes.subarray(12, 28));
       return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+/** The value keys in the table, read and written with the function's own client. */
+export function tableSealKeys(client: () => DynamoDBDocumentClient, table: () => string): SealKeyStore {
+  const key = (id: string) => ({ PK: `SEALKEY#${id}`, SK: 'K' });
+  return {
+    async put(id, wrappedKey) {
+      try {
+        await client().send(
+          new PutCommand({
+            TableName: table(),
+            Item: { ...key(id), type: 'SEAL_KEY', wrappedKey, createdAt: new Date().toISOString() },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+      } catch (error) {
+        // the same id is the same wrapped key: already kept
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    },
+    async get(id) {
+      const out = await client().send(
+        new GetCommand({ TableName: table(), Key: key(id), ConsistentRead: true }),
+      );
+      return out.Item?.wrappedKey as string | undefined;
     },
   };
 }
@@ -114,6 +173,7 @@ export const functionCrypto = perContainer((): FieldCrypto => {
     const kms = new KMS({});
     crypto ??= fieldCrypto(
       new KmsKeyringNode({ generatorKeyId: config.dataKeyArn, clientProvider: () => kms }),
+      tableSealKeys(ddb, () => config.tableName),
     );
     return crypto;
   };

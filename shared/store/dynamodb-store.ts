@@ -6,7 +6,8 @@
  * their own partition:
  * `ID#<hmac>` locks an applicant against a second open case, `AP#` approvals, `RQ#` requests, `NC#`
  * nonces, `DIR` the directory, `MESSAGE#` the outbox of messages to send (`dynamodb-messages.ts`).
- * Personal data in every item is sealed on the way in (`#runtime/dynamodb-sealing`).
+ * Personal data in every item is sealed on the way in (`#runtime/dynamodb-sealing`); the value keys
+ * it is sealed under are `SEALKEY#<id>` (`#runtime/field-crypto`).
  */
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -1306,6 +1307,8 @@ export class DynamoStore implements Store {
       );
       for (const item of out.Items ?? []) {
         const kind = String(item.type ?? String(item.PK).split('#')[0]);
+        // value keys are kept when a container first seals: machinery, not records
+        if (kind === 'SEAL_KEY') continue;
         counts[kind] = (counts[kind] ?? 0) + 1;
       }
       ExclusiveStartKey = out.LastEvaluatedKey;

@@ -8,6 +8,8 @@ import { neutralise } from '#domain/spreadsheet';
 import { compose, renderText } from '#notify/messages';
 import { fieldCrypto, revealFields, sealValues } from '#runtime/field-crypto';
 
+/** value keys kept in memory, as the table keeps them */
+const kept = new Map<string, string>();
 const crypto = fieldCrypto(
   new RawAesKeyringNode({
     keyName: 'test',
@@ -15,6 +17,7 @@ const crypto = fieldCrypto(
     unencryptedMasterKey: randomBytes(32),
     wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
   }),
+  { put: async (id, wrapped) => void kept.set(id, wrapped), get: async (id) => kept.get(id) },
 );
 
 describe('masking what people type', () => {
@@ -137,25 +140,42 @@ describe('sealing with the Encryption SDK', () => {
     expect(await crypto.reveal('not sealed')).toBe('not sealed');
   });
 
-  it('refuses a tampered value or wrapped key, and opens a value copied elsewhere', async () => {
+  it('refuses a tampered value, a tampered key or an unknown key, and keeps one key for many writes', async () => {
     const [token, other] = await crypto.sealAll([
       { value: '13800000000', masked: '138****0000' },
       { value: '341302198001011233', masked: '341302********1233' },
     ]);
+    const [later] = await crypto.sealAll([{ value: '13900000000', masked: '139****0000' }]);
     const [prefix, version, ciphertext, masked] = token!.split(':');
-    const [wrapped, payload] = ciphertext!.split('~') as [string, string];
+    const [id, payload] = ciphertext!.split('~') as [string, string];
+    // one value key per container and period, kept once; a token names it in sixteen characters
+    expect(kept.size).toBe(1);
+    expect(kept.has(id)).toBe(true);
+    expect(id).toHaveLength(16);
+    expect(later!.split(':')[2]!.split('~')[0]).toBe(id);
+    expect(token!.length).toBeLessThan(100);
     const flip = (b64: string, at: number) => {
       const bytes = Buffer.from(b64, 'base64url');
       bytes.writeUInt8(bytes.readUInt8(at) ^ 1, at);
       return bytes.toString('base64url');
     };
     const spelled = (c: string) => [prefix, version, c, masked].join(':');
-    await expect(
-      crypto.reveal(spelled(`${wrapped}~${flip(payload, payload.length > 40 ? 20 : 0)}`)),
-    ).rejects.toThrow();
-    await expect(crypto.reveal(spelled(`${flip(wrapped, 60)}~${payload}`))).rejects.toThrow();
-    // one write key for the write; each value opens on its own
-    expect(other!.split(':')[2]!.split('~')[0]).toBe(wrapped);
+    await expect(crypto.reveal(spelled(`${id}~${flip(payload, 20)}`))).rejects.toThrow();
+    await expect(crypto.reveal(spelled(`AAAAAAAAAAAAAAAA~${payload}`))).rejects.toThrow(/no value key/);
+    const wrapped = kept.get(id)!;
+    kept.set(id, flip(wrapped, 60));
+    // a fresh sealer (another container) must unwrap the stored key, and refuses a tampered one
+    const elsewhere = fieldCrypto(
+      new RawAesKeyringNode({
+        keyName: 'other',
+        keyNamespace: 'fangfan-test',
+        unencryptedMasterKey: randomBytes(32),
+        wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+      }),
+      { put: async () => {}, get: async (k) => kept.get(k) },
+    );
+    await expect(elsewhere.reveal(token!)).rejects.toThrow();
+    kept.set(id, wrapped);
     expect(await crypto.reveal(other!)).toBe('341302198001011233');
     expect(await crypto.reveal(token!)).toBe('13800000000');
   });
