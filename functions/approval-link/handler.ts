@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import { approvalView, decide, openApprovalLink } from '#cases/approvals';
 import { caseContext } from '#cases/context';
 import { parseJsonText, validate } from '#http/body';
-import { HttpError } from '#http/errors';
+import { HttpError, statusOf } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, type HttpResult, header, html, json, rawBody } from '#http/responses';
 import { assertConfigured } from '#runtime/config';
@@ -84,7 +84,10 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
     if (asJson || !(error instanceof HttpError)) throw error;
     const detail = error.fields?.map((f) => f.message).join('；');
     return {
-      ...html(error.status, noticePage('无法办理', detail ? `${error.message}：${detail}` : error.message)),
+      ...html(
+        statusOf(error),
+        noticePage('无法办理', detail ? `${error.message}：${detail}` : error.message),
+      ),
     };
   }
 };

@@ -4,7 +4,7 @@
  */
 import middy from '@middy/core';
 import { exportView, requestExport } from '#cases/campaign-exports';
-import { campaignReport } from '#cases/campaign-report';
+import { campaignReportData } from '#cases/campaign-report';
 import {
   actOnProblem,
   campaignView,
@@ -16,13 +16,13 @@ import {
   summaryOf,
 } from '#cases/campaigns';
 import { caseContext } from '#cases/context';
-import { staffCaller } from '#cases/staff';
 import { businessDate } from '#domain/calendar';
 import { STAGES } from '#domain/stages';
 import { parseBody, validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, html, json } from '#http/responses';
+import { staffCaller } from '#http/staff-caller';
 import { now, nowIso } from '#runtime/clock';
 import { assertConfigured } from '#runtime/config';
 import {
@@ -37,6 +37,7 @@ import {
   townshipCode,
 } from '#schemas/campaign';
 import { InvalidCursor } from '#store/store';
+import { reportPage } from './report-page.ts';
 
 assertConfigured();
 
@@ -117,7 +118,7 @@ const api = async (event: HttpEvent) => {
     case 'GET /campaigns/{id}/summary':
       return json(200, await summaryOf(ctx, campaign));
     case 'GET /campaigns/{id}/report':
-      return html(200, await campaignReport(ctx, campaign));
+      return html(200, reportPage(await campaignReportData(ctx, campaign)));
     case 'POST /campaigns/{id}/exports': {
       const { kind } = parseBody(event, exportRequest);
       return json(202, await exportView(await requestExport(ctx, caller, campaign, kind)));

@@ -17,7 +17,6 @@ import {
   updateRegistry,
   withHealth,
 } from '#cases/households';
-import { staffCaller } from '#cases/staff';
 import { applicationView } from '#cases/views';
 import { overdueVisits } from '#cases/visits';
 import { businessDate } from '#domain/calendar';
@@ -26,6 +25,7 @@ import { parseBody, validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json } from '#http/responses';
+import { staffCaller } from '#http/staff-caller';
 import { now } from '#runtime/clock';
 import { assertConfigured } from '#runtime/config';
 import { applicationId } from '#schemas/common';

@@ -5,10 +5,10 @@
 import middy from '@middy/core';
 import { string } from 'zod';
 import { listUndelivered, resendMessage } from '#cases/messages';
-import { staffCaller } from '#cases/staff';
 import { validate } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json } from '#http/responses';
+import { staffCaller } from '#http/staff-caller';
 import { assertConfigured } from '#runtime/config';
 import { perContainer } from '#runtime/container';
 import { townshipCode } from '#schemas/campaign';

@@ -11,13 +11,13 @@ import { caseContext } from '#cases/context';
 import { mustCover } from '#cases/households';
 import { importInspectionSheets, inspectionTemplate } from '#cases/inspection-sheets';
 import { importRegistry } from '#cases/registry-import';
-import { staffCaller } from '#cases/staff';
 import { rowFor, xlsxOf } from '#cases/system-entry';
 import { toCsv } from '#domain/system-entry';
 import { validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { binaryBody, file, type HttpEvent, header, json } from '#http/responses';
+import { staffCaller } from '#http/staff-caller';
 import { assertConfigured } from '#runtime/config';
 import { campaignId } from '#schemas/campaign';
 

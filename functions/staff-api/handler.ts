@@ -6,13 +6,13 @@
 import middy from '@middy/core';
 import { object, enum as zEnum } from 'zod';
 import { caseContext } from '#cases/context';
-import { staffCaller } from '#cases/staff';
 import { applicationView } from '#cases/views';
 import { STAGES, scopeCovers } from '#domain/stages';
 import { validate } from '#http/body';
 import { HttpError } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json } from '#http/responses';
+import { staffCaller } from '#http/staff-caller';
 import { assertConfigured } from '#runtime/config';
 import { applicationId, villageCode } from '#schemas/common';
 

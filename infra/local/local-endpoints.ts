@@ -7,7 +7,7 @@ import { iso, object, string } from 'zod';
 import { configureCalendarYear } from '#cases/configuration';
 import { maskPhone } from '#domain/masking';
 import { parseJsonText, validate } from '#http/body';
-import { HttpError } from '#http/errors';
+import { HttpError, statusOf } from '#http/errors';
 import { signToken } from '#links/signed-token';
 import { calendarYear } from '#schemas/config';
 import type { DynamoStore } from '#store/dynamodb-store';
@@ -76,7 +76,7 @@ export function localEndpoints(deps: {
     try {
       return { status: 200, body: await route(query, () => parseJsonText(body || '{}')) };
     } catch (error) {
-      if (error instanceof HttpError) return { status: error.status, body: error.toBody() };
+      if (error instanceof HttpError) return { status: statusOf(error), body: error.toBody() };
       throw error;
     }
   };

@@ -12,8 +12,6 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { perCapitaNetIncome } from '#domain/income';
-import { HttpError, validationFailed } from '#http/errors';
-import type { VerifiedWebhook } from '#http/webhook-auth';
 import { issueCommitmentKey, issuedCommitment } from '#links/commitment-keys';
 import { compose } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
@@ -27,7 +25,9 @@ import { hashIdNumber } from '#store/identity';
 import type { Application } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
+import { CaseError, validationFailed } from './errors.ts';
 import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import type { VerifiedWebhook } from './requests.ts';
 import { checkScan, type ScanType } from './scans.ts';
 import { completeTask, startCase } from './sfn-tasks.ts';
 import { updateWithRetry } from './updates.ts';
@@ -151,7 +151,7 @@ export async function submitApplication(
       count('ApplicationsReceived');
     } catch (error) {
       if (error instanceof ConflictError && error.reason === 'OPEN_CASE') {
-        throw new HttpError(
+        throw new CaseError(
           'CONFLICT',
           `该户已有在办申请或已是监测对象：${error.existingApplicationId ?? ''}`,
           undefined,
@@ -186,9 +186,9 @@ export async function issueCommitmentUrl(
   rawBody: string,
 ): Promise<WebhookAnswer> {
   const app = await ctx.store.getApplication(applicationId);
-  if (!app) throw new HttpError('NOT_FOUND', '申请不存在');
+  if (!app) throw new CaseError('NOT_FOUND', '申请不存在');
   if (app.stage !== 'AWAITING_COMMITMENT') {
-    throw new HttpError('CONFLICT', '该申请当前不需要上传承诺书');
+    throw new CaseError('CONFLICT', '该申请当前不需要上传承诺书');
   }
   return oncePerRequest(ctx.store, webhook, requestId, rawBody, async (receipt) => {
     const upload = await uploadInstructions(ctx, app);

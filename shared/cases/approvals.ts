@@ -7,7 +7,6 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { maskName, maskPhone, maskText } from '#domain/masking';
 import { APPROVAL_LEVELS, type ApprovalStage, STAGE_LABELS, stageAfterDecision } from '#domain/stages';
-import { HttpError } from '#http/errors';
 import { verifyApprovalToken } from '#links/approval-links';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
@@ -18,6 +17,7 @@ import type { DecisionRequest } from '#schemas/approvals';
 import type { Application, Approval, Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
+import { CaseError } from './errors.ts';
 import { SCAN_EXTENSIONS, type ScanType } from './scans.ts';
 import { completeTask } from './sfn-tasks.ts';
 import { historyView, householdView } from './views.ts';
@@ -38,13 +38,13 @@ export async function openApprovalLink(
 ): Promise<ApprovalAccess> {
   const personId = verifyApprovalToken(token, approvalId, ctx.secrets.linkKey, now());
   const approval = await ctx.store.getApproval(approvalId);
-  if (!approval) throw new HttpError('BAD_LINK', '审批链接无效或不属于此审批');
-  if (!approval.approvers.includes(personId)) throw new HttpError('BAD_LINK', '此链接不属于本审批的审批人');
+  if (!approval) throw new CaseError('BAD_LINK', '审批链接无效或不属于此审批');
+  if (!approval.approvers.includes(personId)) throw new CaseError('BAD_LINK', '此链接不属于本审批的审批人');
   const application = await ctx.store.getApplication(approval.applicationId);
-  if (!application) throw new HttpError('NOT_FOUND', '申请不存在');
+  if (!application) throw new CaseError('NOT_FOUND', '申请不存在');
   const directory = await ctx.store.getDirectory();
   const approver = directory.people.find((p) => p.personId === personId);
-  if (!approver) throw new HttpError('FORBIDDEN', '审批人不在名录中');
+  if (!approver) throw new CaseError('FORBIDDEN', '审批人不在名录中');
   const objections =
     approval.stage === 'OBJECTION_REVIEW'
       ? (await ctx.store.listObjections(application)).map((o) => ({
@@ -138,16 +138,16 @@ export async function decide(
 ): Promise<{ status: 'recorded'; stage: string }> {
   const { approval, application, approver } = access;
   const status = approvalStatus(access);
-  if (status === 'DECIDED') throw new HttpError('ALREADY_DECIDED', '此审批已作出决定');
+  if (status === 'DECIDED') throw new CaseError('ALREADY_DECIDED', '此审批已作出决定');
   if (status === 'EXPIRED') {
     // The case may have moved on because of a decision made since the approval was read.
     const fresh = await ctx.store.getApproval(approval.approvalId);
-    if (fresh?.status === 'DECIDED') throw new HttpError('ALREADY_DECIDED', '此审批已作出决定');
-    throw new HttpError('LINK_EXPIRED', '此审批环节已结束或链接已过期');
+    if (fresh?.status === 'DECIDED') throw new CaseError('ALREADY_DECIDED', '此审批已作出决定');
+    throw new CaseError('LINK_EXPIRED', '此审批环节已结束或链接已过期');
   }
   const stage = approval.stage as ApprovalStage;
   if (APPROVAL_LEVELS[stage].recordsMeeting && body.decision === 'approve' && !body.meeting) {
-    throw new HttpError('VALIDATION_FAILED', '村级评议须记录参会人员和表决结果', [
+    throw new CaseError('VALIDATION_FAILED', '村级评议须记录参会人员和表决结果', [
       { path: 'meeting', message: '请填写参会人员（村两委、驻村工作队、村监委会、村民代表）和表决票数' },
     ]);
   }
@@ -205,13 +205,13 @@ export async function decide(
   } catch (error) {
     if (error instanceof ConflictError) {
       const fresh = await ctx.store.getApproval(approval.approvalId);
-      if (fresh?.status === 'DECIDED') throw new HttpError('ALREADY_DECIDED', '此审批已作出决定');
+      if (fresh?.status === 'DECIDED') throw new CaseError('ALREADY_DECIDED', '此审批已作出决定');
       // Still open: the case record or the step's token changed meanwhile (a restart, a reminder).
       const freshApplication = await ctx.store.getApplication(approval.applicationId);
       if (fresh && freshApplication && attempt < 5) {
         return decide(ctx, { ...access, approval: fresh, application: freshApplication }, body, attempt + 1);
       }
-      throw new HttpError('CONFLICT', '申请状态已变化，请刷新后重试');
+      throw new CaseError('CONFLICT', '申请状态已变化，请刷新后重试');
     }
     throw error;
   }

@@ -5,13 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { HttpError } from '#http/errors';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { s3 } from '#runtime/s3-client';
 import type { Campaign, ExportJob, Person } from '#store/model';
 import { covers } from './campaigns.ts';
 import type { CaseContext } from './context.ts';
+import { CaseError } from './errors.ts';
 
 export const EXPORT_TITLES: Record<ExportJob['kind'], string> = {
   annex2: '巩固拓展脱贫攻坚成果集中排查入户排查表',
@@ -29,7 +29,7 @@ export async function requestExport(
   kind: ExportJob['kind'],
 ) {
   if (!covers(caller, campaign.township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'])) {
-    throw new HttpError('FORBIDDEN', '仅乡镇及以上人员可导出台账');
+    throw new CaseError('FORBIDDEN', '仅乡镇及以上人员可导出台账');
   }
   const job: ExportJob = {
     exportId: `${campaign.campaignId}.X${Date.now().toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`,

@@ -25,8 +25,6 @@ import {
 } from '#domain/rectification';
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
 import { type Role, scopeCovers, servesVillage } from '#domain/stages';
-import { HttpError, validationFailed } from '#http/errors';
-import type { VerifiedWebhook } from '#http/webhook-auth';
 import { compose, type Notification } from '#notify/messages';
 import { peopleFor } from '#notify/recipients';
 import { now, nowIso } from '#runtime/clock';
@@ -42,7 +40,9 @@ import type { Campaign, InspectionForm, Person, Problem, SummaryCounter, Webhook
 import { ConflictError } from '#store/store';
 import { submitApplication } from './applications.ts';
 import type { CaseContext } from './context.ts';
+import { CaseError, validationFailed } from './errors.ts';
 import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import type { VerifiedWebhook } from './requests.ts';
 
 const STAFF: readonly Role[] = ['VILLAGE_COMMITTEE', 'TOWNSHIP_REVIEWER', 'DISTRICT_FILER'];
 const today = () => businessDate(now());
@@ -55,7 +55,7 @@ export function covers(person: Person, code: string, roles: readonly Role[] = ST
 
 export async function mustGetCampaign(ctx: CaseContext, id: string): Promise<Campaign> {
   const campaign = await ctx.store.getCampaign(id);
-  if (!campaign) throw new HttpError('NOT_FOUND', '排查不存在');
+  if (!campaign) throw new CaseError('NOT_FOUND', '排查不存在');
   return campaign;
 }
 
@@ -81,11 +81,11 @@ export async function createCampaign(
   body: z.infer<typeof campaignRequest>,
 ) {
   if (!covers(caller, township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'])) {
-    throw new HttpError('FORBIDDEN', '仅乡镇审核人员可组织集中排查');
+    throw new CaseError('FORBIDDEN', '仅乡镇审核人员可组织集中排查');
   }
   const directory = await ctx.store.getDirectory();
   const townshipVillages = directory.villages.filter((v) => v.code.startsWith(township)).map((v) => v.code);
-  if (townshipVillages.length === 0) throw new HttpError('NOT_FOUND', '乡镇不在本系统辖区内');
+  if (townshipVillages.length === 0) throw new CaseError('NOT_FOUND', '乡镇不在本系统辖区内');
   const villages = body.villages ?? townshipVillages;
   const foreign = villages.findIndex((v) => !townshipVillages.includes(v));
   if (foreign >= 0) throw validationFailed([{ path: `villages.${foreign}`, message: '该村不属于本乡镇' }]);
@@ -166,7 +166,7 @@ export async function fileInspectionForm(
   rawBody: string,
 ): Promise<WebhookAnswer> {
   const campaign = await mustGetCampaign(ctx, body.campaignId);
-  if (campaign.closed) throw new HttpError('CONFLICT', '该排查已结束');
+  if (campaign.closed) throw new CaseError('CONFLICT', '该排查已结束');
   if (!campaign.villages.includes(body.village)) {
     throw validationFailed([{ path: 'village', message: '该村不在本次排查范围内' }]);
   }
@@ -214,7 +214,7 @@ export async function fileInspectionForm(
       });
     } catch (error) {
       if (error instanceof ConflictError && error.reason === 'DUPLICATE') {
-        throw new HttpError('CONFLICT', '该户在本次排查中已填报入户排查表');
+        throw new CaseError('CONFLICT', '该户在本次排查中已填报入户排查表');
       }
       throw error;
     }
@@ -249,7 +249,7 @@ export async function fileInspectionForm(
     'cadre-inspection',
   ).catch((error: unknown) => {
     // the household may already have an open case or be monitored: the form stands, the answer says so
-    if (error instanceof HttpError && error.code === 'CONFLICT') return { status: 409, body: error.toBody() };
+    if (error instanceof CaseError && error.code === 'CONFLICT') return { status: 409, body: error.toBody() };
     throw error;
   });
   const applicationId = (review.body as { applicationId?: string }).applicationId;
@@ -280,7 +280,7 @@ export async function createAreaProblem(
         ? campaign.township
         : campaign.township.slice(0, 6);
   if (!covers(caller, campaign.township) && !covers(caller, unit))
-    throw new HttpError('FORBIDDEN', '无权登记此问题');
+    throw new CaseError('FORBIDDEN', '无权登记此问题');
   const at = nowIso();
   const problem: Problem = {
     problemId: `${campaign.campaignId}.${id36('P')}`,
@@ -323,13 +323,13 @@ export async function actOnProblem(
     !covers(caller, problem.unit) &&
     !covers(caller, campaign.township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'])
   ) {
-    throw new HttpError('FORBIDDEN', '无权办理此问题');
+    throw new CaseError('FORBIDDEN', '无权办理此问题');
   }
-  if (problem.version !== body.version) throw new HttpError('CONFLICT', '该问题已被他人更新，请刷新后重试');
+  if (problem.version !== body.version) throw new CaseError('CONFLICT', '该问题已被他人更新，请刷新后重试');
   const at = nowIso();
   let next: Problem = { ...problem, version: problem.version + 1, updatedAt: at };
   if (body.action === 'plan') {
-    if (problem.status === 'CLOSED') throw new HttpError('CONFLICT', '已销号的问题不能修改');
+    if (problem.status === 'CLOSED') throw new CaseError('CONFLICT', '已销号的问题不能修改');
     next = {
       ...next,
       ...(body.measure ? { measure: body.measure } : {}),
@@ -341,13 +341,13 @@ export async function actOnProblem(
       body.action === 'recheck' ? (body.passed ? 'recheck-pass' : 'recheck-fail') : body.action;
     const status = nextStatus(problem.status, action);
     if (!status) {
-      throw new HttpError(
+      throw new CaseError(
         'CONFLICT',
         `“${PROBLEM_STATUSES[problem.status]}”的问题不能${ACTION_LABELS[action]}`,
       );
     }
     if (body.action === 'recheck' && problem.rectifiedBy?.personId === caller.personId) {
-      throw new HttpError('FORBIDDEN', '复核须由整改人以外的人员进行');
+      throw new CaseError('FORBIDDEN', '复核须由整改人以外的人员进行');
     }
     next = {
       ...next,
@@ -388,7 +388,7 @@ export async function actOnProblem(
       },
     });
   } catch (error) {
-    if (error instanceof ConflictError) throw new HttpError('CONFLICT', '该问题已被他人更新，请刷新后重试');
+    if (error instanceof ConflictError) throw new CaseError('CONFLICT', '该问题已被他人更新，请刷新后重试');
     throw error;
   }
   return next;

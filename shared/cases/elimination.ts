@@ -9,13 +9,13 @@ import { businessDate } from '#domain/calendar';
 import { ELIMINATION_WAYS } from '#domain/elimination';
 import { netIncomeFen, toYuan } from '#domain/income';
 import { isFinal } from '#domain/stages';
-import { HttpError } from '#http/errors';
 import { compose } from '#notify/messages';
 import { now, nowIso } from '#runtime/clock';
 import type { eliminationRequest, greenChannelRequest } from '#schemas/registry';
 import type { Application, Household, Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
+import { CaseError } from './errors.ts';
 import { mustCover } from './households.ts';
 import { judgeElimination } from './monitoring.ts';
 import { startCase } from './sfn-tasks.ts';
@@ -33,9 +33,9 @@ export async function proposeElimination(
 ) {
   mustCover(caller, household.village, ['VILLAGE_COMMITTEE']);
   const monitoring = household.monitoring;
-  if (monitoring?.status !== 'MONITORED') throw new HttpError('CONFLICT', '该户不是在监测中的监测对象');
+  if (monitoring?.status !== 'MONITORED') throw new CaseError('CONFLICT', '该户不是在监测中的监测对象');
   const identification = await ctx.store.getApplication(monitoring.applicationId);
-  if (!identification) throw new HttpError('CONFLICT', '找不到该户的纳入监测记录');
+  if (!identification) throw new CaseError('CONFLICT', '找不到该户的纳入监测记录');
   const { comment, ...proposal } = body;
   const check = await judgeElimination(ctx, household, proposal);
   if (check.notMarked) {
@@ -57,7 +57,7 @@ export async function proposeElimination(
     });
   }
   if (!check.eligible) {
-    throw new HttpError(
+    throw new CaseError(
       'NOT_ELIGIBLE',
       check.notMarked ? check.findings[0]!.message : '不符合风险消除条件',
       check.findings.map((f) => ({ path: f.rule, message: f.message })),
@@ -116,7 +116,7 @@ export async function proposeElimination(
     });
   } catch (error) {
     if (error instanceof ConflictError && error.reason === 'OPEN_CASE') {
-      throw new HttpError('CONFLICT', '该户已有在办的风险消除或不再是监测对象');
+      throw new CaseError('CONFLICT', '该户已有在办的风险消除或不再是监测对象');
     }
     throw error;
   }
@@ -272,19 +272,19 @@ export async function grantGreenChannel(
   body: z.infer<typeof greenChannelRequest>,
 ) {
   mustCover(caller, app.village, ['TOWNSHIP_REVIEWER']);
-  if (app.kind === 'ELIMINATION') throw new HttpError('CONFLICT', '风险消除不适用绿色通道');
-  if (isFinal(app.stage)) throw new HttpError('CONFLICT', '该申请已办结');
-  if (app.greenChannel) throw new HttpError('CONFLICT', '该申请已开通绿色通道');
+  if (app.kind === 'ELIMINATION') throw new CaseError('CONFLICT', '风险消除不适用绿色通道');
+  if (isFinal(app.stage)) throw new CaseError('CONFLICT', '该申请已办结');
+  if (app.greenChannel) throw new CaseError('CONFLICT', '该申请已开通绿色通道');
   if (!app.riskTypes.some((r) => SUDDEN.has(r))) {
-    throw new HttpError('CONFLICT', '绿色通道仅适用于突发严重困难户（因病、因自然灾害、因意外事故）');
+    throw new CaseError('CONFLICT', '绿色通道仅适用于突发严重困难户（因病、因自然灾害、因意外事故）');
   }
   const at = nowIso();
   const updated = await updateWithRetry(
     ctx,
     app.applicationId,
     (current) => {
-      if (current.greenChannel) throw new HttpError('CONFLICT', '该申请已开通绿色通道');
-      if (isFinal(current.stage)) throw new HttpError('CONFLICT', '该申请已办结');
+      if (current.greenChannel) throw new CaseError('CONFLICT', '该申请已开通绿色通道');
+      if (isFinal(current.stage)) throw new CaseError('CONFLICT', '该申请已办结');
       return {
         ...current,
         greenChannel: {

@@ -12,8 +12,6 @@ import { maskIdNumber, maskPhone } from '#domain/masking';
 import { lineFor } from '#domain/monitoring-line';
 import { MONITORING_OBJECT_TYPES, RISK_TYPES } from '#domain/risk-types';
 import { type Role, scopeCovers, servesVillage } from '#domain/stages';
-import { HttpError } from '#http/errors';
-import type { VerifiedWebhook } from '#http/webhook-auth';
 import { compose, type Notification } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
@@ -29,20 +27,22 @@ import { hashIdNumber, householdIdOf, parseHouseholdId } from '#store/identity';
 import type { AssistancePlan, Grid, Household, Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
+import { CaseError } from './errors.ts';
 import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import type { VerifiedWebhook } from './requests.ts';
 
 /** Roles that manage households of a village (the group leader reads only). */
 const MANAGERS: readonly Role[] = ['VILLAGE_COMMITTEE', 'TOWNSHIP_REVIEWER', 'DISTRICT_FILER'];
 
 export function mustCover(person: Person, village: string, roles?: readonly Role[]): void {
   const ok = person.roles.some((r) => (!roles || roles.includes(r.role)) && scopeCovers(r.scope, village));
-  if (!ok) throw new HttpError('FORBIDDEN', roles ? '无权办理此村的此项业务' : '无权查看此村的数据');
+  if (!ok) throw new CaseError('FORBIDDEN', roles ? '无权办理此村的此项业务' : '无权查看此村的数据');
 }
 
 export async function mustGetHousehold(ctx: CaseContext, householdId: string): Promise<Household> {
   const id = parseHouseholdId(householdId);
   const household = id && (await ctx.store.getHousehold(id.village, id.idHash));
-  if (!household) throw new HttpError('NOT_FOUND', '该户不在户籍库中');
+  if (!household) throw new CaseError('NOT_FOUND', '该户不在户籍库中');
   return household;
 }
 
@@ -125,7 +125,7 @@ export async function updateRegistry(
   const head = body.members.find((m) => m.relation === 'HEAD');
   const findings = checkHousehold(body, household.monitoring?.riskTypes ?? []);
   if (findings.length || !head) {
-    throw new HttpError(
+    throw new CaseError(
       'VALIDATION_FAILED',
       '家庭信息不一致',
       findings.length ? findings : [{ path: 'members', message: '应有一名户主' }],
@@ -133,7 +133,7 @@ export async function updateRegistry(
   }
   // the stored number is sealed: the household's key is its head's hash
   if (household.head && hashIdNumber(head.idNumber, ctx.secrets.idHmacKey) !== household.idHash) {
-    throw new HttpError('VALIDATION_FAILED', '户主不能在此变更', [
+    throw new CaseError('VALIDATION_FAILED', '户主不能在此变更', [
       { path: 'members', message: '户主证件号码与户籍库不一致；变更户主请重新导入' },
     ]);
   }
@@ -166,7 +166,7 @@ async function writeHousehold(
       messages,
     });
   } catch (error) {
-    if (error instanceof ConflictError) throw new HttpError('CONFLICT', '该户信息已被他人修改，请刷新后重试');
+    if (error instanceof ConflictError) throw new CaseError('CONFLICT', '该户信息已被他人修改，请刷新后重试');
     throw error;
   }
 }
@@ -180,10 +180,10 @@ export async function putGrid(
 ): Promise<Grid> {
   mustCover(caller, village, MANAGERS);
   const directory = await ctx.store.getDirectory();
-  if (!directory.villages.some((v) => v.code === village)) throw new HttpError('NOT_FOUND', '村不存在');
+  if (!directory.villages.some((v) => v.code === village)) throw new CaseError('NOT_FOUND', '村不存在');
   const unknown = body.members.findIndex((id) => !directory.people.some((p) => p.personId === id));
   if (unknown >= 0) {
-    throw new HttpError('VALIDATION_FAILED', '网格员不在人员名录中', [
+    throw new CaseError('VALIDATION_FAILED', '网格员不在人员名录中', [
       { path: `members.${unknown}`, message: '人员不存在' },
     ]);
   }
@@ -191,7 +191,7 @@ export async function putGrid(
     (id) => !servesVillage(directory.people.find((p) => p.personId === id)!, village),
   );
   if (elsewhere >= 0) {
-    throw new HttpError('VALIDATION_FAILED', '网格员不负责本村', [
+    throw new CaseError('VALIDATION_FAILED', '网格员不负责本村', [
       { path: `members.${elsewhere}`, message: '该人员不负责本村' },
     ]);
   }
@@ -213,20 +213,20 @@ export async function assignContact(
   body: z.infer<typeof contactRequest>,
 ) {
   mustCover(caller, household.village, MANAGERS);
-  if (!household.monitoring) throw new HttpError('CONFLICT', '该户不是监测对象');
+  if (!household.monitoring) throw new CaseError('CONFLICT', '该户不是监测对象');
   const grids = await ctx.store.listGrids(household.village);
   const grid = grids.find((g) => g.gridId === body.gridId);
   if (!grid)
-    throw new HttpError('VALIDATION_FAILED', '网格不存在', [{ path: 'gridId', message: '本村没有此网格' }]);
+    throw new CaseError('VALIDATION_FAILED', '网格不存在', [{ path: 'gridId', message: '本村没有此网格' }]);
   const directory = await ctx.store.getDirectory();
   const person = directory.people.find((p) => p.personId === body.contactPersonId);
   if (!person) {
-    throw new HttpError('VALIDATION_FAILED', '帮扶联系人不在人员名录中', [
+    throw new CaseError('VALIDATION_FAILED', '帮扶联系人不在人员名录中', [
       { path: 'contactPersonId', message: '人员不存在' },
     ]);
   }
   if (!servesVillage(person, household.village)) {
-    throw new HttpError('VALIDATION_FAILED', '帮扶联系人不负责本村', [
+    throw new CaseError('VALIDATION_FAILED', '帮扶联系人不负责本村', [
       { path: 'contactPersonId', message: '该人员不负责本村' },
     ]);
   }
@@ -273,7 +273,7 @@ async function checkMembers(
     (m) => m.memberIdNumber && !ids.has(hashIdNumber(m.memberIdNumber, ctx.secrets.idHmacKey)),
   );
   if (bad >= 0) {
-    throw new HttpError('VALIDATION_FAILED', '措施对应的成员不在本户', [
+    throw new CaseError('VALIDATION_FAILED', '措施对应的成员不在本户', [
       { path: `measures.${bad}.memberIdNumber`, message: '该证件号码不是本户成员' },
     ]);
   }
@@ -288,12 +288,12 @@ export async function updatePlan(
   body: { version?: number; measures: z.infer<typeof measureInput>[] },
 ) {
   mustCover(caller, household.village, MANAGERS);
-  if (!household.monitoring) throw new HttpError('CONFLICT', '该户不是监测对象，无需帮扶计划');
+  if (!household.monitoring) throw new CaseError('CONFLICT', '该户不是监测对象，无需帮扶计划');
   await checkMembers(ctx, household, body.measures);
   const householdId = householdIdOf(household.village, household.idHash);
   const previous = await ctx.store.getPlan(householdId, year);
   if ((previous?.version ?? undefined) !== body.version) {
-    throw new HttpError('CONFLICT', '帮扶计划已被他人修改，请刷新后重试', undefined, {
+    throw new CaseError('CONFLICT', '帮扶计划已被他人修改，请刷新后重试', undefined, {
       version: previous?.version ?? null,
     });
   }
@@ -312,7 +312,7 @@ export async function updatePlan(
       detail: { year, measures: next.measures.length },
     });
   } catch (error) {
-    if (error instanceof ConflictError) throw new HttpError('CONFLICT', '帮扶计划已被他人修改，请刷新后重试');
+    if (error instanceof ConflictError) throw new CaseError('CONFLICT', '帮扶计划已被他人修改，请刷新后重试');
     throw error;
   }
   return planView(household, next);
@@ -326,7 +326,7 @@ export async function recordMeasure(
   rawBody: string,
 ): Promise<WebhookAnswer> {
   const household = await mustGetHousehold(ctx, body.householdId);
-  if (!household.monitoring) throw new HttpError('CONFLICT', '该户不是监测对象，无需帮扶计划');
+  if (!household.monitoring) throw new CaseError('CONFLICT', '该户不是监测对象，无需帮扶计划');
   await checkMembers(ctx, household, [body.measure]);
   return oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
     for (let attempt = 0; ; attempt++) {
@@ -336,7 +336,7 @@ export async function recordMeasure(
         ? measures.findIndex((m) => m.measureId === body.measure.measureId)
         : -1;
       if (body.measure.measureId && index < 0) {
-        throw new HttpError('NOT_FOUND', '该措施不存在');
+        throw new CaseError('NOT_FOUND', '该措施不存在');
       }
       const measure = { ...body.measure, measureId: body.measure.measureId ?? newMeasureId() } as Measure;
       if (index >= 0) measures[index] = measure;

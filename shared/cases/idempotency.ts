@@ -3,11 +3,12 @@
  * and creates nothing; a different body under the same id is `409 IDEMPOTENCY_MISMATCH`. The request
  * record and the nonce are written in the same transaction as the change they accept.
  */
-import { HttpError } from '#http/errors';
-import type { VerifiedWebhook } from '#http/webhook-auth';
+
 import { hashBody } from '#store/identity';
 import type { StoredRequest, WebhookReceipt } from '#store/model';
 import { ConflictError, type Store } from '#store/store';
+import { CaseError } from './errors.ts';
+import type { VerifiedWebhook } from './requests.ts';
 
 export interface WebhookAnswer {
   status: number;
@@ -21,7 +22,7 @@ async function repeat(
   bodyHash: string,
 ): Promise<WebhookAnswer> {
   if (stored.bodyHash !== bodyHash) {
-    throw new HttpError('IDEMPOTENCY_MISMATCH', '相同 requestId 的请求内容不一致');
+    throw new CaseError('IDEMPOTENCY_MISMATCH', '相同 requestId 的请求内容不一致');
   }
   await claim(store, webhook);
   return stored.response;
@@ -31,7 +32,7 @@ async function claim(store: Store, webhook: VerifiedWebhook): Promise<void> {
   try {
     await store.claimNonce(webhook.channel, webhook.nonce);
   } catch (error) {
-    if (error instanceof ConflictError) throw new HttpError('REPLAYED_NONCE', 'nonce 已使用，请求被视为重放');
+    if (error instanceof ConflictError) throw new CaseError('REPLAYED_NONCE', 'nonce 已使用，请求被视为重放');
     throw error;
   }
 }
@@ -67,13 +68,13 @@ export async function oncePerRequest(
     }));
   } catch (error) {
     if (error instanceof ConflictError) {
-      if (error.reason === 'NONCE') throw new HttpError('REPLAYED_NONCE', 'nonce 已使用，请求被视为重放');
+      if (error.reason === 'NONCE') throw new CaseError('REPLAYED_NONCE', 'nonce 已使用，请求被视为重放');
       if (error.reason === 'REQUEST') {
         const repeated = await answerRepeat();
         if (repeated) return repeated;
       }
     }
-    if (error instanceof HttpError && error.code !== 'VALIDATION_FAILED') {
+    if (error instanceof CaseError && error.code !== 'VALIDATION_FAILED') {
       const repeated = await answerRepeat();
       if (repeated) return repeated;
     }

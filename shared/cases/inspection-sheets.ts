@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { checkInspectionForm, circled, INSPECTION_CATEGORIES } from '#domain/inspection';
 import { HOUSEHOLD_TYPES, RISK_TYPES } from '#domain/risk-types';
-import { HttpError, validationFailed } from '#http/errors';
 import { inspectionRequest } from '#schemas/campaign';
 import type { Campaign, Person } from '#store/model';
 import { covers, fileInspectionForm } from './campaigns.ts';
 import type { CaseContext } from './context.ts';
+import { CaseError, validationFailed } from './errors.ts';
 import { FORMULA_REFUSED, loadWorkbook, readCell } from './sheet-cells.ts';
 
 /** Where each field sits on a sheet (row, column), 1-based as Excel counts. */
@@ -117,7 +117,7 @@ export async function importInspectionSheets(
   bytes: Buffer,
 ) {
   if (!covers(caller, campaign.township) && !campaign.villages.some((v) => covers(caller, v))) {
-    throw new HttpError('FORBIDDEN', '无权上传此排查的入户排查表');
+    throw new CaseError('FORBIDDEN', '无权上传此排查的入户排查表');
   }
   if (!bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
     throw validationFailed([{ path: 'file', message: '只接受XLSX文件（入户排查表模板）' }]);
@@ -188,7 +188,7 @@ export async function importInspectionSheets(
     bodies.push({ sheet: sheet.name, body: parsed.data, raw: JSON.stringify(candidate) });
   });
   if (errors.length)
-    throw new HttpError('VALIDATION_FAILED', `共${errors.length}处错误，未导入任何排查表`, errors);
+    throw new CaseError('VALIDATION_FAILED', `共${errors.length}处错误，未导入任何排查表`, errors);
   if (bodies.length === 0)
     throw validationFailed([{ path: 'file', message: '工作簿中没有填写的入户排查表' }]);
   const filed: { sheet: string; formId?: string; problems?: number; review?: unknown; error?: string }[] = [];
@@ -205,7 +205,7 @@ export async function importInspectionSheets(
       });
     } catch (error) {
       // a sheet the rules refuse, or a household already filed, is reported; the others stand
-      if (error instanceof HttpError) filed.push({ sheet, error: error.message });
+      if (error instanceof CaseError) filed.push({ sheet, error: error.message });
       else throw error;
     }
   }

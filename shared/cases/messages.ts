@@ -5,13 +5,13 @@
  */
 import { maskPhone } from '#domain/masking';
 import { type Role, scopeCode } from '#domain/stages';
-import { HttpError } from '#http/errors';
 import type { Message } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import type { MessageStore } from '#store/messages';
 import type { Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import { covers } from './campaigns.ts';
+import { CaseError } from './errors.ts';
 
 /** who may see and resend a township's undelivered messages */
 const MESSAGE_KEEPERS: readonly Role[] = ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'];
@@ -38,19 +38,19 @@ export function messageView(m: Message) {
 }
 
 export async function listUndelivered(messages: MessageStore, caller: Person, township: string) {
-  if (!covers(caller, township, MESSAGE_KEEPERS)) throw new HttpError('FORBIDDEN', '无权查看此乡镇的消息');
+  if (!covers(caller, township, MESSAGE_KEEPERS)) throw new CaseError('FORBIDDEN', '无权查看此乡镇的消息');
   return { items: (await messages.listUndelivered(township)).map(messageView) };
 }
 
 export async function resendMessage(messages: MessageStore, caller: Person, messageId: string) {
   const message = await messages.get(messageId);
   if (!message || !covers(caller, scopeCode(message.village, 'township'), MESSAGE_KEEPERS))
-    throw new HttpError('NOT_FOUND', '消息不存在');
-  if (message.status !== 'DEAD') throw new HttpError('CONFLICT', '只有发送失败的消息可以重新发送');
+    throw new CaseError('NOT_FOUND', '消息不存在');
+  if (message.status !== 'DEAD') throw new CaseError('CONFLICT', '只有发送失败的消息可以重新发送');
   try {
     await messages.resend(message, caller.personId, nowIso());
   } catch (error) {
-    if (error instanceof ConflictError) throw new HttpError('CONFLICT', '该消息已在重新发送');
+    if (error instanceof ConflictError) throw new CaseError('CONFLICT', '该消息已在重新发送');
     throw error;
   }
   return messageView((await messages.get(messageId))!);

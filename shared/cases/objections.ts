@@ -1,13 +1,13 @@
 /** 公示异议: an objection lodged during publicity, by webhook. */
 import { randomUUID } from 'node:crypto';
 import { maskText } from '#domain/masking';
-import { HttpError } from '#http/errors';
-import type { VerifiedWebhook } from '#http/webhook-auth';
 import { nowIso } from '#runtime/clock';
 import type { ObjectionRequest } from '#schemas/webhooks';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
+import { CaseError } from './errors.ts';
 import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import type { VerifiedWebhook } from './requests.ts';
 
 export async function lodgeObjection(
   ctx: CaseContext,
@@ -16,11 +16,11 @@ export async function lodgeObjection(
   rawBody: string,
 ): Promise<WebhookAnswer> {
   const app = await ctx.store.getApplication(body.applicationId);
-  if (!app) throw new HttpError('NOT_FOUND', '申请不存在');
+  if (!app) throw new CaseError('NOT_FOUND', '申请不存在');
   return oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
     const at = nowIso();
     if (app.stage !== 'PUBLICITY' || !app.publicity || app.publicity.endsAt <= at) {
-      throw new HttpError('NOT_IN_PUBLICITY', '该申请不在公示期内');
+      throw new CaseError('NOT_IN_PUBLICITY', '该申请不在公示期内');
     }
     const objectionId = randomUUID();
     const response = { status: 202, body: { objectionId } };
@@ -38,7 +38,7 @@ export async function lodgeObjection(
       );
     } catch (error) {
       if (error instanceof ConflictError && error.reason === 'NOT_IN_PUBLICITY') {
-        throw new HttpError('NOT_IN_PUBLICITY', '该申请不在公示期内');
+        throw new CaseError('NOT_IN_PUBLICITY', '该申请不在公示期内');
       }
       throw error;
     }

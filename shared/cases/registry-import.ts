@@ -9,12 +9,12 @@ import { parse } from 'csv-parse/sync';
 import { checkHousehold, EMPLOYMENT, HEALTH, LABOUR, RELATIONS, SCHOOLING } from '#domain/household';
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
 import { scopeCovers } from '#domain/stages';
-import { HttpError, validationFailed } from '#http/errors';
 import { nowIso } from '#runtime/clock';
 import { member as memberSchema, yearIncome } from '#schemas/registry';
 import { hashIdNumber } from '#store/identity';
 import type { Household, Person } from '#store/model';
 import type { CaseContext } from './context.ts';
+import { CaseError, validationFailed } from './errors.ts';
 import { FORMULA_REFUSED, loadWorkbook, readCell } from './sheet-cells.ts';
 
 /** The columns of the import sheet, in order; the first row of the file carries these headers. */
@@ -155,7 +155,7 @@ export async function importRegistry(
   contentType: string,
 ): Promise<ImportResult> {
   if (bytes.length === 0) throw validationFailed([{ path: 'file', message: '文件为空' }]);
-  if (bytes.length > MAX_IMPORT_BYTES) throw new HttpError('TOO_LARGE', '导入文件超过6 MiB，请分批导入');
+  if (bytes.length > MAX_IMPORT_BYTES) throw new CaseError('TOO_LARGE', '导入文件超过6 MiB，请分批导入');
   const { table, formulas } = await readTable(bytes, contentType);
   const header = (table[0] ?? []).map((h) => String(h).trim());
   const missing = REQUIRED.filter((c) => !header.includes(c));
@@ -291,7 +291,7 @@ export async function importRegistry(
     }
   }
   if (errors.length) {
-    throw new HttpError(
+    throw new CaseError(
       'VALIDATION_FAILED',
       `共${errors.length}处错误，未导入任何数据，请修改后重新导入`,
       errors,

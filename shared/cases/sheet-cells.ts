@@ -3,7 +3,7 @@
  * workbook and to read a cell, whatever Excel, WPS or LibreOffice wrote into it.
  */
 import ExcelJS from 'exceljs';
-import { validationFailed } from '#http/errors';
+import { validationFailed } from './errors.ts';
 
 /** A cell as text, and whether a formula computed it (its cached value is what a spreadsheet showed). */
 export interface CellRead {

@@ -9,8 +9,6 @@ import { businessDate } from '#domain/calendar';
 import { netIncomeFen, toYuan } from '#domain/income';
 import { servesVillage } from '#domain/stages';
 import { DEFAULT_VISIT_RULES, VISIT_KINDS, visitDue } from '#domain/visits';
-import { HttpError, validationFailed } from '#http/errors';
-import type { VerifiedWebhook } from '#http/webhook-auth';
 import { compose } from '#notify/messages';
 import { peopleFor } from '#notify/recipients';
 import { now, nowIso } from '#runtime/clock';
@@ -22,8 +20,10 @@ import type { Household, Visit } from '#store/model';
 import { ConflictError } from '#store/store';
 import { submitApplication } from './applications.ts';
 import type { CaseContext } from './context.ts';
+import { CaseError, validationFailed } from './errors.ts';
 import { mustGetHousehold } from './households.ts';
 import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import type { VerifiedWebhook } from './requests.ts';
 
 const rules = () => ({ ...DEFAULT_VISIT_RULES, ...config.visitRules });
 
@@ -34,7 +34,7 @@ export async function recordVisit(
   rawBody: string,
 ): Promise<WebhookAnswer> {
   const household = await mustGetHousehold(ctx, body.householdId);
-  if (!household.monitoring) throw new HttpError('CONFLICT', '该户不是监测对象');
+  if (!household.monitoring) throw new CaseError('CONFLICT', '该户不是监测对象');
   const directory = await ctx.store.getDirectory();
   const visitor = directory.people.find((p) => p.personId === body.visitorPersonId);
   if (!visitor) throw validationFailed([{ path: 'visitorPersonId', message: '走访人不在人员名录中' }]);

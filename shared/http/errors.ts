@@ -1,31 +1,17 @@
 /**
- * The one error shape of CONTRACT.md: `{"error": {"code", "message", "fields"?}}`. Handlers throw an
- * `HttpError`; the `httpErrors` middleware turns it (or anything unexpected) into the response.
+ * The one error shape of CONTRACT.md: `{"error": {"code", "message", "fields"?}}`. Use cases throw a
+ * `CaseError` (`#cases/errors`); the HTTP layer throws the same class under this name for what only it
+ * sees (signatures, bodies, tokens), and is the one place a code becomes a status.
  */
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import type { CaseError, ErrorCode } from '#cases/errors';
 
-export type ErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'BAD_SIGNATURE'
-  | 'STALE_TIMESTAMP'
-  | 'FORBIDDEN'
-  | 'BAD_LINK'
-  | 'NOT_FOUND'
-  | 'REPLAYED_NONCE'
-  | 'IDEMPOTENCY_MISMATCH'
-  | 'ALREADY_DECIDED'
-  | 'NOT_IN_PUBLICITY'
-  | 'CONFLICT'
-  | 'NOT_ELIGIBLE'
-  | 'LINK_EXPIRED'
-  | 'TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'RATE_LIMITED'
-  | 'UNAUTHORIZED'
-  | 'INTERNAL';
+export {
+  CaseError as HttpError,
+  type ErrorCode,
+  type FieldError,
+  notFound,
+  validationFailed,
+} from '#cases/errors';
 
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -49,30 +35,5 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-export class HttpError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly fields?: FieldError[],
-    readonly extra?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.status = STATUS[code];
-  }
-
-  toBody(): { error: Record<string, unknown> } {
-    return {
-      error: {
-        code: this.code,
-        message: this.message,
-        ...(this.fields ? { fields: this.fields } : {}),
-        ...this.extra,
-      },
-    };
-  }
-}
-
-export const validationFailed = (fields: FieldError[], message = '请求内容未通过校验'): HttpError =>
-  new HttpError('VALIDATION_FAILED', message, fields);
-export const notFound = (what = '资源'): HttpError => new HttpError('NOT_FOUND', `${what}不存在`);
+/** The HTTP status of an error code. */
+export const statusOf = (error: CaseError): number => STATUS[error.code];

@@ -4,7 +4,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import { logger } from '#runtime/logger';
-import { HttpError } from './errors.ts';
+import { HttpError, statusOf } from './errors.ts';
 import { type HttpEvent, type HttpResult, json } from './responses.ts';
 
 export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
@@ -12,7 +12,7 @@ export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
     onError: async (request) => {
       const error = request.error;
       if (error instanceof HttpError) {
-        request.response = json(error.status, error.toBody());
+        request.response = json(statusOf(error), error.toBody());
         return;
       }
       logger.error('unhandled error', { error: error as Error });

@@ -1,9 +1,9 @@
 /** Who a staff API call is from: the directory person behind the token's claims. */
-import { HttpError } from '#http/errors';
-import type { HttpEvent } from '#http/responses';
-import { callerId } from '#http/staff-auth';
+import type { CaseContext } from '#cases/context';
 import type { Directory, Person } from '#store/model';
-import type { CaseContext } from './context.ts';
+import { HttpError } from './errors.ts';
+import type { HttpEvent } from './responses.ts';
+import { callerId } from './staff-auth.ts';
 
 export async function staffCaller(
   ctx: Pick<CaseContext, 'store'>,

@@ -6,22 +6,14 @@
  * clock: it guards against replays, which happen in real time.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { CHANNELS, type Channel, type VerifiedWebhook } from '#cases/requests';
 import { channelSecret } from '#runtime/secrets';
 import { requireJson } from './body.ts';
 import { HttpError, validationFailed } from './errors.ts';
 import { binaryBody, type HttpEvent, header } from './responses.ts';
 
-export const CHANNELS = ['hotline', 'mini-program'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, type Channel, type VerifiedWebhook } from '#cases/requests';
 export const TIMESTAMP_WINDOW_SECONDS = 300;
-
-export interface VerifiedWebhook {
-  channel: Channel;
-  nonce: string;
-  timestamp: number;
-  /** the method and path called (`POST /webhooks/applications/<id>/commitment-url`): a requestId is bound to it */
-  route?: string;
-}
 
 /** The signature of a body as sent: over its bytes, so a body that is not UTF-8 still verifies as sent. */
 export const signWebhook = (
