@@ -47,7 +47,24 @@ export async function deliver(
   const claimed = await deps.messages.claim(ref.messageId, ref.round);
   if (!claimed) return 'SKIPPED';
   const addressed = await current(deps, claimed);
-  const message = { ...addressed, to: { ...addressed.to, phone: await deps.reveal(addressed.to.phone) } };
+  let phone: string;
+  try {
+    phone = await deps.reveal(addressed.to.phone);
+  } catch (error) {
+    // the number could not be opened this time (a failed read of its key): an attempt like any other
+    const attempts = addressed.attempts + 1;
+    const dead = attempts >= MAX_ATTEMPTS;
+    logger.warn('recipient phone not revealed', { messageId: addressed.messageId, attempts, dead });
+    const at = now().toISOString();
+    await deps.messages.markFailed(addressed, {
+      attempts,
+      error: `读取收件人手机号失败：${(error as Error).message}`.slice(0, 500),
+      at,
+      nextAttemptAt: dead ? undefined : iso(now().getTime() + backoffMs(attempts)),
+    });
+    return dead ? 'DEAD' : 'RETRY';
+  }
+  const message = { ...addressed, to: { ...addressed.to, phone } };
   const reaching: Channel[] = [];
   for (const channel of deps.channels) if (await channel.reaches(message)) reaching.push(channel);
   if (!reaching.some((c) => c.personal)) {

@@ -39,7 +39,7 @@ function targetsOf(input: Input): Target[] {
   return targets;
 }
 
-/** Seals every value a command writes, under one write key. */
+/** Seals every value a command writes, in one call. */
 async function sealInput(crypto: FieldCrypto, input: Input): Promise<void> {
   const targets = targetsOf(input);
   const sealed = await sealEach(crypto, targets);

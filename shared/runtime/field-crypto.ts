@@ -6,8 +6,8 @@
  * rest. The local twin answers KMS itself from the key file in its data directory, under the same
  * IAM policies.
  *
- * Data keys are cached per container (5 minutes, as the Encryption SDK's caching materials manager
- * allows), so a burst of writes asks KMS once.
+ * Values are sealed under a value key the Encryption SDK wraps and the table keeps (`fieldCrypto`);
+ * a container keeps one value key for five minutes, so a burst of writes asks KMS once.
  */
 
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
@@ -29,7 +29,7 @@ import { ddb } from './dynamodb-client.ts';
 
 /** What sealing and revealing need; the DynamoDB adapter and the revealing use cases take one. */
 export interface FieldCrypto {
-  /** seals values together: one data key for all of them (one write's worth) */
+  /** seals values (one write's worth) under the container's current value key */
   sealAll(values: readonly { value: string; masked: string }[]): Promise<string[]>;
   /** the whole value of a sealed one (anything else as it is) */
   reveal(value: string): Promise<string>;
@@ -167,14 +167,16 @@ export function tableSealKeys(client: () => DynamoDBDocumentClient, table: () =>
 /** The function's own sealer, on the deployment's data key (read when first used). */
 export const functionCrypto = perContainer((): FieldCrypto => {
   let crypto: FieldCrypto | undefined;
-  const made = () => {
-    // this container's own client: the SDK's shared client cache would lend one function's
-    // credentials to another inside the twin
-    const kms = new KMS({});
-    crypto ??= fieldCrypto(
-      new KmsKeyringNode({ generatorKeyId: config.dataKeyArn, clientProvider: () => kms }),
-      tableSealKeys(ddb, () => config.tableName),
-    );
+  const made = (): FieldCrypto => {
+    if (!crypto) {
+      // this container's own client: the SDK's shared client cache would lend one function's
+      // credentials to another inside the twin
+      const kms = new KMS({});
+      crypto = fieldCrypto(
+        new KmsKeyringNode({ generatorKeyId: config.dataKeyArn, clientProvider: () => kms }),
+        tableSealKeys(ddb, () => config.tableName),
+      );
+    }
     return crypto;
   };
   return { sealAll: (values) => made().sealAll(values), reveal: (value) => made().reveal(value) };
@@ -201,8 +203,8 @@ function replace(value: unknown, key: string, tokens: Iterator<string>): unknown
 }
 
 /**
- * Copies of the values with every personal value sealed (see `#domain/personal-data`), all under one
- * write key; `key` names the attribute holding each. Values already sealed are kept as they are, so a
+ * Copies of the values with every personal value sealed (see `#domain/personal-data`), in one call;
+ * `key` names the attribute holding each. Values already sealed are kept as they are, so a
  * record read and written back keeps its ciphertexts.
  */
 export async function sealEach(

@@ -50,7 +50,9 @@ describe('R5 transient faults', () => {
 
     const stages = await driveAll(stack, ids, { timeoutMs: scale(240_000, 900_000) });
 
-    expect([...stages.values()].every((s) => s === 'ACTIVE')).toBe(true);
+    const notActive = [...stages.entries()].filter(([, s]) => s !== 'ACTIVE');
+    if (notActive.length) console.log('R5 not active:', JSON.stringify(notActive));
+    expect(notActive).toEqual([]);
     expect((await countItems(stack)).APPLICATION).toBe(n);
     for (const id of ids) {
       const app = await getApplication(stack, id);

@@ -405,6 +405,7 @@ export async function driveAll(
   const end = Date.now() + (options.timeoutMs ?? 120_000);
   const stages = new Map<string, string>();
   let idleRounds = 0;
+  let settled = false;
   for (;;) {
     const open = ids.filter(
       (id) =>
@@ -425,10 +426,17 @@ export async function driveAll(
       if (stage !== before) moved = true;
     });
     idleRounds = moved ? 0 : idleRounds + 1;
-    // Nothing a person can do: publicity or timeouts wait for the clock.
-    if (idleRounds >= 3) {
+    if (moved) settled = false;
+    // Nothing a person can do: first let the messages on their way arrive (a link may be one of
+    // them), then publicity or timeouts wait for the clock.
+    if (idleRounds >= 3 && !settled) {
+      await outbox(stack);
+      settled = true;
+      idleRounds = 0;
+    } else if (idleRounds >= 3) {
       await advanceClock(stack, 'P4D');
       idleRounds = 0;
+      settled = false;
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -121,6 +121,27 @@ describe('the sender', () => {
     expect(m.text).toBe('您的纳入监测申请已受理，编号A1。请按提示上传签字按手印的《农户承诺和授权查询书》。');
   });
 
+  it('counts a phone that could not be revealed as a failed attempt, to be tried again, not a lost message', async () => {
+    const messages = new MemoryMessages();
+    const sms = channel('sms', true);
+    const m = message();
+    messages.add(m, new Date(clock).toISOString());
+    const failing = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+    expect(
+      await deliver(
+        { messages, channels: [sms], people, reveal: failing },
+        { messageId: m.messageId, round: 0 },
+      ),
+    ).toBe('RETRY');
+    const waiting = (await messages.get(m.messageId))!;
+    expect(waiting.attempts).toBe(1);
+    expect(waiting.lastError).toContain('读取收件人手机号失败');
+    expect(waiting.nextAttemptAt).toBe(new Date(clock + backoffMs(1)).toISOString());
+    expect(sms.sent).toEqual([]);
+  });
+
   it('retries with backoff in business time, sending only through the channels that have not delivered', async () => {
     const messages = new MemoryMessages();
     let down = true;
