@@ -43,7 +43,7 @@ function targetsOf(input: Input): Target[] {
 async function sealInput(crypto: FieldCrypto, input: Input): Promise<void> {
   const targets = targetsOf(input);
   const sealed = await sealEach(crypto, targets);
-  targets.forEach((target, i) => target.put(sealed[i]));
+  for (const [i, target] of targets.entries()) target.put(sealed[i]);
 }
 
 /**

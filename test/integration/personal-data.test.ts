@@ -3,8 +3,6 @@
  * read it (API, pages, messages, audit), and R12 — a raw scan of DynamoDB Local's files finds no whole
  * ID number or phone, though the national-system entry file and the sender still get them whole.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_DIRECTORY } from '../../infra/local/seed.ts';
@@ -14,6 +12,7 @@ import {
   decide,
   linkFor,
   outbox,
+  rawTable,
   sampleIdNumber,
   staffRequest,
   until,
@@ -40,20 +39,6 @@ const WHOLE = {
   spacedId: '341302198001011233',
   fullWidthPhone: '13612345678',
 };
-
-/** Every byte DynamoDB Local keeps on disk, as text. */
-function rawTable(dataDir: string): string {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.push(path);
-    }
-  };
-  walk(join(dataDir, 'dynamodb'));
-  return files.map((f) => readFileSync(f).toString('utf8')).join('\n');
-}
 
 describe('personal data', () => {
   const stack = useLocalStack({ FANGFAN_LOCAL_NOW: '2026-06-09T02:00:00Z' });

@@ -1,29 +1,11 @@
 /** The registry import as people save spreadsheets: rich text, formulas, damaged files. */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { IMPORT_COLUMNS } from '#cases/registry-import';
 import { countItems, sampleIdNumber, staffRequest, useLocalStack } from '../support/local-stack.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const HEADER = [
-  '村代码',
-  '村民小组',
-  '户类型',
-  '户主证件号码',
-  '联系电话',
-  '成员姓名',
-  '成员证件号码',
-  '与户主关系',
-  '健康状况',
-  '劳动能力',
-  '在校情况',
-  '务工情况',
-  '参加医保',
-  '参加养老保险',
-  '享受低保',
-  '特困供养',
-  '收入年度',
-  '工资性收入',
-];
+const HEADER = IMPORT_COLUMNS.slice(0, 18);
 const head = sampleIdNumber('34130219660606061');
 
 async function registry(cells: { name: unknown; phone?: unknown; wages?: unknown }): Promise<Buffer> {

@@ -5,8 +5,6 @@
  * figure. CI runs them at small sizes; `npm run test:heavy` at the issue's.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '#http/webhook-auth';
@@ -20,6 +18,7 @@ import {
   linkFor,
   outbox,
   pool,
+  rawTable,
   scale,
   staffToken,
   until,
@@ -457,17 +456,3 @@ describe('R8 personal data', () => {
     expect(texts).toContain('139****4321');
   });
 });
-
-/** Every byte DynamoDB Local keeps on disk, as text. */
-function rawTable(dataDir: string): string {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.push(path);
-    }
-  };
-  walk(join(dataDir, 'dynamodb'));
-  return files.map((f) => readFileSync(f).toString('utf8')).join('\n');
-}

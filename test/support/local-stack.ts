@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
@@ -461,4 +461,18 @@ export function useLocalStack(env: Record<string, string> = {}): RunningStack {
       return typeof value === 'function' ? value.bind(running) : value;
     },
   });
+}
+
+/** Every byte DynamoDB Local keeps on disk for a stack's data directory, as text (R12's raw scan). */
+export function rawTable(dataDir: string): string {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(join(dataDir, 'dynamodb'));
+  return files.map((f) => readFileSync(f).toString('utf8')).join('\n');
 }
