@@ -106,7 +106,7 @@ export function openApiDocument() {
           requestBody: jsonBody('ApplicationRequest'),
           responses: {
             '202': jsonResponse('accepted', 'ApplicationAccepted'),
-            ...errors(400, 401, 409, 413, 429),
+            ...errors(400, 401, 409, 413, 415, 429),
           },
         },
       },
@@ -133,7 +133,7 @@ export function openApiDocument() {
                 },
               },
             },
-            ...errors(400, 401, 404, 409),
+            ...errors(400, 401, 404, 409, 415),
           },
         },
       },
@@ -142,7 +142,10 @@ export function openApiDocument() {
           summary: '公示异议',
           parameters: webhookHeaders,
           requestBody: jsonBody('ObjectionRequest'),
-          responses: { '202': jsonResponse('accepted', 'ObjectionAccepted'), ...errors(400, 401, 404, 409) },
+          responses: {
+            '202': jsonResponse('accepted', 'ObjectionAccepted'),
+            ...errors(400, 401, 404, 409, 415),
+          },
         },
       },
       '/approvals/{id}': {
@@ -255,7 +258,7 @@ function monitoringPaths() {
         requestBody: jsonBody('MeasureRequest'),
         responses: {
           '200': { description: '{"measureId", "planVersion", "warnings": [{rule, message}]}' },
-          ...errors(400, 401, 404, 409),
+          ...errors(400, 401, 404, 409, 415),
         },
       },
     },
@@ -268,7 +271,7 @@ function monitoringPaths() {
           '201': {
             description: '{"visitId", "householdId", "remarking"?: {applicationId, stage, commitment}}',
           },
-          ...errors(400, 401, 404, 409),
+          ...errors(400, 401, 404, 409, 415),
         },
       },
     },
@@ -405,7 +408,7 @@ function campaignPaths() {
         requestBody: jsonBody('InspectionRequest'),
         responses: {
           '201': { description: '{"formId", "problemIds": [...], "review"?: <the application answer>}' },
-          ...errors(400, 401, 404, 409),
+          ...errors(400, 401, 404, 409, 415),
         },
       },
     },
