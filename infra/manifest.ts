@@ -43,6 +43,13 @@ export interface FunctionSpec {
   notifies?: boolean;
   /** writes personal links (approval links), so it needs the API's public URL */
   links?: boolean;
+  /**
+   * served at its own function URL in streaming mode (responses up to 200 MB, headers of its own),
+   * public: the signed token it is given is the authorization
+   */
+  functionUrl?: boolean;
+  /** writes links to commitment scans, so it needs the scan function's URL (COMMITMENT_SCAN_URL) */
+  scanLinks?: boolean;
   /** reads the deployment's policy settings (POLICY_SETTINGS) */
   policy?: boolean;
   /** signs staff in (OIDC authorization code with PKCE), so it needs the issuer and the client id */
@@ -182,10 +189,19 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/approvals/{id}', auth: 'link' },
     ],
     table: 'readWrite',
-    bucket: { read: ['commitments/', 'system-entry/'] },
+    bucket: { read: ['system-entry/'] },
     workflows: { answers: ['monitoringApplication', 'riskElimination'] },
     secrets: ['keys'],
+    scanLinks: true,
     policy: true,
+  },
+  'commitment-scan': {
+    description: '承诺书扫描件: streams an accepted scan to the holder of its link, as a download',
+    functionUrl: true,
+    bucket: { read: ['commitments/'] },
+    secrets: ['keys'],
+    memorySize: 256,
+    timeoutSeconds: 30,
   },
   'staff-api': {
     description: 'staff reads of applications and their audit',
@@ -361,6 +377,9 @@ export const ROUTES = FUNCTION_NAMES.flatMap((fn) =>
   (specOf(fn).routes ?? []).map((route) => ({ ...route, fn })),
 );
 
+/** The function that streams commitment scans, at its own URL. */
+export const SCAN_FUNCTION: FunctionName = 'commitment-scan';
+
 /** The function S3 invokes for an object key, as the bucket's notifications are set. */
 export function functionForObject(key: string): FunctionName | undefined {
   return FUNCTION_NAMES.find((fn) => specOf(fn).s3Events?.some((prefix) => key.startsWith(prefix)));
@@ -377,6 +396,7 @@ export function requiredSettings(spec: FunctionSpec): string[] {
   for (const s of spec.secrets ?? []) names.add(SECRETS[s].env);
   if (spec.notifies) names.add('NOTIFY_CHANNELS');
   if (spec.links) names.add('PUBLIC_BASE_URL');
+  if (spec.scanLinks) names.add('COMMITMENT_SCAN_URL');
   if (spec.routes?.some((r) => r.auth === 'staff')) names.add('PERSON_ID_CLAIM');
   if (spec.signIn) for (const name of ['STAFF_OIDC_ISSUER', 'STAFF_OIDC_CLIENT_ID']) names.add(name);
   return [...names].sort();

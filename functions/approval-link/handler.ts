@@ -48,7 +48,7 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
   try {
     const access = await openApprovalLink(ctx, approvalId, token);
     if (event.requestContext.http.method === 'GET') {
-      const view = await approvalView(access);
+      const view = await approvalView(ctx, access);
       if (asJson) {
         const { approvalId: id, applicationId, stage, status, household, reason, riskTypes, history } = view;
         const { kind, remarking, greenChannel, elimination, systemEntryBatch, objections, commitmentUrl } =

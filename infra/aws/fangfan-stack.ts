@@ -25,7 +25,13 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import {
+  FilterCriteria,
+  FilterRule,
+  FunctionUrlAuthType,
+  InvokeMode,
+  StartingPosition,
+} from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -37,6 +43,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { SCAN_LINKS_PRESIGNED } from '#links/scan-links';
 import { monitoringApplicationDefinition } from '#workflows/monitoring-application';
 import { riskEliminationDefinition } from '#workflows/risk-elimination';
 import {
@@ -46,6 +53,7 @@ import {
   type FunctionName,
   POLICY_SETTINGS,
   ROUTES,
+  SCAN_FUNCTION,
   SECRETS,
   type SecretName,
   specOf,
@@ -292,6 +300,29 @@ export class FangfanStack extends Stack {
       ),
     );
 
+    // 承诺书扫描件 are streamed from the scan function's own URL (a 10 MiB scan is over the API's 6 MB,
+    // and only a function can add nosniff); the approval pages link to it. Ningxia (cn-northwest-1)
+    // offers no function URLs: there the approval pages presign the object with its checked type as a
+    // download (S3 cannot add nosniff), so the page's function reads the scans itself.
+    const functionUrls = Stack.of(this).region !== 'cn-northwest-1';
+    let scanUrl: string = SCAN_LINKS_PRESIGNED;
+    if (functionUrls) {
+      for (const name of FUNCTION_NAMES.filter((n) => specOf(n).functionUrl)) {
+        const url = this.functions[name].addFunctionUrl({
+          authType: FunctionUrlAuthType.NONE,
+          invokeMode: InvokeMode.RESPONSE_STREAM,
+        });
+        if (name === SCAN_FUNCTION) scanUrl = url.url;
+      }
+    }
+    for (const name of FUNCTION_NAMES)
+      if (specOf(name).scanLinks) {
+        this.functions[name].addEnvironment('COMMITMENT_SCAN_URL', scanUrl);
+        if (!functionUrls)
+          for (const prefix of specOf(SCAN_FUNCTION).bucket?.read ?? [])
+            bucket.grantRead(this.functions[name], `${prefix}*`);
+      }
+
     const authorizer = signIn.authorizer;
     for (const route of ROUTES) {
       api.addRoutes({
@@ -312,6 +343,7 @@ export class FangfanStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'CommitmentScanUrl', { value: scanUrl });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'PersonalDataKeyArn', { value: dataKey.keyArn });
     new CfnOutput(this, 'HotlineSecretArn', { value: secrets.hotline.secretArn });

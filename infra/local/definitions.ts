@@ -18,6 +18,9 @@ export const LOCAL_REGION = 'local';
 export const LOCAL_TABLE = 'fangfan';
 export const LOCAL_BUCKET = 'fangfan-documents';
 export const API_ENDPOINT_PLACEHOLDER = '{{local-api-endpoint}}';
+/** a function URL, known once the gateway listens: `{{local-function-url:<function logical id>}}` */
+export const functionUrlPlaceholder = (functionLogicalId: string) =>
+  `{{local-function-url:${functionLogicalId}}}`;
 /** the sign-in issuer of a deployment whose staff use Cognito: locally, the person-id login */
 export const LOCAL_SIGN_IN = 'local';
 export const localFunctionArn = (logicalId: string) =>
@@ -65,6 +68,19 @@ export interface LocalDefinitions {
   /** what the HTTP API's JWT authorizer trusts (`local` for Cognito: the twin's person-id login) */
   staffAuthorizer: { issuer: string; audience: string[] };
   streamConsumers: StreamConsumer[];
+  functionUrls: FunctionUrl[];
+}
+
+/** an `AWS::Lambda::Url`, with whether the function's resource policy lets anyone call it */
+export interface FunctionUrl {
+  functionName: FunctionName;
+  authType: 'NONE' | 'AWS_IAM';
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  /**
+   * both permissions a public URL needs: lambda:InvokeFunctionUrl (auth type NONE) and
+   * lambda:InvokeFunction invoked via the function URL, each to `*`
+   */
+  public: boolean;
 }
 
 /** The deployment's context: cdk.json's, then what the environment sets. */
@@ -163,6 +179,9 @@ function resolver(resources: Resources, documentsBucketId: string) {
       if (attribute === 'StreamArn') return `${arnOf(id)}/stream/local`;
       // the HTTP API's URL is the gateway's: known only once the gateway listens
       if (attribute === 'ApiEndpoint') return API_ENDPOINT_PLACEHOLDER;
+      // a function URL is served by the gateway too, under its own path
+      if (attribute === 'FunctionUrl' && resources[id]?.Type === 'AWS::Lambda::Url')
+        return functionUrlPlaceholder(resources[id]!.Properties!.TargetFunctionArn['Fn::GetAtt'][0]);
       // the twin stands in for Cognito managed login with its person-id login
       if (attribute === 'ProviderURL' && resources[id]?.Type === 'AWS::Cognito::UserPool')
         return LOCAL_SIGN_IN;
@@ -253,8 +272,33 @@ export function synthesizeLocalDefinitions(env: NodeJS.ProcessEnv = process.env)
       arn: String(resolve({ 'Fn::GetAtt': [id, 'Arn'] })),
       policy: resolve(r.Properties!.KeyPolicy) as PolicyDocument,
     }));
+  const permissions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Permission');
+  const allows = (fnId: string, action: string, condition: (p: Record<string, any>) => boolean) =>
+    permissions.some(
+      ({ Properties: p }) =>
+        p!.Action === action &&
+        p!.Principal === '*' &&
+        p!.FunctionName?.['Fn::GetAtt']?.[0] === fnId &&
+        condition(p!),
+    );
+  const functionUrls = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Url')
+    .map(({ Properties: p }): FunctionUrl => {
+      const target = p!.TargetFunctionArn['Fn::GetAtt'][0] as string;
+      const fn = functions.find((f) => f.logicalId === target);
+      if (!fn) throw new Error(`function URL targets no known function ${target}`);
+      return {
+        functionName: fn.name,
+        authType: p!.AuthType,
+        invokeMode: p!.InvokeMode ?? 'BUFFERED',
+        public:
+          allows(target, 'lambda:InvokeFunctionUrl', (q) => q.FunctionUrlAuthType === 'NONE') &&
+          allows(target, 'lambda:InvokeFunction', (q) => q.InvokedViaFunctionUrl === true),
+      };
+    });
   return {
     keys,
+    functionUrls,
     streamConsumers,
     machines,
     functions,

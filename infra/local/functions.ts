@@ -14,6 +14,7 @@ import { registerContainerScope } from '#runtime/container';
 import type { FunctionName } from '../manifest.ts';
 import { API_ENDPOINT_PLACEHOLDER, LOCAL_REGION, type LocalFunction } from './definitions.ts';
 import type { Caller } from './iam.ts';
+import { installResponseStreaming, isStreaming, type ResponseSink } from './response-streaming.ts';
 
 type Env = Record<string, string | undefined>;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -53,6 +54,8 @@ export interface LocalServices {
   /** Step Functions, Secrets Manager and SNS */
   aws: string;
   api: string;
+  /** where the gateway serves a function's URL, by the function's logical id */
+  functionUrl: (logicalId: string) => string;
   /** an empty file: no developer's ~/.aws settings reach a function */
   awsConfigFile: string;
   /** the development twin's test hooks (faults, crash points); never in the production profile */
@@ -70,6 +73,7 @@ export class LocalFunctions {
     services: LocalServices,
   ) {
     installEnvironmentSwitch();
+    installResponseStreaming();
     const base = process.env;
     this.callers = definitions.map((fn) => {
       const accessKeyId = `ASIA${createHash('sha256').update(fn.logicalId).digest('hex').slice(0, 16).toUpperCase()}`;
@@ -77,7 +81,9 @@ export class LocalFunctions {
         ...Object.fromEntries(
           Object.entries(fn.environment).map(([k, v]) => [
             k,
-            v === API_ENDPOINT_PLACEHOLDER ? services.api : v,
+            v === API_ENDPOINT_PLACEHOLDER
+              ? services.api
+              : v.replace(/^\{\{local-function-url:(\w+)\}\}$/, (_, id: string) => services.functionUrl(id)),
           ]),
         ),
         // what the Lambda runtime sets
@@ -129,19 +135,32 @@ export class LocalFunctions {
     return this.handlers.has(name as FunctionName);
   }
 
-  /** One invocation, as Lambda makes it. */
+  /** One invocation, as Lambda makes it (Invoke). */
   invoke(name: FunctionName, event: unknown, context: Record<string, unknown> = {}): Promise<unknown> {
+    const { handler, environment, lambdaContext } = this.prepare(name, context);
+    if (isStreaming(handler)) throw new Error(`${name} streams its response: invoke it through its URL`);
+    return scope.run(environment, () => handler(event, lambdaContext));
+  }
+
+  /** One invocation of a streaming handler (InvokeWithResponseStream), writing to `sink`. */
+  async invokeStreaming(name: FunctionName, event: unknown, sink: ResponseSink): Promise<void> {
+    const { handler, environment, lambdaContext } = this.prepare(name, {});
+    if (!isStreaming(handler)) throw new Error(`${name} does not stream its response`);
+    await scope.run(environment, () => handler(event, sink, lambdaContext));
+    if (!sink.writableFinished) await new Promise((resolve) => sink.end(resolve));
+  }
+
+  private prepare(name: FunctionName, context: Record<string, unknown>) {
     const handler = this.handlers.get(name);
     const environment = this.environments.get(name);
     if (!handler || !environment) throw new Error(`no local function ${name}`);
     const definition = this.definitions.find((f) => f.name === name)!;
-    return scope.run(environment, () =>
-      handler(event, {
-        functionName: definition.logicalId,
-        awsRequestId: randomBytes(16).toString('hex'),
-        getRemainingTimeInMillis: () => definition.timeoutSeconds * 1000,
-        ...context,
-      }),
-    );
+    const lambdaContext = {
+      functionName: definition.logicalId,
+      awsRequestId: randomBytes(16).toString('hex'),
+      getRemainingTimeInMillis: () => definition.timeoutSeconds * 1000,
+      ...context,
+    };
+    return { handler: handler as (...args: unknown[]) => Promise<unknown>, environment, lambdaContext };
   }
 }

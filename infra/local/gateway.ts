@@ -1,13 +1,19 @@
 /**
  * The local HTTP gateway: turns requests into API Gateway v2 events for the same handlers AWS runs,
- * from the same route table; checks staff tokens as the Cognito authorizer would; and serves the
- * local-only `/_local/*` endpoints.
+ * from the same route table; checks staff tokens as the Cognito authorizer would; serves each function
+ * URL under `/function-urls/<function>/` (its own origin on AWS) as Lambda would, refusing one whose
+ * resource policy does not make it public; and serves the local-only `/_local/*` endpoints.
  */
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type FunctionName, ROUTES } from '../manifest.ts';
+import type { FunctionUrl } from './definitions.ts';
+import { ResponseSink } from './response-streaming.ts';
+
+/** where the twin serves a function's URL */
+export const functionUrlPath = (name: FunctionName) => `/function-urls/${name}/`;
 
 export type LocalEndpoint = (request: {
   method: string;
@@ -29,6 +35,9 @@ export interface GatewayOptions {
   /** the person id a staff bearer token stands for, or undefined */
   /** the claims a staff bearer token carries, or undefined when the JWT authorizer would refuse it */
   verifyStaffToken: (token: string) => Promise<Record<string, unknown> | undefined>;
+  functionUrls: FunctionUrl[];
+  /** invokes a streaming function as its URL does (InvokeWithResponseStream) */
+  invokeStreaming: (name: FunctionName, event: APIGatewayProxyEventV2, sink: ResponseSink) => Promise<void>;
   local: LocalEndpoint;
 }
 
@@ -85,6 +94,13 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
         else send(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: '不存在' } }));
         return;
       }
+      const functionUrl = options.functionUrls.find((f) =>
+        url.pathname.startsWith(functionUrlPath(f.functionName)),
+      );
+      if (functionUrl) {
+        await serveFunctionUrl(options, functionUrl, req, res, url, body);
+        return;
+      }
       const route = compiled.find((r) => r.method === method && r.pattern.test(url.pathname));
       if (!route) {
         send(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: '接口不存在' } }));
@@ -102,9 +118,7 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
         );
         return;
       }
-      const headers: Record<string, string> = {};
-      for (const [key, value] of Object.entries(req.headers))
-        if (typeof value === 'string') headers[key] = value;
+      const headers = headersOf(req);
       let authorizer: unknown;
       if (route.auth === 'staff') {
         const token = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
@@ -115,43 +129,11 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
         }
         authorizer = { jwt: { claims, scopes: [] } };
       }
-      const query = Object.fromEntries(url.searchParams);
-      const contentType = String(headers['content-type'] ?? '');
-      const textual =
-        contentType === '' || /^(text\/|application\/(json|x-www-form-urlencoded))/.test(contentType);
-      const asText = textual && isUtf8(body);
-      const event = {
-        version: '2.0',
+      const event = httpEvent(req, url, body, headers, {
         routeKey: route.routeKey,
-        rawPath: url.pathname,
-        rawQueryString: url.search.slice(1),
-        headers,
-        queryStringParameters: Object.keys(query).length ? query : undefined,
         pathParameters: Object.fromEntries(route.names.map((n, i) => [n, values[i]!])),
-        requestContext: {
-          accountId: '000000000000',
-          apiId: 'local',
-          domainName: headers.host ?? 'localhost',
-          domainPrefix: 'local',
-          http: {
-            method,
-            path: url.pathname,
-            protocol: 'HTTP/1.1',
-            sourceIp: req.socket.remoteAddress ?? '',
-            userAgent: headers['user-agent'] ?? '',
-          },
-          requestId: randomUUID(),
-          routeKey: route.routeKey,
-          stage: '$default',
-          time: new Date().toISOString(),
-          timeEpoch: Date.now(),
-          ...(authorizer ? { authorizer } : {}),
-        },
-        // as API Gateway does: text stays text, anything else (an XLSX upload, bytes that are not
-        // UTF-8) arrives base64-encoded
-        body: body.length ? (asText ? body.toString('utf8') : body.toString('base64')) : undefined,
-        isBase64Encoded: body.length > 0 && !asText,
-      } as unknown as APIGatewayProxyEventV2;
+        authorizer,
+      });
       const result = await options.invoke(route.fn, event, { awsRequestId: randomUUID() });
       const response = typeof result === 'string' ? { statusCode: 200, body: result } : result;
       res.writeHead(response.statusCode ?? 200, response.headers ?? {});
@@ -165,4 +147,92 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
   return new Promise((resolve) =>
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve(server)),
   );
+}
+
+function headersOf(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[key] = value;
+  return headers;
+}
+
+/** A request as payload format 2.0 carries it (HTTP API and function URLs alike). */
+function httpEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  headers: Record<string, string>,
+  route: {
+    routeKey: string;
+    pathParameters?: Record<string, string>;
+    authorizer?: unknown;
+    rawPath?: string;
+  },
+): APIGatewayProxyEventV2 {
+  const method = req.method ?? 'GET';
+  const rawPath = route.rawPath ?? url.pathname;
+  const query = Object.fromEntries(url.searchParams);
+  const contentType = String(headers['content-type'] ?? '');
+  const textual =
+    contentType === '' || /^(text\/|application\/(json|x-www-form-urlencoded))/.test(contentType);
+  const asText = textual && isUtf8(body);
+  return {
+    version: '2.0',
+    routeKey: route.routeKey,
+    rawPath,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    ...(route.pathParameters ? { pathParameters: route.pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: route.routeKey,
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+      ...(route.authorizer ? { authorizer: route.authorizer } : {}),
+    },
+    // as API Gateway does: text stays text, anything else (an XLSX upload, bytes that are not
+    // UTF-8) arrives base64-encoded
+    body: body.length ? (asText ? body.toString('utf8') : body.toString('base64')) : undefined,
+    isBase64Encoded: body.length > 0 && !asText,
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+/** A function URL's request: the function sees the path below its URL, as on its own origin. */
+async function serveFunctionUrl(
+  options: GatewayOptions,
+  fn: FunctionUrl,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: Buffer,
+): Promise<void> {
+  // what Lambda answers when the resource policy does not let anyone invoke the URL
+  if (fn.authType !== 'NONE' || !fn.public) {
+    send(
+      res,
+      403,
+      JSON.stringify({
+        Message:
+          'Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html',
+      }),
+    );
+    return;
+  }
+  const rawPath = `/${url.pathname.slice(functionUrlPath(fn.functionName).length)}`;
+  const event = httpEvent(req, url, body, headersOf(req), { routeKey: '$default', rawPath });
+  if (fn.invokeMode !== 'RESPONSE_STREAM')
+    throw new Error(`buffered function URLs are not served locally (${fn.functionName})`);
+  await options.invokeStreaming(fn.functionName, event, new ResponseSink(res));
 }

@@ -36,7 +36,7 @@ import { type DynamoMeter, startDynamoGateway } from './dynamodb-gateway.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEngine } from './engine.ts';
 import { LocalFunctions } from './functions.ts';
-import { startGateway } from './gateway.ts';
+import { functionUrlPath, startGateway } from './gateway.ts';
 import { IamEvaluator } from './iam.ts';
 import { LocalKms } from './kms.ts';
 import { loadLocalDefinitions } from './load-definitions.ts';
@@ -195,6 +195,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     s3: `http://127.0.0.1:${s3Port}`,
     aws: `http://127.0.0.1:${awsPort}`,
     api: publicUrl,
+    functionUrl: (logicalId) =>
+      `${publicUrl}${functionUrlPath(definitions.functions.find((f) => f.logicalId === logicalId)!.name)}`,
     awsConfigFile,
     testHooks: !production,
   });
@@ -372,6 +374,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const gateway: Server = await startGateway({
     port,
     invoke: (name, event, context) => functions.invoke(name, event, context) as Promise<any>,
+    functionUrls: definitions.functionUrls,
+    invokeStreaming: (name, event, sink) => functions.invokeStreaming(name, event, sink),
     verifyStaffToken: staffAuthorizer({
       ...definitions.staffAuthorizer,
       // the claim the staff functions read the person from

@@ -3,178 +3,45 @@
  * objections during publicity, and the signed commitment arriving in S3.
  */
 
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { perCapitaNetIncome } from '#domain/income';
-import { issueCommitmentKey, issuedCommitment } from '#links/commitment-keys';
+import { createHash } from 'node:crypto';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { issuedCommitment } from '#links/commitment-keys';
 import { compose } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
-import { crashPoint } from '#runtime/crash-points';
 import { logger } from '#runtime/logger';
-import { count } from '#runtime/metrics';
 import { s3 } from '#runtime/s3-client';
 import type { ApplicationRequest } from '#schemas/webhooks';
-import { hashIdNumber } from '#store/identity';
-import type { Application } from '#store/model';
-import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
-import { CaseError, validationFailed } from './errors.ts';
+import { CaseError } from './errors.ts';
 import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import { recordCase, startOpenedCase, uploadInstructions } from './intake.ts';
 import type { VerifiedWebhook } from './requests.ts';
 import { checkScan, type ScanType } from './scans.ts';
-import { completeTask, startCase } from './sfn-tasks.ts';
+import { completeTask } from './sfn-tasks.ts';
 import { updateWithRetry } from './updates.ts';
 
-const CHANNEL_LABELS: Record<string, string> = {
-  hotline: '12317热线',
-  'mini-program': '小程序',
-  'cadre-visit': '干部走访',
-  'cadre-inspection': '干部走访排查',
-};
-
 export const MAX_COMMITMENT_BYTES = 10 * 1024 * 1024;
-const UPLOAD_URL_SECONDS = 24 * 3600;
 
-const newApplicationId = (village: string): string =>
-  `${village}-${Date.now().toString(36).toUpperCase()}${randomBytes(6).toString('hex').toUpperCase()}`;
-
-async function uploadInstructions(ctx: CaseContext, app: Pick<Application, 'village' | 'applicationId'>) {
-  const key = issueCommitmentKey(app.village, app.applicationId, ctx.secrets.uploadKey);
-  const uploadUrl = await getSignedUrl(s3(), new PutObjectCommand({ Bucket: config.bucketName, Key: key }), {
-    expiresIn: UPLOAD_URL_SECONDS,
-  });
-  return {
-    key,
-    instructions: {
-      uploadUrl,
-      method: 'PUT' as const,
-      headers: {},
-      expiresAt: new Date(Date.now() + UPLOAD_URL_SECONDS * 1000).toISOString(),
-    },
-  };
-}
-
+/**
+ * `POST /webhooks/applications`: the webhook adapter around the intake core — the request is taken
+ * once per requestId (its receipt in the case's own transaction), and the case's workflow is started
+ * on a repeat too, since a start that failed after the write is retried by the caller's retry.
+ */
 export async function submitApplication(
   ctx: CaseContext,
   webhook: VerifiedWebhook,
   body: ApplicationRequest,
   rawBody: string,
-  /** where the lead came from when not the caller's channel (干部走访排查) */
-  channel: string = webhook.channel,
-  /** the applicant's ID hash, when the number comes sealed from the registry (a household's head) */
-  knownIdHash?: string,
 ): Promise<WebhookAnswer> {
-  const directory = await ctx.store.getDirectory();
-  const village = directory.villages.find((v) => v.code === body.village);
-  if (!village) throw validationFailed([{ path: 'village', message: '村代码不在本系统辖区内' }]);
-  if (!village.groups.includes(body.group)) {
-    throw validationFailed([{ path: 'group', message: `村民小组不属于${village.name}` }]);
-  }
-  const answer = await oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
-    const idHash = knownIdHash ?? hashIdNumber(body.applicant.idNumber, ctx.secrets.idHmacKey);
-    const household = await ctx.store.getHousehold(body.village, idHash);
-    const at = nowIso();
-    const applicationId = newApplicationId(body.village);
-    const upload = await uploadInstructions(ctx, { village: body.village, applicationId });
-    const chain = config.chainFor(body.village);
-    const application: Application = {
-      applicationId,
-      village: body.village,
-      villageName: village.name,
-      group: body.group,
-      channel,
-      callId: body.callId,
-      applicant: { ...body.applicant, idHash },
-      reason: body.reason,
-      riskTypes: body.riskTypes,
-      declaredAnnualIncome: body.declaredAnnualIncome,
-      householdSize: body.householdSize,
-      perCapitaIncome: perCapitaNetIncome(body.declaredAnnualIncome, body.householdSize),
-      householdType: household?.householdType ?? 'ORDINARY',
-      stage: 'AWAITING_COMMITMENT',
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-      groupReview: chain.groupReview,
-      ...(household?.monitoring?.status === 'RISK_ELIMINATED'
-        ? {
-            remarking: {
-              previousApplicationId: household.monitoring.applicationId,
-              eliminationCaseId: household.monitoring.eliminated?.caseId,
-              eliminatedMonth: household.monitoring.eliminated?.month,
-            },
-          }
-        : {}),
-      commitment: { key: upload.key, status: 'PENDING' },
-      history: [
-        {
-          stage: 'SUBMITTED',
-          decision: 'submitted',
-          by: CHANNEL_LABELS[channel] ?? channel,
-          at,
-          ...(household?.monitoring?.status === 'RISK_ELIMINATED'
-            ? { comment: `风险再标注：该户曾于${household.monitoring.eliminated?.month ?? ''}标注风险消除` }
-            : {}),
-        },
-      ],
-    };
-    const response = {
-      status: 202,
-      body: { applicationId, stage: 'AWAITING_COMMITMENT', commitment: upload.instructions },
-    };
-    try {
-      await ctx.store.createApplication(
-        application,
-        receipt(response),
-        {
-          action: 'APPLICATION_SUBMITTED',
-          by: webhook.channel,
-          at,
-          detail: { callId: body.callId, riskTypes: body.riskTypes },
-        },
-        [
-          compose(
-            'APPLICATION_RECEIVED',
-            { name: body.applicant.name, phone: body.applicant.phone },
-            body.village,
-            { applicationId },
-          ),
-        ],
-      );
-      count('ApplicationsReceived');
-    } catch (error) {
-      if (error instanceof ConflictError && error.reason === 'OPEN_CASE') {
-        throw new CaseError(
-          'CONFLICT',
-          `该户已有在办申请或已是监测对象：${error.existingApplicationId ?? ''}`,
-          undefined,
-          {
-            applicationId: error.existingApplicationId,
-          },
-        );
-      }
-      throw error;
-    }
-    return response;
+  const { requestId, ...request } = body;
+  const source = { channel: webhook.channel, by: webhook.channel };
+  const answer = await oncePerRequest(ctx.store, webhook, requestId, rawBody, async (receipt) => {
+    const opened = await recordCase(ctx, source, request, (body) => receipt({ status: 202, body }));
+    return { status: 202, body: opened };
   });
   const applicationId = (answer.body as { applicationId?: string }).applicationId;
-  crashPoint('application-written');
-  if (applicationId) {
-    // Also on a repeat: a start that failed after the write is retried by the caller's retry.
-    await startCase(applicationId, {
-      applicationId,
-      village: body.village,
-      groupReview: config.chainFor(body.village).groupReview,
-      step: { escalation: 0 },
-    });
-  }
+  if (applicationId) await startOpenedCase(applicationId, body.village);
   return answer;
 }
 

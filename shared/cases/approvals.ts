@@ -6,8 +6,15 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { maskName, maskPhone, maskText } from '#domain/masking';
-import { APPROVAL_LEVELS, type ApprovalStage, STAGE_LABELS, stageAfterDecision } from '#domain/stages';
+import {
+  APPROVAL_LEVELS,
+  type ApprovalStage,
+  assertAllowedTransition,
+  STAGE_LABELS,
+  stageAfterDecision,
+} from '#domain/stages';
 import { verifyApprovalToken } from '#links/approval-links';
+import { SCAN_LINK_SECONDS, SCAN_LINKS_PRESIGNED, scanLink } from '#links/scan-links';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { crashPoint } from '#runtime/crash-points';
@@ -70,24 +77,34 @@ export function approvalStatus(access: ApprovalAccess): Approval['status'] {
   return Date.parse(approval.expiresAt) < now().getTime() ? 'EXPIRED' : 'PENDING';
 }
 
-export async function approvalView(access: ApprovalAccess) {
+async function commitmentLink(ctx: CaseContext, application: ApprovalAccess['application']) {
+  const commitment = application.commitment as { key: string; contentType?: string };
+  const contentType = commitment.contentType ?? 'application/octet-stream';
+  const fileName = `承诺书-${application.applicationId}.${SCAN_EXTENSIONS[contentType as ScanType] ?? 'bin'}`;
+  if (config.commitmentScanUrl !== SCAN_LINKS_PRESIGNED)
+    return scanLink(
+      config.commitmentScanUrl,
+      { key: commitment.key, contentType, fileName },
+      ctx.secrets.scanKey,
+      now(),
+    );
+  return getSignedUrl(
+    s3(),
+    new GetObjectCommand({
+      Bucket: config.bucketName,
+      Key: commitment.key,
+      ResponseContentType: contentType,
+      ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    }),
+    { expiresIn: SCAN_LINK_SECONDS },
+  );
+}
+
+export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
   const { approval, application } = access;
+  // streamed by the scan function with the type it was checked to be, as a download, never rendered
   const commitmentUrl =
-    application.commitment.status === 'ACCEPTED'
-      ? await getSignedUrl(
-          s3(),
-          new GetObjectCommand({
-            Bucket: config.bucketName,
-            Key: application.commitment.key,
-            // served as the type it was checked to be, and downloaded, never rendered in the page's origin
-            ResponseContentType: application.commitment.contentType,
-            ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(`承诺书-${application.applicationId}.${SCAN_EXTENSIONS[application.commitment.contentType as ScanType] ?? 'bin'}`)}`,
-          }),
-          {
-            expiresIn: 900,
-          },
-        )
-      : undefined;
+    application.commitment.status === 'ACCEPTED' ? await commitmentLink(ctx, application) : undefined;
   return {
     approvalId: approval.approvalId,
     applicationId: application.applicationId,
@@ -188,6 +205,7 @@ export async function decide(
     ],
   };
   try {
+    assertAllowedTransition(application.stage, next.stage, application.applicationId);
     await ctx.store.decideApproval(approval, { ...approval, status: 'DECIDED', decision }, application, {
       next,
       audit: {

@@ -38,10 +38,10 @@ import type {
 import { hashIdNumber } from '#store/identity';
 import type { Campaign, InspectionForm, Person, Problem, SummaryCounter, WebhookReceipt } from '#store/model';
 import { ConflictError } from '#store/store';
-import { submitApplication } from './applications.ts';
 import type { CaseContext } from './context.ts';
 import { CaseError, validationFailed } from './errors.ts';
 import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import { openCase } from './intake.ts';
 import type { VerifiedWebhook } from './requests.ts';
 
 const STAFF: readonly Role[] = ['VILLAGE_COMMITTEE', 'TOWNSHIP_REVIEWER', 'DISTRICT_FILER'];
@@ -225,34 +225,26 @@ export async function fileInspectionForm(
     : await run();
   if (!body.judgement.proposeReview) return answer;
   // 综合判定 → 纳入监测评议: an identification through the application chain (channel: cadre inspection)
-  const request = {
-    requestId: `${body.requestId.slice(0, 56)}-review`,
-    village: body.village,
-    group: body.group,
-    applicant: body.head,
-    reason: body.judgement.reason!,
-    riskTypes: body.judgement.riskTypes!,
-    declaredAnnualIncome: body.judgement.declaredAnnualIncome!,
-    householdSize: body.householdSize!,
-    callId: `inspection:${(answer.body as { formId: string }).formId}`,
-  };
-  const review = await submitApplication(
+  const formId = (answer.body as { formId: string }).formId;
+  const review = await openCase(
     ctx,
+    { channel: 'cadre-inspection', by: inspector.personId },
     {
-      channel: webhook?.channel ?? 'mini-program',
-      nonce: `${webhook?.nonce ?? id36('u')}.review`,
-      timestamp: 0,
-      route: 'POST /webhooks/applications',
+      village: body.village,
+      group: body.group,
+      applicant: body.head,
+      reason: body.judgement.reason!,
+      riskTypes: body.judgement.riskTypes!,
+      declaredAnnualIncome: body.judgement.declaredAnnualIncome!,
+      householdSize: body.householdSize!,
+      callId: `inspection:${formId}`,
     },
-    request,
-    JSON.stringify(request),
-    'cadre-inspection',
   ).catch((error: unknown) => {
     // the household may already have an open case or be monitored: the form stands, the answer says so
-    if (error instanceof CaseError && error.code === 'CONFLICT') return { status: 409, body: error.toBody() };
+    if (error instanceof CaseError && error.code === 'CONFLICT') return error.toBody();
     throw error;
   });
-  const applicationId = (review.body as { applicationId?: string }).applicationId;
+  const applicationId = 'applicationId' in review ? review.applicationId : undefined;
   if (applicationId) {
     const form = await ctx.store.getInspectionForm(
       body.campaignId,
@@ -260,7 +252,7 @@ export async function fileInspectionForm(
     );
     if (form && !form.applicationId) await ctx.store.linkFormApplication(form, applicationId);
   }
-  return { ...answer, body: { ...(answer.body as object), review: review.body } };
+  return { ...answer, body: { ...(answer.body as object), review } };
 }
 
 /** `POST /campaigns/{id}/problems`: a 面上问题 at 县级, 镇级 or 村级 level. */

@@ -6,7 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { businessDate, type CalendarData, publicityPeriod } from '#domain/calendar';
 import { checkExclusions } from '#domain/eligibility';
 import { MONITORING_OBJECT_TYPES, RISK_TYPES } from '#domain/risk-types';
-import { APPROVAL_LEVELS, type ApprovalStage, STAGE_LABELS, scopeCode } from '#domain/stages';
+import {
+  APPROVAL_LEVELS,
+  type ApprovalStage,
+  assertAllowedTransition,
+  STAGE_LABELS,
+  scopeCode,
+} from '#domain/stages';
 import { approvalLink } from '#links/approval-links';
 import { compose } from '#notify/messages';
 import { peopleFor } from '#notify/recipients';
@@ -182,6 +188,7 @@ async function openApprovalFor(
     createdAt: at,
     expiresAt: linkExpiry(),
   };
+  assertAllowedTransition(app.stage, input.stage, app.applicationId);
   await ctx.store.openApproval(
     app,
     {

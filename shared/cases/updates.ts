@@ -1,4 +1,5 @@
 /** The one way a use case changes an application: read, change, write on the version read. */
+import { assertAllowedTransition } from '#domain/stages';
 import type { Notification } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import type { Application, AssistancePlan, Household } from '#store/model';
@@ -26,6 +27,7 @@ export async function updateWithRetry(
     if (!next) return current;
     const at = nowIso();
     const written = { ...next, version: current.version + 1, updatedAt: at };
+    assertAllowedTransition(current.stage, written.stage, applicationId);
     try {
       await ctx.store.updateApplication(current, {
         next: written,
@@ -65,6 +67,7 @@ export async function updateWithRecords(
     if (!records) return current;
     const at = nowIso();
     const written = { ...records.next, version: current.version + 1, updatedAt: at };
+    assertAllowedTransition(current.stage, written.stage, applicationId);
     try {
       await ctx.store.updateApplication(current, {
         next: written,

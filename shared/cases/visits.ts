@@ -18,11 +18,11 @@ import type { visitRequest } from '#schemas/registry';
 import { householdIdOf } from '#store/identity';
 import type { Household, Visit } from '#store/model';
 import { ConflictError } from '#store/store';
-import { submitApplication } from './applications.ts';
 import type { CaseContext } from './context.ts';
 import { CaseError, validationFailed } from './errors.ts';
 import { mustGetHousehold } from './households.ts';
 import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import { openCase } from './intake.ts';
 import type { VerifiedWebhook } from './requests.ts';
 
 const rules = () => ({ ...DEFAULT_VISIT_RULES, ...config.visitRules });
@@ -127,26 +127,21 @@ async function startRemarking(
   const village = directory.villages.find((v) => v.code === household.village)!;
   const head = household.head!;
   const income = [...(household.incomes ?? [])].sort((a, b) => b.year - a.year)[0];
-  const request = {
-    requestId: `${body.requestId.slice(0, 56)}-remark`,
-    village: household.village,
-    group: household.group && village.groups.includes(household.group) ? household.group : village.groups[0]!,
-    applicant: { name: head.name, idNumber: head.idNumber, phone: head.phone },
-    reason: body.reason ?? `走访发现新风险：${body.findings.slice(0, 200)}`,
-    riskTypes: body.newRiskTypes,
-    declaredAnnualIncome: income ? Math.max(0, toYuan(netIncomeFen(income))) : 0,
-    householdSize: household.members?.length || 1,
-    callId: `visit:${householdIdOf(household.village, household.idHash)}`,
-  };
-  const answer = await submitApplication(
+  return openCase(
     ctx,
-    { ...webhook, nonce: `${webhook.nonce}.remark`, route: 'POST /webhooks/applications' },
-    request,
-    JSON.stringify(request),
-    webhook.channel,
-    household.idHash,
+    { channel: webhook.channel, by: body.visitorPersonId, knownIdHash: household.idHash },
+    {
+      village: household.village,
+      group:
+        household.group && village.groups.includes(household.group) ? household.group : village.groups[0]!,
+      applicant: { name: head.name, idNumber: head.idNumber, phone: head.phone },
+      reason: body.reason ?? `走访发现新风险：${body.findings.slice(0, 200)}`,
+      riskTypes: body.newRiskTypes,
+      declaredAnnualIncome: income ? Math.max(0, toYuan(netIncomeFen(income))) : 0,
+      householdSize: household.members?.length || 1,
+      callId: `visit:${householdIdOf(household.village, household.idHash)}`,
+    },
   );
-  return answer.body;
 }
 
 /** The monitored households of a village whose follow-up visit or concentrated inspection is due. */

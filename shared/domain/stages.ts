@@ -218,3 +218,9 @@ export function isAllowedTransition(from: Stage, to: Stage): boolean {
   };
   return from === to || allowed[from].includes(to);
 }
+
+/** A change the chain does not allow is a defect in the caller, never a user's error: it stops. */
+export function assertAllowedTransition(from: Stage, to: Stage, applicationId: string): void {
+  if (!isAllowedTransition(from, to))
+    throw new Error(`refused stage change ${from} → ${to} of ${applicationId}`);
+}

@@ -67,6 +67,10 @@ export const config = {
   get bucketName(): string {
     return required('BUCKET_NAME');
   },
+  /** the origin that streams commitment scans (the commitment-scan function's URL) */
+  get commitmentScanUrl(): string {
+    return required('COMMITMENT_SCAN_URL');
+  },
   get stateMachineArn(): string {
     return required('STATE_MACHINE_ARN');
   },

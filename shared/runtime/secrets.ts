@@ -18,6 +18,8 @@ export interface Secrets {
   staffTokenKey: string;
   /** signs the object keys commitment upload URLs are issued for */
   uploadKey: string;
+  /** signs the links that stream an accepted commitment scan */
+  scanKey: string;
 }
 
 /** An internal key derived from the master key; the purpose names it. */
@@ -30,6 +32,7 @@ export const keysFrom = (master: string): Secrets => ({
   idHmacKey: deriveKey(master, 'id-number-hmac'),
   staffTokenKey: deriveKey(master, 'staff-tokens'),
   uploadKey: deriveKey(master, 'commitment-uploads'),
+  scanKey: deriveKey(master, 'commitment-scans'),
 });
 
 const client = perContainer(async () => {

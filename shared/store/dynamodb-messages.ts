@@ -116,7 +116,7 @@ export class DynamoMessageStore implements MessageStore {
 
   async claim(messageId: string, round: number): Promise<Message | undefined> {
     const message = await this.get(messageId);
-    if (!message || message.status !== 'PENDING' || message.round !== round) return undefined;
+    if (message?.status !== 'PENDING' || message.round !== round) return undefined;
     // the waiting entry stays as it is (no index write): it is the claim's lease
     const claimed = await this.update(message, ['PENDING'], { status: 'SENDING' });
     return claimed ? { ...message, status: 'SENDING' } : undefined;

@@ -1,6 +1,9 @@
 /**
- * The port every handler depends on. `dynamodb-store.ts` implements it on the single table; tests of
- * handlers may swap it. Every state change here is one conditional transaction with its audit entry.
+ * The port every use case depends on, one interface per aggregate: identification cases (applications,
+ * their approvals and objections), the registry's households (plans, grids, visits), campaigns (forms,
+ * problems, counters, exports) and the settings (directory, calendar, webhook requests). `dynamodb/`
+ * implements each on the single table, `memory-store.ts` in memory for direct tests of the use cases.
+ * Every state change here is one conditional transaction with its audit entry.
  */
 import type { CalendarData } from '#domain/calendar';
 import type { Notification } from '#notify/messages';
@@ -69,51 +72,21 @@ export interface HouseholdChange {
   messages?: Notification[];
 }
 
-export interface Store {
-  getDirectory(): Promise<Directory>;
-  getHousehold(village: string, idHash: string): Promise<Household | undefined>;
-  listHouseholds(village: string): Promise<Household[]>;
-  /**
-   * Writes registry fields (head, members, incomes, type, flags) of many households, leaving their
-   * monitoring state alone. Chunks of one transaction each; a repeated import writes the same values.
-   */
-  importHouseholds(
-    households: Household[],
-    audit: AuditEntry & { detail: { importId: string } },
-  ): Promise<void>;
-  updateHousehold(change: HouseholdChange, receipt?: WebhookReceipt): Promise<void>;
-  listHouseholdAudit(household: Household): Promise<AuditEntry[]>;
-
-  getPlan(householdId: string, year: number): Promise<AssistancePlan | undefined>;
-  /** Conditional on the version read (absent: the plan must not exist yet). */
-  putPlan(
-    previous: AssistancePlan | undefined,
-    next: AssistancePlan,
-    audit: AuditEntry,
-    receipt?: WebhookReceipt,
-  ): Promise<void>;
-
-  listGrids(village: string): Promise<Grid[]>;
-  putGrid(grid: Grid, audit: AuditEntry): Promise<void>;
-
-  /** The visit, the household's visit dates and the request, in one transaction. */
-  recordVisit(visit: Visit, change: HouseholdChange, receipt: WebhookReceipt): Promise<void>;
-  listVisits(household: Household): Promise<Visit[]>;
-
+/** Identification and elimination cases (`Application`), their approvals and objections. */
+export interface CaseStore {
   /**
    * Creates an elimination case for a monitored household: the household must still be monitored
    * under its identification, with no other elimination open (`NOT_MONITORED`, `OPEN_CASE`).
    */
   createEliminationCase(case_: Application, audit: AuditEntry): Promise<void>;
 
-  getRequest(channel: string, requestId: string): Promise<StoredRequest | undefined>;
-  /** Claims a nonce on its own, for a repeated request answered from its first response. */
-  claimNonce(channel: string, nonce: string): Promise<void>;
-
-  /** Creates the application, locks the applicant's household against a second open case, claims the request. */
+  /**
+   * Creates the application and locks the applicant's household against a second open case
+   * (`OPEN_CASE`, naming it); claims the webhook request, when there is one.
+   */
   createApplication(
     application: Application,
-    receipt: WebhookReceipt,
+    receipt: WebhookReceipt | undefined,
     audit: AuditEntry,
     messages?: Notification[],
   ): Promise<void>;
@@ -151,7 +124,42 @@ export interface Store {
     previous: Application,
     change: ApplicationChange,
   ): Promise<void>;
+}
 
+/** The registry's households (建档立卡 / 监测 records), their plans, grids and visits. */
+export interface HouseholdStore {
+  getHousehold(village: string, idHash: string): Promise<Household | undefined>;
+  listHouseholds(village: string): Promise<Household[]>;
+  /**
+   * Writes registry fields (head, members, incomes, type, flags) of many households, leaving their
+   * monitoring state alone. Chunks of one transaction each; a repeated import writes the same values.
+   */
+  importHouseholds(
+    households: Household[],
+    audit: AuditEntry & { detail: { importId: string } },
+  ): Promise<void>;
+  updateHousehold(change: HouseholdChange, receipt?: WebhookReceipt): Promise<void>;
+  listHouseholdAudit(household: Household): Promise<AuditEntry[]>;
+
+  getPlan(householdId: string, year: number): Promise<AssistancePlan | undefined>;
+  /** Conditional on the version read (absent: the plan must not exist yet). */
+  putPlan(
+    previous: AssistancePlan | undefined,
+    next: AssistancePlan,
+    audit: AuditEntry,
+    receipt?: WebhookReceipt,
+  ): Promise<void>;
+
+  listGrids(village: string): Promise<Grid[]>;
+  putGrid(grid: Grid, audit: AuditEntry): Promise<void>;
+
+  /** The visit, the household's visit dates and the request, in one transaction. */
+  recordVisit(visit: Visit, change: HouseholdChange, receipt: WebhookReceipt): Promise<void>;
+  listVisits(household: Household): Promise<Visit[]>;
+}
+
+/** 集中排查 campaigns: forms, ledger lines (problems), 汇总表 counters, exports. */
+export interface CampaignStore {
   /** A new campaign (absent) or a change conditional on its version. */
   putCampaign(previous: Campaign | undefined, next: Campaign, audit: AuditEntry): Promise<void>;
   getCampaign(campaignId: string): Promise<Campaign | undefined>;
@@ -197,9 +205,21 @@ export interface Store {
 
   putExport(job: ExportJob): Promise<void>;
   getExport(exportId: string): Promise<ExportJob | undefined>;
+}
+
+/** What the deployment is configured with, and the webhook requests already answered. */
+export interface SettingsStore {
+  getDirectory(): Promise<Directory>;
+  /** Replaces the directory (configuration and the local stack's seed). */
+  putDirectory(directory: Directory): Promise<void>;
+  getRequest(channel: string, requestId: string): Promise<StoredRequest | undefined>;
+  /** Claims a nonce on its own, for a repeated request answered from its first response. */
+  claimNonce(channel: string, nonce: string): Promise<void>;
 
   /** Holiday data added by configuration for years `chinese-days` does not carry. */
   getCalendarData(): Promise<CalendarData>;
   /** Sets one year's holidays and make-up workdays, with its audit entry. */
   putCalendarYear(year: string, data: CalendarData[string], audit: AuditEntry): Promise<void>;
 }
+
+export interface Store extends CaseStore, HouseholdStore, CampaignStore, SettingsStore {}

@@ -7,6 +7,7 @@ import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SCAN_LINKS_PRESIGNED } from '#links/scan-links';
 import { FangfanStack, stackEnvironment } from '../../infra/aws/fangfan-stack.ts';
 import { acknowledgeNagFindings } from '../../infra/aws/nag.ts';
 import { localContext } from '../../infra/local/definitions.ts';
@@ -209,8 +210,28 @@ describe('the China partition', () => {
   it.each([['cn-northwest-1'], ['cn-north-1']])('synthesizes for %s and lints clean there', (region) => {
     const { stack: cn, template: t } = china({ region });
     expect(cn.region).toBe(region);
-    expect(lintErrors(t, ['cn-northwest-1', 'cn-north-1'])).toEqual([]);
+    expect(lintErrors(t, [region])).toEqual([]);
     expect(Object.keys(t.findResources('AWS::Cognito::UserPool'))).toEqual([]);
+    // Ningxia offers no function URLs: the approval page presigns scans there and may read them
+    const urls = Object.keys(t.findResources('AWS::Lambda::Url'));
+    const scanOrigins = Object.values(t.findResources('AWS::Lambda::Function'))
+      .map((f) => f.Properties.Environment?.Variables?.COMMITMENT_SCAN_URL)
+      .filter(Boolean);
+    expect(scanOrigins).toHaveLength(FUNCTION_NAMES.filter((n) => specOf(n).scanLinks).length);
+    const pagePolicies = JSON.stringify(
+      Object.values(t.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.Roles).includes('ApprovalLink'),
+      ),
+    );
+    if (region === 'cn-northwest-1') {
+      expect(urls).toEqual([]);
+      expect(scanOrigins.every((v) => v === SCAN_LINKS_PRESIGNED)).toBe(true);
+      expect(pagePolicies).toContain('/commitments/*');
+    } else {
+      expect(urls).toHaveLength(1);
+      expect(pagePolicies).not.toContain('/commitments/*');
+      expect(scanOrigins.every((v) => v !== SCAN_LINKS_PRESIGNED)).toBe(true);
+    }
     t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       JwtConfiguration: {

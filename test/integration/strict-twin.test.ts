@@ -34,6 +34,7 @@ describe('each function as Lambda runs it', () => {
         s3: 'http://127.0.0.1:2',
         aws: 'http://127.0.0.1:3',
         api: 'http://api',
+        functionUrl: (id) => `http://api/function-urls/${id}/`,
         awsConfigFile: '/dev/null',
         testHooks: true,
       },
@@ -88,6 +89,11 @@ describe('a grant taken out of the manifest', () => {
     submit.bucket = saved.bucket;
     reissue.table = saved.table;
     households.reveals = saved.reveals;
+    // the scan function's URL as synthesized is public (both permissions); here it lost them
+    expect(definitions.functionUrls).toEqual([
+      { functionName: 'commitment-scan', authType: 'NONE', invokeMode: 'RESPONSE_STREAM', public: true },
+    ]);
+    definitions.functionUrls = definitions.functionUrls.map((url) => ({ ...url, public: false }));
     vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
       denials.push(args.map(String).join(' '));
     });
@@ -99,6 +105,12 @@ describe('a grant taken out of the manifest', () => {
   afterAll(async () => {
     await stack?.stop();
     vi.restoreAllMocks();
+  });
+
+  it('refuses a function URL whose resource policy lets nobody invoke it, as Lambda does', async () => {
+    const answer = await fetch(`${running.url}/function-urls/commitment-scan/?t=x`);
+    expect(answer.status).toBe(403);
+    expect(((await answer.json()) as { Message: string }).Message).toMatch(/^Forbidden/);
   });
 
   it('refuses the upload a presigned URL allows only with the signer’s grant', async () => {
