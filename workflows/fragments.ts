@@ -8,7 +8,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import type { ApprovalStage } from '#domain/stages';
+import { type ApprovalStage, type CaseKind, CHAINS, type ChainTarget, type Stage } from '#domain/stages';
 
 export interface CaseWorkflowProps {
   /** parks a case until a person acts (commitment, approvals) */
@@ -94,6 +94,7 @@ export function caseFragments(scope: Construct, props: CaseWorkflowProps) {
     task.next(decision);
     return {
       task,
+      id,
       /** approve → `approved`, return → `returned`, reject → Reject */
       route(approved: sfn.IChainable, returned: sfn.IChainable) {
         decision
@@ -135,5 +136,35 @@ export function caseFragments(scope: Construct, props: CaseWorkflowProps) {
       .branch(alongside);
   };
 
-  return { automatic, humanStep, approvalLevel, publicity, reject, lapse };
+  type Level = ReturnType<typeof approvalLevel>;
+
+  /**
+   * Routes every level's decisions as the chain table says (`CHAINS` in `#domain/stages`): approve
+   * and return go to the state that enters the target stage, reject to Reject. A target that depends
+   * on 村民小组评议 becomes a Choice on `$.groupReview`.
+   */
+  const routeChain = (
+    kind: CaseKind,
+    levels: Partial<Record<ApprovalStage, Level>>,
+    entries: Partial<Record<Stage, sfn.IChainable>>,
+  ) => {
+    const enter = (target: ChainTarget, name: string): sfn.IChainable => {
+      if (typeof target !== 'string')
+        return new sfn.Choice(scope, name)
+          .when(sfn.Condition.booleanEquals('$.groupReview', true), enter(target.withGroupReview, name))
+          .otherwise(enter(target.withoutGroupReview, name));
+      const state = entries[target];
+      if (!state) throw new Error(`the ${kind} workflow has no state that enters ${target}`);
+      return state;
+    };
+    for (const row of CHAINS[kind]) {
+      const level = levels[row.stage];
+      if (!level) throw new Error(`the ${kind} workflow has no ${row.stage} level`);
+      level.route(enter(row.approve, `ApproveFrom${level.id}`), enter(row.return, `ReturnFrom${level.id}`));
+    }
+    const extra = Object.keys(levels).filter((stage) => !CHAINS[kind].some((row) => row.stage === stage));
+    if (extra.length) throw new Error(`the ${kind} chain has no row for ${extra.join(', ')}`);
+  };
+
+  return { automatic, humanStep, approvalLevel, routeChain, publicity, reject, lapse };
 }

@@ -22,7 +22,7 @@ export function monitoringApplicationDefinition(
   scope: Construct,
   props: MonitoringApplicationProps,
 ): sfn.IChainable {
-  const { automatic, humanStep, approvalLevel, publicity, reject } = caseFragments(scope, props);
+  const { automatic, humanStep, approvalLevel, routeChain, publicity, reject } = caseFragments(scope, props);
   const commitmentTimeout = props.commitmentTimeout ?? Duration.days(7);
 
   /** 等待农户承诺和授权查询书（附件1） */
@@ -59,19 +59,33 @@ export function monitoringApplicationDefinition(
     new sfn.Succeed(scope, 'MonitoringActive'),
   );
 
-  awaitCommitment.next(groupReviewEnabled('FirstReview', committeeReview.task));
-  groupReview.route(committeeReview.task, awaitCommitment);
-  committeeReview.route(
-    publicityAndComparison,
-    groupReviewEnabled('ReturnFromVillageCommittee', awaitCommitment),
-  );
-  objectionReview.route(townshipReview.task, committeeReview.task);
-  townshipReview.route(districtFiling.task, committeeReview.task);
-  /** 生成全国系统录入批次 */
+  /** 生成全国系统录入批次, on the way into 全国系统录入标注 */
   const batch = automatic('PrepareEntryBatch', 'systemEntryBatch', undefined, {}, props.systemEntryBatch);
   batch.next(systemEntry.task);
-  districtFiling.route(batch, townshipReview.task);
-  systemEntry.route(activate, districtFiling.task);
+
+  awaitCommitment.next(groupReviewEnabled('FirstReview', committeeReview.task));
+  routeChain(
+    'IDENTIFICATION',
+    {
+      GROUP_REVIEW: groupReview,
+      VILLAGE_REVIEW: committeeReview,
+      OBJECTION_REVIEW: objectionReview,
+      TOWNSHIP_REVIEW: townshipReview,
+      DISTRICT_FILING: districtFiling,
+      SYSTEM_ENTRY: systemEntry,
+    },
+    {
+      AWAITING_COMMITMENT: awaitCommitment,
+      GROUP_REVIEW: groupReview.task,
+      VILLAGE_REVIEW: committeeReview.task,
+      PUBLICITY: publicityAndComparison,
+      OBJECTION_REVIEW: objectionReview.task,
+      TOWNSHIP_REVIEW: townshipReview.task,
+      DISTRICT_FILING: districtFiling.task,
+      SYSTEM_ENTRY: batch,
+      ACTIVE: activate,
+    },
+  );
 
   return awaitCommitment;
 }

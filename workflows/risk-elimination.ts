@@ -13,7 +13,7 @@ export interface RiskEliminationProps extends CaseWorkflowProps {
 }
 
 export function riskEliminationDefinition(scope: Construct, props: RiskEliminationProps): sfn.IChainable {
-  const { automatic, approvalLevel, publicity, reject } = caseFragments(scope, props);
+  const { automatic, approvalLevel, routeChain, publicity, reject } = caseFragments(scope, props);
 
   /** 风险消除条件核查: refused proposals (暂不标注 among them) end here with the reason */
   const check = automatic('CheckProposal', 'checkElimination', '$.check');
@@ -47,10 +47,25 @@ export function riskEliminationDefinition(scope: Construct, props: RiskEliminati
   const batch = automatic('PrepareEntryBatch', 'systemEntryBatch', undefined, {}, props.systemEntryBatch);
   batch.next(systemEntry.task);
 
-  committeeReview.route(publicityAndRecheck, withdraw);
-  objectionReview.route(townshipReview.task, committeeReview.task);
-  townshipReview.route(districtFiling.task, committeeReview.task);
-  districtFiling.route(batch, townshipReview.task);
-  systemEntry.route(mark, districtFiling.task);
+  routeChain(
+    'ELIMINATION',
+    {
+      VILLAGE_REVIEW: committeeReview,
+      OBJECTION_REVIEW: objectionReview,
+      TOWNSHIP_REVIEW: townshipReview,
+      DISTRICT_FILING: districtFiling,
+      SYSTEM_ENTRY: systemEntry,
+    },
+    {
+      VILLAGE_REVIEW: committeeReview.task,
+      PUBLICITY: publicityAndRecheck,
+      OBJECTION_REVIEW: objectionReview.task,
+      TOWNSHIP_REVIEW: townshipReview.task,
+      DISTRICT_FILING: districtFiling.task,
+      SYSTEM_ENTRY: batch,
+      RISK_ELIMINATED: mark,
+      WITHDRAWN: withdraw,
+    },
+  );
   return check;
 }

@@ -22,6 +22,7 @@ import { deriveKey, keysFrom } from '#runtime/secrets';
 import { directory as directorySchema } from '#schemas/config';
 import { DynamoStore } from '#store/dynamodb-store';
 import { FUNCTION_NAMES, functionForObject, SECRETS, type SecretName, specOf } from '../manifest.ts';
+import { AsyncInvocations } from './async-invocations.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';
 import { pidFile } from './backup.ts';
 import { BusinessClock } from './business-clock.ts';
@@ -60,6 +61,9 @@ export interface LocalStackOptions {
   meterDynamo?: DynamoMeter;
 }
 
+/** S3 events a function handles at once: a few, as Lambda's asynchronous queue hands them on. */
+const S3_EVENT_CONCURRENCY = 4;
+
 export interface LocalStack {
   url: string;
   dataDir: string;
@@ -74,6 +78,9 @@ export interface LocalStack {
   outbox: LocalOutbox;
   /** resolves once the stream has handed every message written so far to the sender */
   messagesSent(): Promise<void>;
+  /** resolves once every S3 event accepted so far has been handled by its function */
+  eventsHandled(): Promise<void>;
+  /** refuses new requests, lets accepted events finish, then stops every service */
   stop(): Promise<void>;
 }
 
@@ -336,10 +343,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
   });
 
-  // S3 invokes its function asynchronously and tries a failed event twice more before handing it to
-  // the on-failure destination; so does this, one queue per function, so a long export never holds
-  // up a commitment.
-  const s3Queues = new Map<string, Promise<unknown>>();
+  // S3 invokes its function asynchronously, a few events at a time, and tries a failed event twice
+  // more before handing it to the on-failure destination; so does this, a queue per function, so a
+  // long export never holds up a commitment.
+  const s3Events = new Map<string, AsyncInvocations>();
+  const objectKey = (event: unknown) =>
+    decodeURIComponent(
+      (
+        (event as { Records?: { s3: { object: { key: string } } }[] }).Records?.[0]?.s3.object.key ?? ''
+      ).replace(/\+/g, ' '),
+    );
   const s3 = await startS3Local(
     dataDir,
     LOCAL_BUCKET,
@@ -348,25 +361,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       .map((c) => ({ accessKeyId: c.accessKeyId, secretAccessKey: 'local' }))
       .concat([serviceCredentials]),
     (event) => {
-      const key = decodeURIComponent(
-        (
-          (event as { Records?: { s3: { object: { key: string } } }[] }).Records?.[0]?.s3.object.key ?? ''
-        ).replace(/\+/g, ' '),
-      );
-      const name = functionForObject(key);
+      const name = functionForObject(objectKey(event));
       if (!name) return;
-      const queued = (s3Queues.get(name) ?? Promise.resolve()).then(async () => {
-        for (let attempt = 1; attempt <= 3; attempt++) {
-          try {
-            return await functions.invoke(name, event);
-          } catch (error) {
-            if (attempt === 3)
-              console.error(`S3 event for ${key} failed 3 times: to FailedInvocations`, error);
-            else await new Promise((r) => setTimeout(r, 200 * attempt));
-          }
-        }
-      });
-      s3Queues.set(name, queued);
+      let queue = s3Events.get(name);
+      if (!queue) {
+        queue = new AsyncInvocations(
+          S3_EVENT_CONCURRENCY,
+          () => (e) => functions.invoke(name, e),
+          (e) => `S3 event for ${objectKey(e)}`,
+        );
+        s3Events.set(name, queue);
+      }
+      queue.add(event);
     },
     s3Port,
   );
@@ -433,14 +439,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     outbox,
     eliminationEngine,
     messagesSent,
+    async eventsHandled() {
+      await Promise.all([...s3Events.values()].map((q) => q.idle()));
+    },
     async stop() {
       for (const schedule of schedules) schedule.stop();
+      // no new requests; the events already accepted finish against running services
+      await new Promise((r) => gateway.close(r));
+      gateway.closeAllConnections?.();
+      await Promise.all([...s3Events.values()].map((q) => q.idle()));
       await Promise.all(pollers.map((p) => p.stop()));
       engine.stop();
       eliminationEngine.stop();
       clock.stop();
-      await new Promise((r) => gateway.close(r));
-      gateway.closeAllConnections?.();
       await new Promise((r) => awsServer.close(r));
       await s3.stop();
       await new Promise((r) => dynamoGateway.close(r));

@@ -186,8 +186,10 @@ export async function decide(
     ...application,
     version: application.version + 1,
     updatedAt: at,
-    // ACTIVE is set by the Activate step, together with the contact person and the first plan.
-    stage: after === 'ACTIVE' || after === 'RISK_ELIMINATED' ? application.stage : after,
+    // A stage is entered by the step that enters it, together with its data (publicity and its dates,
+    // the next approval, ACTIVE with the contact person and the first plan), so no reader sees a stage
+    // ahead of the workflow. Only a return for a new commitment carries its data here: the scan reset.
+    stage: after === 'AWAITING_COMMITMENT' ? after : application.stage,
     ...(after === 'AWAITING_COMMITMENT'
       ? { commitment: { ...application.commitment, status: 'PENDING' as const } }
       : {}),

@@ -152,41 +152,65 @@ export interface ChainOptions {
   kind?: CaseKind;
 }
 
-/** Where `return` sends a case: one level back; the first level goes back to the applicant. */
-export function returnTarget(stage: ApprovalStage, options: ChainOptions): Stage {
-  // an elimination proposal returned by 评议 is withdrawn; the 村两委 may propose again
-  if (options.kind === 'ELIMINATION' && stage === 'VILLAGE_REVIEW') return 'WITHDRAWN';
-  switch (stage) {
-    case 'GROUP_REVIEW':
-      return 'AWAITING_COMMITMENT';
-    case 'VILLAGE_REVIEW':
-      return options.groupReview ? 'GROUP_REVIEW' : 'AWAITING_COMMITMENT';
-    case 'OBJECTION_REVIEW':
-      return 'VILLAGE_REVIEW';
-    case 'TOWNSHIP_REVIEW':
-      return 'VILLAGE_REVIEW';
-    case 'DISTRICT_FILING':
-      return 'TOWNSHIP_REVIEW';
-    case 'SYSTEM_ENTRY':
-      return 'DISTRICT_FILING';
-  }
+/** Where a decision leads; a target that depends on whether 村民小组评议 is a level of its own. */
+export type ChainTarget = Stage | { withGroupReview: Stage; withoutGroupReview: Stage };
+
+/** One approval level of a chain: the stages its approve and return lead to (reject ends the case). */
+export interface ChainLevel {
+  stage: ApprovalStage;
+  approve: ChainTarget;
+  return: ChainTarget;
 }
 
-const APPROVE_TARGET: Record<ApprovalStage, Stage> = {
-  GROUP_REVIEW: 'VILLAGE_REVIEW',
-  VILLAGE_REVIEW: 'PUBLICITY',
-  OBJECTION_REVIEW: 'TOWNSHIP_REVIEW',
-  TOWNSHIP_REVIEW: 'DISTRICT_FILING',
-  DISTRICT_FILING: 'SYSTEM_ENTRY',
-  SYSTEM_ENTRY: 'ACTIVE',
+/**
+ * The approval chains, one table per kind of case, in order: the only statement of where a decision
+ * leads. The domain answers the approval page from it; the workflows in `workflows/` route their
+ * decisions by it, and a test walks the synthesized ASL against it.
+ */
+export const CHAINS: Record<CaseKind, readonly ChainLevel[]> = {
+  IDENTIFICATION: [
+    // the first level goes back to the applicant for a new commitment
+    { stage: 'GROUP_REVIEW', approve: 'VILLAGE_REVIEW', return: 'AWAITING_COMMITMENT' },
+    {
+      stage: 'VILLAGE_REVIEW',
+      approve: 'PUBLICITY',
+      return: { withGroupReview: 'GROUP_REVIEW', withoutGroupReview: 'AWAITING_COMMITMENT' },
+    },
+    { stage: 'OBJECTION_REVIEW', approve: 'TOWNSHIP_REVIEW', return: 'VILLAGE_REVIEW' },
+    { stage: 'TOWNSHIP_REVIEW', approve: 'DISTRICT_FILING', return: 'VILLAGE_REVIEW' },
+    { stage: 'DISTRICT_FILING', approve: 'SYSTEM_ENTRY', return: 'TOWNSHIP_REVIEW' },
+    { stage: 'SYSTEM_ENTRY', approve: 'ACTIVE', return: 'DISTRICT_FILING' },
+  ],
+  ELIMINATION: [
+    // a proposal returned by 评议 is withdrawn; the 村两委 may propose again
+    { stage: 'VILLAGE_REVIEW', approve: 'PUBLICITY', return: 'WITHDRAWN' },
+    { stage: 'OBJECTION_REVIEW', approve: 'TOWNSHIP_REVIEW', return: 'VILLAGE_REVIEW' },
+    { stage: 'TOWNSHIP_REVIEW', approve: 'DISTRICT_FILING', return: 'VILLAGE_REVIEW' },
+    { stage: 'DISTRICT_FILING', approve: 'SYSTEM_ENTRY', return: 'TOWNSHIP_REVIEW' },
+    { stage: 'SYSTEM_ENTRY', approve: 'RISK_ELIMINATED', return: 'DISTRICT_FILING' },
+  ],
 };
+
+/** A chain level of a kind of case. */
+export function chainLevel(kind: CaseKind, stage: ApprovalStage): ChainLevel {
+  const level = CHAINS[kind].find((l) => l.stage === stage);
+  if (!level) throw new Error(`no ${stage} in the ${kind} chain`);
+  return level;
+}
+
+export const resolveTarget = (target: ChainTarget, groupReview: boolean): Stage =>
+  typeof target === 'string' ? target : groupReview ? target.withGroupReview : target.withoutGroupReview;
+
+/** Where `return` sends a case: one level back; the first level goes back to the applicant. */
+export function returnTarget(stage: ApprovalStage, options: ChainOptions): Stage {
+  return resolveTarget(chainLevel(options.kind ?? 'IDENTIFICATION', stage).return, options.groupReview);
+}
 
 /** The stage a decision leads to. */
 export function stageAfterDecision(stage: ApprovalStage, decision: Decision, options: ChainOptions): Stage {
   if (decision === 'reject') return 'REJECTED';
-  if (decision === 'return') return returnTarget(stage, options);
-  if (options.kind === 'ELIMINATION' && stage === 'SYSTEM_ENTRY') return 'RISK_ELIMINATED';
-  return APPROVE_TARGET[stage];
+  const level = chainLevel(options.kind ?? 'IDENTIFICATION', stage);
+  return resolveTarget(decision === 'return' ? level.return : level.approve, options.groupReview);
 }
 
 /** The first human stage after the commitment arrives. */

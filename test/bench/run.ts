@@ -324,6 +324,8 @@ async function b5(stack: LocalStack, dataDir: string) {
     const res = await fetch(answer.body.commitment.uploadUrl, { method: 'PUT', body: PDF });
     await res.arrayBuffer();
   });
+  // parked once each scan is taken and the case waits at its first approval
+  await stack.eventsHandled();
   const parkedIn = (performance.now() - started) / 1000;
   const open = stack.engine.openExecutions();
   await new Promise((r) => setTimeout(r, 5000));

@@ -2,6 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { CHAINS, resolveTarget, type Stage } from '#domain/stages';
 import { FangfanStack } from '../../infra/aws/fangfan-stack.ts';
 import { localContext, localFunctionArn, synthesizeLocalDefinitions } from '../../infra/local/definitions.ts';
 
@@ -83,4 +84,50 @@ describe('monitoring application workflow', () => {
     expect(recheck.StartAt).toBe('EliminationRecheck');
     expect(states.VillageCommitteeReviewDecision.Choices[1].Next).toBe('Withdraw');
   });
+
+  it.each([
+    ['IDENTIFICATION', 'monitoringApplication', true],
+    ['IDENTIFICATION', 'monitoringApplication', false],
+    ['ELIMINATION', 'riskElimination', false],
+  ] as const)(
+    'routes every %s decision as the chain table says (%s, group review %s)',
+    (kind, machine, groupReview) => {
+      const states = local[machine].States as Record<string, any>;
+      const payload = (name: string) => states[name]?.Parameters?.Payload ?? states[name]?.Parameters ?? {};
+      const ENDINGS: Record<string, Stage> = {
+        activate: 'ACTIVE',
+        reject: 'REJECTED',
+        withdraw: 'WITHDRAWN',
+        markEliminated: 'RISK_ELIMINATED',
+        awaitCommitment: 'AWAITING_COMMITMENT',
+      };
+      // the stage a state enters, following choices on 村民小组评议 and the steps on the way in
+      const entered = (name: string): Stage => {
+        for (let hops = 0; hops < 10; hops++) {
+          const state = states[name];
+          const step = payload(name).step;
+          if (step === 'requestApproval') return payload(name).stage;
+          if (ENDINGS[step]) return ENDINGS[step]!;
+          if (state.Type === 'Parallel' && name === 'Publicity') return 'PUBLICITY';
+          if (state.Type === 'Choice' && state.Choices[0].Variable === '$.groupReview')
+            name = state.Choices[0].BooleanEquals === groupReview ? state.Choices[0].Next : state.Default;
+          else if (step === 'systemEntryBatch') name = state.Next;
+          else throw new Error(`state ${name} enters no stage`);
+        }
+        throw new Error(`no stage reached from ${name}`);
+      };
+      const levels = Object.keys(states).filter((n) => payload(n).step === 'requestApproval');
+      expect(levels.map((n) => payload(n).stage).sort()).toEqual(CHAINS[kind].map((row) => row.stage).sort());
+      for (const name of levels) {
+        const decision = states[states[name].Next];
+        const branch = (value: string) =>
+          decision.Choices.find((c: any) => c.Variable === '$.step.decision' && c.StringEquals === value)
+            .Next;
+        const row = CHAINS[kind].find((r) => r.stage === payload(name).stage)!;
+        expect(entered(branch('approve'))).toBe(resolveTarget(row.approve, groupReview));
+        expect(entered(branch('return'))).toBe(resolveTarget(row.return, groupReview));
+        expect(entered(decision.Default)).toBe('REJECTED');
+      }
+    },
+  );
 });
