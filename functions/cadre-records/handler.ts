@@ -18,10 +18,9 @@ assertConfigured();
 const record = async (event: HttpEvent) => {
   const webhook = await verifyWebhook(event);
   const ctx = await caseContext();
-  const answer = event.routeKey.endsWith('/measures')
-    ? await recordMeasure(ctx, webhook, parseBody(event, measureRequest), rawBody(event))
-    : await recordVisit(ctx, webhook, parseBody(event, visitRequest), rawBody(event));
-  return json(answer.status, answer.body);
+  return event.routeKey.endsWith('/measures')
+    ? json(200, await recordMeasure(ctx, webhook, parseBody(event, measureRequest), rawBody(event)))
+    : json(201, await recordVisit(ctx, webhook, parseBody(event, visitRequest), rawBody(event)));
 };
 
 export const handler = middy(record).use(withLogger()).use(accessLog()).use(httpErrors());

@@ -18,7 +18,7 @@ const intake = async (event: HttpEvent) => {
   const webhook = await verifyWebhook(event);
   const body = parseBody(event, inspectionRequest);
   const answer = await fileInspectionForm(await caseContext(), webhook, body, rawBody(event));
-  return json(answer.status, answer.body);
+  return json(201, answer);
 };
 
 export const handler = middy(intake).use(withLogger()).use(accessLog()).use(httpErrors());

@@ -17,7 +17,7 @@ const issue = async (event: HttpEvent) => {
   const body = parseBody(event, commitmentUrlRequest);
   const id = validate(applicationId, event.pathParameters?.id);
   const answer = await issueCommitmentUrl(await caseContext(), webhook, id, body.requestId, rawBody(event));
-  return json(answer.status, answer.body);
+  return json(200, answer);
 };
 
 export const handler = middy(issue).use(withLogger()).use(accessLog()).use(httpErrors());

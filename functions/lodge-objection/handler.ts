@@ -15,7 +15,7 @@ const lodge = async (event: HttpEvent) => {
   const webhook = await verifyWebhook(event);
   const body = parseBody(event, objectionRequest);
   const answer = await lodgeObjection(await caseContext(), webhook, body, rawBody(event));
-  return json(answer.status, answer.body);
+  return json(202, answer);
 };
 
 export const handler = middy(lodge).use(withLogger()).use(accessLog()).use(httpErrors());

@@ -18,7 +18,7 @@ const submit = async (event: HttpEvent) => {
   const webhook = await verifyWebhook(event);
   const body = parseBody(event, applicationRequest);
   const answer = await submitApplication(await caseContext(), webhook, body, rawBody(event));
-  return json(answer.status, answer.body);
+  return json(202, answer);
 };
 
 export const handler = middy(submit).use(withLogger()).use(accessLog()).use(httpErrors());

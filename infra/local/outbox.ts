@@ -7,7 +7,18 @@
 import { createHmac } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type FieldCrypto, revealFields } from '#runtime/field-crypto';
-import type { OutboxMessage } from '#store/model';
+
+/** What the local twin's SMS endpoint received (`/_local/outbox`). */
+export interface OutboxMessage {
+  id: string;
+  /** the outbox message it delivered */
+  messageId?: string;
+  to: { personId?: string; name: string; phone: string };
+  channel: string;
+  text: string;
+  link?: string;
+  createdAt: string;
+}
 
 export class LocalOutbox {
   constructor(

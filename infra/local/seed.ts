@@ -3,10 +3,11 @@
  * groups, one person per approver role and scope, and two registry households that trip the district
  * comparison (a private car; a state-salaried member).
  */
+
+import type { Directory } from '#domain/directory';
 import { checkCharacter } from '#domain/id-number';
 import type { DynamoStore } from '#store/dynamodb-store';
 import { hashIdNumber } from '#store/identity';
-import type { Directory } from '#store/model';
 
 const groups = ['第一村民小组', '第二村民小组', '第三村民小组', '第四村民小组'];
 

@@ -14,8 +14,8 @@ import { s3 } from '#runtime/s3-client';
 import type { ApplicationRequest } from '#schemas/webhooks';
 import type { CaseContext } from './context.ts';
 import { CaseError } from './errors.ts';
-import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
-import { recordCase, startOpenedCase, uploadInstructions } from './intake.ts';
+import { oncePerRequest } from './idempotency.ts';
+import { type OpenedCase, recordCase, startOpenedCase, uploadInstructions } from './intake.ts';
 import type { VerifiedWebhook } from './requests.ts';
 import { checkScan, type ScanType } from './scans.ts';
 import { completeTask } from './sfn-tasks.ts';
@@ -33,16 +33,20 @@ export async function submitApplication(
   webhook: VerifiedWebhook,
   body: ApplicationRequest,
   rawBody: string,
-): Promise<WebhookAnswer> {
+): Promise<OpenedCase> {
   const { requestId, ...request } = body;
   const source = { channel: webhook.channel, by: webhook.channel };
-  const answer = await oncePerRequest(ctx.store, webhook, requestId, rawBody, async (receipt) => {
-    const opened = await recordCase(ctx, source, request, (body) => receipt({ status: 202, body }));
-    return { status: 202, body: opened };
-  });
-  const applicationId = (answer.body as { applicationId?: string }).applicationId;
-  if (applicationId) await startOpenedCase(applicationId, body.village);
-  return answer;
+  const opened = await oncePerRequest<OpenedCase>(ctx.store, webhook, requestId, rawBody, (receipt) =>
+    recordCase(ctx, source, request, receipt),
+  );
+  await startOpenedCase(opened.applicationId, body.village);
+  return opened;
+}
+
+/** What `POST /webhooks/applications/{id}/commitment-url` answers. */
+export interface CommitmentUpload {
+  applicationId: string;
+  commitment: Awaited<ReturnType<typeof uploadInstructions>>['instructions'];
 }
 
 export async function issueCommitmentUrl(
@@ -51,15 +55,15 @@ export async function issueCommitmentUrl(
   applicationId: string,
   requestId: string,
   rawBody: string,
-): Promise<WebhookAnswer> {
+): Promise<CommitmentUpload> {
   const app = await ctx.store.getApplication(applicationId);
   if (!app) throw new CaseError('NOT_FOUND', '申请不存在');
   if (app.stage !== 'AWAITING_COMMITMENT') {
     throw new CaseError('CONFLICT', '该申请当前不需要上传承诺书');
   }
-  return oncePerRequest(ctx.store, webhook, requestId, rawBody, async (receipt) => {
+  return oncePerRequest<CommitmentUpload>(ctx.store, webhook, requestId, rawBody, async (receipt) => {
     const upload = await uploadInstructions(ctx, app);
-    const response = { status: 200, body: { applicationId, commitment: upload.instructions } };
+    const response = { applicationId, commitment: upload.instructions };
     await ctx.store.recordRequest(app, receipt(response), {
       action: 'COMMITMENT_URL_ISSUED',
       by: webhook.channel,

@@ -5,6 +5,8 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Application, Approval } from '#domain/application';
+import type { Person } from '#domain/directory';
 import { maskName, maskPhone, maskText } from '#domain/masking';
 import {
   APPROVAL_LEVELS,
@@ -21,7 +23,6 @@ import { crashPoint } from '#runtime/crash-points';
 import { count } from '#runtime/metrics';
 import { s3 } from '#runtime/s3-client';
 import type { DecisionRequest } from '#schemas/approvals';
-import type { Application, Approval, Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { CaseError } from './errors.ts';

@@ -7,6 +7,7 @@
 import { PassThrough } from 'node:stream';
 import { Upload } from '@aws-sdk/lib-storage';
 import ExcelJS from 'exceljs';
+import type { ExportJob } from '#domain/campaign';
 import { circled, INSPECTION_CATEGORIES, PROBLEM_CATEGORIES } from '#domain/inspection';
 import { maskIdNumber, maskPhone } from '#domain/masking';
 import { AREA_LEVELS, PROBLEM_STATUSES } from '#domain/rectification';
@@ -15,7 +16,6 @@ import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
 import { s3 } from '#runtime/s3-client';
-import type { ExportJob } from '#store/model';
 import { EXPORT_TITLES } from './campaign-exports.ts';
 import { mustGetCampaign, summaryOf } from './campaigns.ts';
 import type { CaseContext } from './context.ts';

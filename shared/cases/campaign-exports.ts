@@ -5,11 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Campaign, ExportJob } from '#domain/campaign';
+import type { Person } from '#domain/directory';
+import { covers, TOWNSHIP_AND_ABOVE } from '#domain/scope';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { s3 } from '#runtime/s3-client';
-import type { Campaign, ExportJob, Person } from '#store/model';
-import { covers } from './campaigns.ts';
 import type { CaseContext } from './context.ts';
 import { CaseError } from './errors.ts';
 
@@ -28,7 +29,7 @@ export async function requestExport(
   campaign: Campaign,
   kind: ExportJob['kind'],
 ) {
-  if (!covers(caller, campaign.township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'])) {
+  if (!covers(caller, campaign.township, TOWNSHIP_AND_ABOVE)) {
     throw new CaseError('FORBIDDEN', '仅乡镇及以上人员可导出台账');
   }
   const job: ExportJob = {

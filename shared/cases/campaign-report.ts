@@ -4,9 +4,9 @@
  * (`functions/campaign-api/report-page.ts`).
  */
 import { businessDate } from '#domain/calendar';
+import type { Campaign } from '#domain/campaign';
 import { isOverdue } from '#domain/rectification';
 import { now } from '#runtime/clock';
-import type { Campaign } from '#store/model';
 import { campaignView, summaryOf } from './campaigns.ts';
 import type { CaseContext } from './context.ts';
 

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { businessDate } from '#domain/calendar';
+import type { Campaign, InspectionForm, Problem, SummaryCounter } from '#domain/campaign';
+import type { Person } from '#domain/directory';
 import {
   checkInspectionForm,
   checkPhases,
@@ -24,9 +26,8 @@ import {
   type ProblemAction,
 } from '#domain/rectification';
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
-import { type Role, scopeCovers, servesVillage } from '#domain/stages';
+import { covers, MANAGERS, peopleFor, TOWNSHIP_AND_ABOVE } from '#domain/scope';
 import { compose, type Notification } from '#notify/messages';
-import { peopleFor } from '#notify/recipients';
 import { now, nowIso } from '#runtime/clock';
 import { logger } from '#runtime/logger';
 import type {
@@ -36,22 +37,17 @@ import type {
   problemAction,
 } from '#schemas/campaign';
 import { hashIdNumber } from '#store/identity';
-import type { Campaign, InspectionForm, Person, Problem, SummaryCounter, WebhookReceipt } from '#store/model';
+import type { WebhookReceipt } from '#store/store';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { CaseError, validationFailed } from './errors.ts';
-import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import { oncePerRequest } from './idempotency.ts';
 import { openCase } from './intake.ts';
 import type { VerifiedWebhook } from './requests.ts';
 
-const STAFF: readonly Role[] = ['VILLAGE_COMMITTEE', 'TOWNSHIP_REVIEWER', 'DISTRICT_FILER'];
 const today = () => businessDate(now());
 const id36 = (prefix: string) =>
   `${prefix}${Date.now().toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`;
-
-export function covers(person: Person, code: string, roles: readonly Role[] = STAFF): boolean {
-  return person.roles.some((r) => roles.includes(r.role) && scopeCovers(r.scope, code));
-}
 
 export async function mustGetCampaign(ctx: CaseContext, id: string): Promise<Campaign> {
   const campaign = await ctx.store.getCampaign(id);
@@ -80,7 +76,7 @@ export async function createCampaign(
   township: string,
   body: z.infer<typeof campaignRequest>,
 ) {
-  if (!covers(caller, township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'])) {
+  if (!covers(caller, township, TOWNSHIP_AND_ABOVE)) {
     throw new CaseError('FORBIDDEN', '仅乡镇审核人员可组织集中排查');
   }
   const directory = await ctx.store.getDirectory();
@@ -123,6 +119,20 @@ export async function createCampaign(
   return campaign;
 }
 
+/** `POST /campaigns/{id}/close`: the township ends its campaign; its ledger stays readable. */
+export async function closeCampaign(ctx: CaseContext, caller: Person, campaign: Campaign): Promise<Campaign> {
+  if (!covers(caller, campaign.township, TOWNSHIP_AND_ABOVE))
+    throw new CaseError('FORBIDDEN', '仅乡镇审核人员可结束排查');
+  if (campaign.closed) throw new CaseError('CONFLICT', '该排查已结束');
+  const next = { ...campaign, closed: true, version: campaign.version + 1 };
+  await ctx.store.putCampaign(campaign, next, {
+    action: 'CAMPAIGN_CLOSED',
+    by: caller.personId,
+    at: nowIso(),
+  });
+  return next;
+}
+
 function problemFromForm(
   form: InspectionForm,
   campaign: Campaign,
@@ -158,13 +168,20 @@ function problemFromForm(
   };
 }
 
+/** What filing a form answers; `review` when 综合判定② opened an identification (or could not). */
+export interface FiledForm {
+  formId: string;
+  problemIds: string[];
+  review?: unknown;
+}
+
 /** `POST /webhooks/inspections` (and the XLSX upload): one household's form, its problems and counters. */
 export async function fileInspectionForm(
   ctx: CaseContext,
   webhook: VerifiedWebhook | undefined,
   body: z.infer<typeof inspectionRequest>,
   rawBody: string,
-): Promise<WebhookAnswer> {
+): Promise<FiledForm> {
   const campaign = await mustGetCampaign(ctx, body.campaignId);
   if (campaign.closed) throw new CaseError('CONFLICT', '该排查已结束');
   if (!campaign.villages.includes(body.village)) {
@@ -176,12 +193,12 @@ export async function fileInspectionForm(
     throw validationFailed([{ path: 'group', message: `村民小组不属于${village.name}` }]);
   }
   const inspector = directory.people.find((p) => p.personId === body.inspectorPersonId);
-  if (!inspector || !servesVillage(inspector, body.village)) {
+  if (!inspector || !covers(inspector, body.village, MANAGERS)) {
     throw validationFailed([{ path: 'inspectorPersonId', message: '排查人不在人员名录中或不负责该村' }]);
   }
   const findings = checkInspectionForm(body);
   if (findings.length) throw validationFailed(findings, '入户排查表填写不符合填表说明');
-  const run = async (receipt?: (answer: WebhookAnswer) => WebhookReceipt) => {
+  const run = async (receipt?: (answer: FiledForm) => WebhookReceipt): Promise<FiledForm> => {
     const at = nowIso();
     const form: InspectionForm = {
       formId: id36('F'),
@@ -200,7 +217,7 @@ export async function fileInspectionForm(
     };
     const problems = form.items.map((_, i) => problemFromForm(form, campaign, village.name, i));
     form.problemIds = problems.map((p) => p.problemId);
-    const response = { status: 201, body: { formId: form.formId, problemIds: form.problemIds } };
+    const response: FiledForm = { formId: form.formId, problemIds: form.problemIds };
     try {
       await ctx.store.fileInspectionForm(form, problems, receipt?.(response), {
         action: 'INSPECTION_FILED',
@@ -225,7 +242,7 @@ export async function fileInspectionForm(
     : await run();
   if (!body.judgement.proposeReview) return answer;
   // 综合判定 → 纳入监测评议: an identification through the application chain (channel: cadre inspection)
-  const formId = (answer.body as { formId: string }).formId;
+  const formId = answer.formId;
   const review = await openCase(
     ctx,
     { channel: 'cadre-inspection', by: inspector.personId },
@@ -252,7 +269,7 @@ export async function fileInspectionForm(
     );
     if (form && !form.applicationId) await ctx.store.linkFormApplication(form, applicationId);
   }
-  return { ...answer, body: { ...(answer.body as object), review } };
+  return { ...answer, review };
 }
 
 /** `POST /campaigns/{id}/problems`: a 面上问题 at 县级, 镇级 or 村级 level. */
@@ -271,7 +288,7 @@ export async function createAreaProblem(
       : body.level === 'TOWNSHIP'
         ? campaign.township
         : campaign.township.slice(0, 6);
-  if (!covers(caller, campaign.township) && !covers(caller, unit))
+  if (!covers(caller, campaign.township, MANAGERS) && !covers(caller, unit, MANAGERS))
     throw new CaseError('FORBIDDEN', '无权登记此问题');
   const at = nowIso();
   const problem: Problem = {
@@ -311,10 +328,7 @@ export async function actOnProblem(
   body: z.infer<typeof problemAction>,
 ) {
   const campaign = await mustGetCampaign(ctx, problem.campaignId);
-  if (
-    !covers(caller, problem.unit) &&
-    !covers(caller, campaign.township, ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'])
-  ) {
+  if (!covers(caller, problem.unit, MANAGERS) && !covers(caller, campaign.township, TOWNSHIP_AND_ABOVE)) {
     throw new CaseError('FORBIDDEN', '无权办理此问题');
   }
   if (problem.version !== body.version) throw new CaseError('CONFLICT', '该问题已被他人更新，请刷新后重试');

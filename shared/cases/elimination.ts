@@ -5,14 +5,16 @@
 
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import type { Application } from '#domain/application';
 import { businessDate } from '#domain/calendar';
+import type { Person } from '#domain/directory';
 import { ELIMINATION_WAYS } from '#domain/elimination';
+import type { Household } from '#domain/household';
 import { netIncomeFen, toYuan } from '#domain/income';
 import { isFinal } from '#domain/stages';
 import { compose } from '#notify/messages';
 import { now, nowIso } from '#runtime/clock';
 import type { eliminationRequest, greenChannelRequest } from '#schemas/registry';
-import type { Application, Household, Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { CaseError } from './errors.ts';
@@ -268,9 +270,11 @@ const SUDDEN = new Set(['ILLNESS', 'DISASTER', 'ACCIDENT']);
 export async function grantGreenChannel(
   ctx: CaseContext,
   caller: Person,
-  app: Application,
+  applicationId: string,
   body: z.infer<typeof greenChannelRequest>,
-) {
+): Promise<Application> {
+  const app = await ctx.store.getApplication(applicationId);
+  if (!app) throw new CaseError('NOT_FOUND', '申请不存在');
   mustCover(caller, app.village, ['TOWNSHIP_REVIEWER']);
   if (app.kind === 'ELIMINATION') throw new CaseError('CONFLICT', '风险消除不适用绿色通道');
   if (isFinal(app.stage)) throw new CaseError('CONFLICT', '该申请已办结');

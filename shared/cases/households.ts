@@ -7,11 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { MEASURE_TYPES, type Measure, planWarnings } from '#domain/assistance';
+import type { Person } from '#domain/directory';
+import type { AssistancePlan, Grid, Household } from '#domain/household';
 import { checkHousehold, noLabourCapacity, perCapitaIncomeOf } from '#domain/household';
 import { maskIdNumber, maskPhone } from '#domain/masking';
 import { lineFor } from '#domain/monitoring-line';
 import { MONITORING_OBJECT_TYPES, RISK_TYPES } from '#domain/risk-types';
-import { type Role, scopeCovers, servesVillage } from '#domain/stages';
+import { covers, MANAGERS } from '#domain/scope';
+import type { Role } from '#domain/stages';
 import { compose, type Notification } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
@@ -24,19 +27,16 @@ import type {
   measureRequest,
 } from '#schemas/registry';
 import { hashIdNumber, householdIdOf, parseHouseholdId } from '#store/identity';
-import type { AssistancePlan, Grid, Household, Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { CaseError } from './errors.ts';
-import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import { oncePerRequest } from './idempotency.ts';
 import type { VerifiedWebhook } from './requests.ts';
 
-/** Roles that manage households of a village (the group leader reads only). */
-const MANAGERS: readonly Role[] = ['VILLAGE_COMMITTEE', 'TOWNSHIP_REVIEWER', 'DISTRICT_FILER'];
-
+/** `covers` as a guard: reading needs any role over the village, acting one of `roles`. */
 export function mustCover(person: Person, village: string, roles?: readonly Role[]): void {
-  const ok = person.roles.some((r) => (!roles || roles.includes(r.role)) && scopeCovers(r.scope, village));
-  if (!ok) throw new CaseError('FORBIDDEN', roles ? '无权办理此村的此项业务' : '无权查看此村的数据');
+  if (!covers(person, village, roles))
+    throw new CaseError('FORBIDDEN', roles ? '无权办理此村的此项业务' : '无权查看此村的数据');
 }
 
 export async function mustGetHousehold(ctx: CaseContext, householdId: string): Promise<Household> {
@@ -188,7 +188,7 @@ export async function putGrid(
     ]);
   }
   const elsewhere = body.members.findIndex(
-    (id) => !servesVillage(directory.people.find((p) => p.personId === id)!, village),
+    (id) => !covers(directory.people.find((p) => p.personId === id)!, village),
   );
   if (elsewhere >= 0) {
     throw new CaseError('VALIDATION_FAILED', '网格员不负责本村', [
@@ -225,7 +225,7 @@ export async function assignContact(
       { path: 'contactPersonId', message: '人员不存在' },
     ]);
   }
-  if (!servesVillage(person, household.village)) {
+  if (!covers(person, household.village)) {
     throw new CaseError('VALIDATION_FAILED', '帮扶联系人不负责本村', [
       { path: 'contactPersonId', message: '该人员不负责本村' },
     ]);
@@ -318,17 +318,23 @@ export async function updatePlan(
   return planView(household, next);
 }
 
+export interface RecordedMeasure {
+  measureId: string;
+  planVersion: number;
+  warnings: ReturnType<typeof planView>['warnings'];
+}
+
 /** `POST /webhooks/measures`: one measure added, or updated by its id, through the signed webhook. */
 export async function recordMeasure(
   ctx: CaseContext,
   webhook: VerifiedWebhook,
   body: z.infer<typeof measureRequest>,
   rawBody: string,
-): Promise<WebhookAnswer> {
+): Promise<RecordedMeasure> {
   const household = await mustGetHousehold(ctx, body.householdId);
   if (!household.monitoring) throw new CaseError('CONFLICT', '该户不是监测对象，无需帮扶计划');
   await checkMembers(ctx, household, [body.measure]);
-  return oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
+  return oncePerRequest<RecordedMeasure>(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
     for (let attempt = 0; ; attempt++) {
       const previous = await ctx.store.getPlan(body.householdId, body.year);
       const measures = [...(previous?.measures ?? [])];
@@ -349,10 +355,7 @@ export async function recordMeasure(
         updatedAt: nowIso(),
       };
       const view = planView(household, next);
-      const response = {
-        status: 200,
-        body: { measureId: measure.measureId, planVersion: next.version, warnings: view.warnings },
-      };
+      const response = { measureId: measure.measureId, planVersion: next.version, warnings: view.warnings };
       try {
         await ctx.store.putPlan(
           previous,

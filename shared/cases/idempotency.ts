@@ -5,27 +5,22 @@
  */
 
 import { hashBody } from '#store/identity';
-import type { StoredRequest, WebhookReceipt } from '#store/model';
+import type { StoredRequest, WebhookReceipt } from '#store/store';
 import { ConflictError, type Store } from '#store/store';
 import { CaseError } from './errors.ts';
 import type { VerifiedWebhook } from './requests.ts';
 
-export interface WebhookAnswer {
-  status: number;
-  body: unknown;
-}
-
-async function repeat(
+async function repeat<T>(
   store: Store,
   webhook: VerifiedWebhook,
   stored: StoredRequest,
   bodyHash: string,
-): Promise<WebhookAnswer> {
+): Promise<T> {
   if (stored.bodyHash !== bodyHash) {
     throw new CaseError('IDEMPOTENCY_MISMATCH', '相同 requestId 的请求内容不一致');
   }
   await claim(store, webhook);
-  return stored.response;
+  return stored.answer as T;
 }
 
 async function claim(store: Store, webhook: VerifiedWebhook): Promise<void> {
@@ -39,24 +34,24 @@ async function claim(store: Store, webhook: VerifiedWebhook): Promise<void> {
 
 /**
  * Runs `accept` once per requestId. `accept` gets a receipt builder: it must write the receipt in the
- * same transaction as its change.
+ * same transaction as its change. The answer is plain data; the HTTP status is the route's.
  */
-export async function oncePerRequest(
+export async function oncePerRequest<T>(
   store: Store,
   webhook: VerifiedWebhook,
   requestId: string,
   rawBody: string,
-  accept: (receipt: (answer: WebhookAnswer) => WebhookReceipt) => Promise<WebhookAnswer>,
-): Promise<WebhookAnswer> {
+  accept: (receipt: (answer: T) => WebhookReceipt) => Promise<T>,
+): Promise<T> {
   // bound to the route and resource called: the same requestId on another application's
   // commitment-url is a different request, not a repeat of the first
   const bodyHash = hashBody(webhook.route ? `${webhook.route}\n${rawBody}` : rawBody);
   // Optimistic: a first delivery (the common case) pays no extra read. A repeat is recognised by the
   // request record's condition failing in the transaction, or, when `accept` refuses before writing
   // (the window closed since), by finding the stored answer.
-  const answerRepeat = async (): Promise<WebhookAnswer | undefined> => {
+  const answerRepeat = async (): Promise<T | undefined> => {
     const stored = await store.getRequest(webhook.channel, requestId);
-    return stored ? repeat(store, webhook, stored, bodyHash) : undefined;
+    return stored ? repeat<T>(store, webhook, stored, bodyHash) : undefined;
   };
   try {
     return await accept((answer) => ({
@@ -64,7 +59,7 @@ export async function oncePerRequest(
       nonce: webhook.nonce,
       requestId,
       bodyHash,
-      response: answer,
+      answer,
     }));
   } catch (error) {
     if (error instanceof ConflictError) {

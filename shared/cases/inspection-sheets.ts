@@ -5,11 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import type { Campaign } from '#domain/campaign';
+import type { Person } from '#domain/directory';
 import { checkInspectionForm, circled, INSPECTION_CATEGORIES } from '#domain/inspection';
 import { HOUSEHOLD_TYPES, RISK_TYPES } from '#domain/risk-types';
+import { covers, MANAGERS } from '#domain/scope';
 import { inspectionRequest } from '#schemas/campaign';
-import type { Campaign, Person } from '#store/model';
-import { covers, fileInspectionForm } from './campaigns.ts';
+import { fileInspectionForm } from './campaigns.ts';
 import type { CaseContext } from './context.ts';
 import { CaseError, validationFailed } from './errors.ts';
 import { FORMULA_REFUSED, loadWorkbook, readCell } from './sheet-cells.ts';
@@ -116,7 +118,10 @@ export async function importInspectionSheets(
   campaign: Campaign,
   bytes: Buffer,
 ) {
-  if (!covers(caller, campaign.township) && !campaign.villages.some((v) => covers(caller, v))) {
+  if (
+    !covers(caller, campaign.township, MANAGERS) &&
+    !campaign.villages.some((v) => covers(caller, v, MANAGERS))
+  ) {
     throw new CaseError('FORBIDDEN', '无权上传此排查的入户排查表');
   }
   if (!bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
@@ -194,8 +199,7 @@ export async function importInspectionSheets(
   const filed: { sheet: string; formId?: string; problems?: number; review?: unknown; error?: string }[] = [];
   for (const { sheet, body, raw } of bodies) {
     try {
-      const answer = await fileInspectionForm(ctx, undefined, body, raw);
-      const result = answer.body as { formId: string; problemIds: string[]; review?: unknown };
+      const result = await fileInspectionForm(ctx, undefined, body, raw);
       filed.push({
         sheet,
         formId: result.formId,

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Application } from '#domain/application';
 import { perCapitaNetIncome } from '#domain/income';
 import { issueCommitmentKey } from '#links/commitment-keys';
 import { compose } from '#notify/messages';
@@ -19,7 +20,7 @@ import { count } from '#runtime/metrics';
 import { s3 } from '#runtime/s3-client';
 import type { ApplicationRequest } from '#schemas/webhooks';
 import { hashIdNumber } from '#store/identity';
-import type { Application, WebhookReceipt } from '#store/model';
+import type { WebhookReceipt } from '#store/store';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { CaseError, validationFailed } from './errors.ts';

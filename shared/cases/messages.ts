@@ -3,18 +3,18 @@
  * that failed every attempt, which a township reviewer can send again (after mending the directory,
  * say). Personal links are never shown to anyone but their person; phones are masked.
  */
+
+import type { Person } from '#domain/directory';
 import { maskPhone } from '#domain/masking';
-import { type Role, scopeCode } from '#domain/stages';
+import { covers, TOWNSHIP_AND_ABOVE } from '#domain/scope';
+import { scopeCode } from '#domain/stages';
 import type { Message } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
 import type { MessageStore } from '#store/messages';
-import type { Person } from '#store/model';
 import { ConflictError } from '#store/store';
-import { covers } from './campaigns.ts';
 import { CaseError } from './errors.ts';
 
 /** who may see and resend a township's undelivered messages */
-const MESSAGE_KEEPERS: readonly Role[] = ['TOWNSHIP_REVIEWER', 'DISTRICT_FILER'];
 
 export function messageView(m: Message) {
   return {
@@ -38,13 +38,13 @@ export function messageView(m: Message) {
 }
 
 export async function listUndelivered(messages: MessageStore, caller: Person, township: string) {
-  if (!covers(caller, township, MESSAGE_KEEPERS)) throw new CaseError('FORBIDDEN', '无权查看此乡镇的消息');
+  if (!covers(caller, township, TOWNSHIP_AND_ABOVE)) throw new CaseError('FORBIDDEN', '无权查看此乡镇的消息');
   return { items: (await messages.listUndelivered(township)).map(messageView) };
 }
 
 export async function resendMessage(messages: MessageStore, caller: Person, messageId: string) {
   const message = await messages.get(messageId);
-  if (!message || !covers(caller, scopeCode(message.village, 'township'), MESSAGE_KEEPERS))
+  if (!message || !covers(caller, scopeCode(message.village, 'township'), TOWNSHIP_AND_ABOVE))
     throw new CaseError('NOT_FOUND', '消息不存在');
   if (message.status !== 'DEAD') throw new CaseError('CONFLICT', '只有发送失败的消息可以重新发送');
   try {

@@ -4,15 +4,16 @@
  * reconciled. Each is written with the case's own change, in one transaction.
  */
 import { randomBytes } from 'node:crypto';
+import type { Application, ContactPerson } from '#domain/application';
 import { MEASURES_FOR_RISK, type Measure } from '#domain/assistance';
 import { businessDate } from '#domain/calendar';
 import { checkElimination, DEFAULT_ELIMINATION_RULES, type EliminationProposal } from '#domain/elimination';
+import type { AssistancePlan, Household } from '#domain/household';
 import { lineFor } from '#domain/monitoring-line';
 import { type MonitoringObjectType, monitoringObjectTypeFor, type RiskType } from '#domain/risk-types';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { householdIdOf } from '#store/identity';
-import type { Application, AssistancePlan, ContactPerson, Household } from '#store/model';
 import type { CaseContext } from './context.ts';
 import type { CaseRecords } from './updates.ts';
 

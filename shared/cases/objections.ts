@@ -6,7 +6,7 @@ import type { ObjectionRequest } from '#schemas/webhooks';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { CaseError } from './errors.ts';
-import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import { oncePerRequest } from './idempotency.ts';
 import type { VerifiedWebhook } from './requests.ts';
 
 export async function lodgeObjection(
@@ -14,7 +14,7 @@ export async function lodgeObjection(
   webhook: VerifiedWebhook,
   body: ObjectionRequest,
   rawBody: string,
-): Promise<WebhookAnswer> {
+): Promise<{ objectionId: string }> {
   const app = await ctx.store.getApplication(body.applicationId);
   if (!app) throw new CaseError('NOT_FOUND', '申请不存在');
   return oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
@@ -23,7 +23,7 @@ export async function lodgeObjection(
       throw new CaseError('NOT_IN_PUBLICITY', '该申请不在公示期内');
     }
     const objectionId = randomUUID();
-    const response = { status: 202, body: { objectionId } };
+    const response = { objectionId };
     try {
       await ctx.store.addObjection(
         app,

@@ -6,16 +6,26 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
+import type { Person } from '#domain/directory';
+import type { Household } from '#domain/household';
 import { checkHousehold, EMPLOYMENT, HEALTH, LABOUR, RELATIONS, SCHOOLING } from '#domain/household';
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
-import { scopeCovers } from '#domain/stages';
+import { covers } from '#domain/scope';
+import type { Role } from '#domain/stages';
 import { nowIso } from '#runtime/clock';
 import { member as memberSchema, yearIncome } from '#schemas/registry';
 import { hashIdNumber } from '#store/identity';
-import type { Household, Person } from '#store/model';
 import type { CaseContext } from './context.ts';
 import { CaseError, validationFailed } from './errors.ts';
 import { FORMULA_REFUSED, loadWorkbook, readCell } from './sheet-cells.ts';
+
+/** Everyone but a group leader, who reads the registry and does not change it. */
+const REGISTRY_EDITORS: readonly Role[] = [
+  'VILLAGE_COMMITTEE',
+  'TOWNSHIP_REVIEWER',
+  'DISTRICT_FILER',
+  'SYSTEM_ENTRY_CLERK',
+];
 
 /** The columns of the import sheet, in order; the first row of the file carries these headers. */
 export const IMPORT_COLUMNS = [
@@ -175,8 +185,7 @@ export async function importRegistry(
 
   const directory = await ctx.store.getDirectory();
   const villages = new Map(directory.villages.map((v) => [v.code, v]));
-  const covers = (code: string) =>
-    caller.roles.some((r) => r.role !== 'GROUP_LEADER' && scopeCovers(r.scope, code));
+  const mayEdit = (code: string) => covers(caller, code, REGISTRY_EDITORS);
   const errors: { path: string; message: string }[] = [];
   const fail = (row: Row, column: Column | 'row', message: string) =>
     errors.push({ path: `rows[${row.line}].${column}`, message });
@@ -192,7 +201,7 @@ export async function importRegistry(
       fail(row, '村代码', c.村代码 ? '村代码不在本系统辖区内' : '村代码必填');
       continue;
     }
-    if (!covers(village.code)) fail(row, '村代码', '无权导入此村的数据');
+    if (!mayEdit(village.code)) fail(row, '村代码', '无权导入此村的数据');
     if (c.村民小组 && !village.groups.includes(c.村民小组))
       fail(row, '村民小组', `村民小组不属于${village.name}`);
     const householdType = codeOf(HOUSEHOLD_TYPES, c.户类型);

@@ -3,9 +3,12 @@
  * restart, and Step Functions may retry, so a step that finds its work done returns the same answer.
  */
 import { randomBytes } from 'node:crypto';
+import type { Application, Approval } from '#domain/application';
 import { businessDate, type CalendarData, publicityPeriod } from '#domain/calendar';
+import type { Person } from '#domain/directory';
 import { checkExclusions } from '#domain/eligibility';
 import { MONITORING_OBJECT_TYPES, RISK_TYPES } from '#domain/risk-types';
+import { peopleFor } from '#domain/scope';
 import {
   APPROVAL_LEVELS,
   type ApprovalStage,
@@ -15,12 +18,10 @@ import {
 } from '#domain/stages';
 import { approvalLink } from '#links/approval-links';
 import { compose } from '#notify/messages';
-import { peopleFor } from '#notify/recipients';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
 import { count } from '#runtime/metrics';
-import type { Application, Approval, Person } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { activationRecords } from './monitoring.ts';

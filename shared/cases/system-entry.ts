@@ -6,6 +6,7 @@
 
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
+import type { Application } from '#domain/application';
 import { businessDate } from '#domain/calendar';
 import { monitoringObjectTypeFor } from '#domain/risk-types';
 import { SYSTEM_ENTRY_COLUMNS, type SystemEntryRow, systemEntryRow, toCsv } from '#domain/system-entry';
@@ -13,7 +14,6 @@ import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { revealFields } from '#runtime/field-crypto';
 import { s3 } from '#runtime/s3-client';
-import type { Application } from '#store/model';
 import type { CaseContext } from './context.ts';
 import { monitoringLine } from './monitoring.ts';
 import { safeSheet } from './safe-sheets.ts';

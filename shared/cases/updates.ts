@@ -1,8 +1,10 @@
 /** The one way a use case changes an application: read, change, write on the version read. */
+
+import type { Application } from '#domain/application';
+import type { AssistancePlan, Household } from '#domain/household';
 import { assertAllowedTransition } from '#domain/stages';
 import type { Notification } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
-import type { Application, AssistancePlan, Household } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 

@@ -2,10 +2,11 @@
  * What people and integrators read about an application. ID numbers and phones are masked here, the
  * one place an application leaves the store for a reader.
  */
+
+import type { Application } from '#domain/application';
 import { maskIdNumber, maskPhone, maskText } from '#domain/masking';
 import { RISK_TYPES } from '#domain/risk-types';
 import { STAGE_LABELS } from '#domain/stages';
-import type { Application } from '#store/model';
 
 export function householdView(app: Application) {
   return {

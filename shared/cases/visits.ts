@@ -6,112 +6,121 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { businessDate } from '#domain/calendar';
+import type { Household, Visit } from '#domain/household';
 import { netIncomeFen, toYuan } from '#domain/income';
-import { servesVillage } from '#domain/stages';
+import { covers, peopleFor } from '#domain/scope';
 import { DEFAULT_VISIT_RULES, VISIT_KINDS, visitDue } from '#domain/visits';
 import { compose } from '#notify/messages';
-import { peopleFor } from '#notify/recipients';
 import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
 import type { visitRequest } from '#schemas/registry';
 import { householdIdOf } from '#store/identity';
-import type { Household, Visit } from '#store/model';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { CaseError, validationFailed } from './errors.ts';
 import { mustGetHousehold } from './households.ts';
-import { oncePerRequest, type WebhookAnswer } from './idempotency.ts';
+import { oncePerRequest } from './idempotency.ts';
 import { openCase } from './intake.ts';
 import type { VerifiedWebhook } from './requests.ts';
 
 const rules = () => ({ ...DEFAULT_VISIT_RULES, ...config.visitRules });
+
+/** What recording a visit answers; `remarking` when a new risk of an eliminated household opened 风险再标注. */
+export interface RecordedVisit {
+  visitId: string;
+  householdId: string;
+  remarking?: unknown;
+}
 
 export async function recordVisit(
   ctx: CaseContext,
   webhook: VerifiedWebhook,
   body: z.infer<typeof visitRequest>,
   rawBody: string,
-): Promise<WebhookAnswer> {
+): Promise<RecordedVisit> {
   const household = await mustGetHousehold(ctx, body.householdId);
   if (!household.monitoring) throw new CaseError('CONFLICT', '该户不是监测对象');
   const directory = await ctx.store.getDirectory();
   const visitor = directory.people.find((p) => p.personId === body.visitorPersonId);
   if (!visitor) throw validationFailed([{ path: 'visitorPersonId', message: '走访人不在人员名录中' }]);
-  if (!servesVillage(visitor, household.village))
+  if (!covers(visitor, household.village))
     throw validationFailed([{ path: 'visitorPersonId', message: '走访人不负责本村' }]);
   if (body.visitedOn > businessDate(now())) {
     throw validationFailed([{ path: 'visitedOn', message: '走访日期不能晚于今天' }]);
   }
-  const answer = await oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
-    let recorded: WebhookAnswer | undefined;
-    for (let attempt = 0; !recorded; attempt++) {
-      const current = attempt === 0 ? household : await mustGetHousehold(ctx, body.householdId);
-      const m = current.monitoring!;
-      const visit: Visit = {
-        visitId: `VI${Date.now().toString(36).toUpperCase()}${randomBytes(3).toString('hex')}`,
-        householdId: body.householdId,
-        kind: body.kind,
-        visitor: { personId: visitor.personId, name: visitor.name },
-        visitedOn: body.visitedOn,
-        findings: body.findings,
-        newRiskTypes: body.newRiskTypes,
-        recordedAt: nowIso(),
-      };
-      const later = (a: string | undefined, b: string) => (a && a > b ? a : b);
-      const next: Household = {
-        ...current,
-        monitoring: {
-          ...m,
-          lastVisitOn: later(m.lastVisitOn, body.visitedOn),
-          ...(body.kind === 'CONCENTRATED'
-            ? { lastConcentratedOn: later(m.lastConcentratedOn, body.visitedOn) }
-            : {}),
-        },
-        version: (current.version ?? 0) + 1,
-        updatedAt: visit.recordedAt,
-      };
-      const response = { status: 201, body: { visitId: visit.visitId, householdId: body.householdId } };
-      try {
-        await ctx.store.recordVisit(
-          visit,
-          {
-            previous: current,
-            next,
-            audit: {
-              action: 'VISIT_RECORDED',
-              by: visitor.personId,
-              at: visit.recordedAt,
-              detail: { visitId: visit.visitId, kind: body.kind, newRiskTypes: body.newRiskTypes },
-            },
-            // told once, with the visit, not again on a redelivery
-            messages:
-              body.newRiskTypes.length && household.monitoring?.status === 'MONITORED'
-                ? peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', household.village).map((p) =>
-                    compose(
-                      'NEW_RISK_FOUND',
-                      { personId: p.personId, name: p.name, phone: p.phone },
-                      household.village,
-                      { head: household.head?.name },
-                    ),
-                  )
-                : [],
+  const answer = await oncePerRequest<RecordedVisit>(
+    ctx.store,
+    webhook,
+    body.requestId,
+    rawBody,
+    async (receipt) => {
+      let recorded: RecordedVisit | undefined;
+      for (let attempt = 0; !recorded; attempt++) {
+        const current = attempt === 0 ? household : await mustGetHousehold(ctx, body.householdId);
+        const m = current.monitoring!;
+        const visit: Visit = {
+          visitId: `VI${Date.now().toString(36).toUpperCase()}${randomBytes(3).toString('hex')}`,
+          householdId: body.householdId,
+          kind: body.kind,
+          visitor: { personId: visitor.personId, name: visitor.name },
+          visitedOn: body.visitedOn,
+          findings: body.findings,
+          newRiskTypes: body.newRiskTypes,
+          recordedAt: nowIso(),
+        };
+        const later = (a: string | undefined, b: string) => (a && a > b ? a : b);
+        const next: Household = {
+          ...current,
+          monitoring: {
+            ...m,
+            lastVisitOn: later(m.lastVisitOn, body.visitedOn),
+            ...(body.kind === 'CONCENTRATED'
+              ? { lastConcentratedOn: later(m.lastConcentratedOn, body.visitedOn) }
+              : {}),
           },
-          receipt(response),
-        );
-        recorded = response;
-      } catch (error) {
-        if (!(error instanceof ConflictError && error.reason === 'VERSION' && attempt < 5)) throw error;
+          version: (current.version ?? 0) + 1,
+          updatedAt: visit.recordedAt,
+        };
+        const response: RecordedVisit = { visitId: visit.visitId, householdId: body.householdId };
+        try {
+          await ctx.store.recordVisit(
+            visit,
+            {
+              previous: current,
+              next,
+              audit: {
+                action: 'VISIT_RECORDED',
+                by: visitor.personId,
+                at: visit.recordedAt,
+                detail: { visitId: visit.visitId, kind: body.kind, newRiskTypes: body.newRiskTypes },
+              },
+              // told once, with the visit, not again on a redelivery
+              messages:
+                body.newRiskTypes.length && household.monitoring?.status === 'MONITORED'
+                  ? peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', household.village).map((p) =>
+                      compose(
+                        'NEW_RISK_FOUND',
+                        { personId: p.personId, name: p.name, phone: p.phone },
+                        household.village,
+                        { head: household.head?.name },
+                      ),
+                    )
+                  : [],
+            },
+            receipt(response),
+          );
+          recorded = response;
+        } catch (error) {
+          if (!(error instanceof ConflictError && error.reason === 'VERSION' && attempt < 5)) throw error;
+        }
       }
-    }
-    return recorded;
-  });
+      return recorded;
+    },
+  );
   if (body.newRiskTypes.length === 0) return answer;
   if (household.monitoring.status === 'RISK_ELIMINATED') {
-    return {
-      ...answer,
-      body: { ...(answer.body as object), remarking: await startRemarking(ctx, webhook, household, body) },
-    };
+    return { ...answer, remarking: await startRemarking(ctx, webhook, household, body) };
   }
   return answer;
 }

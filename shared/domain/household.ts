@@ -3,8 +3,15 @@
  * component, and the consistency checks of DOMAIN.md (Risk types). Pure: the import, the staff API
  * and the elimination check all read a household through these functions.
  */
+
+import type { ContactPerson } from './application.ts';
+import type { Measure } from './assistance.ts';
+import type { HouseholdFlags } from './eligibility.ts';
+import type { EliminationWay } from './elimination.ts';
 import { type IncomeComponents, netIncomeFen, toYuan } from './income.ts';
-import type { RiskType } from './risk-types.ts';
+import type { HouseholdType, MonitoringObjectType, RiskType } from './risk-types.ts';
+import type { CaseKind } from './stages.ts';
+import type { VisitKind } from './visits.ts';
 
 /** 与户主关系 */
 export const RELATIONS = {
@@ -134,4 +141,77 @@ export function perCapitaIncomeOf(facts: HouseholdFacts, year: number): number |
 /** The per-capita income against a line: how far above or below, in yuan. */
 export function againstLine(perCapita: number, line: number): { below: boolean; margin: number } {
   return { below: perCapita < line, margin: toYuan(Math.round((perCapita - line) * 100)) };
+}
+
+/** 监测状态 of a household: set by activation, by elimination, by re-marking. */
+export interface MonitoringState {
+  status: 'MONITORED' | 'RISK_ELIMINATED';
+  /** the identification that made it a monitoring object */
+  applicationId: string;
+  objectType: MonitoringObjectType;
+  riskTypes: RiskType[];
+  /** YYYY-MM-DD it became a monitoring object */
+  since: string;
+  /** 帮扶联系人 */
+  contactPerson?: ContactPerson;
+  gridId?: string;
+  /** 帮扶责任人 of a lifted household, kept */
+  responsiblePerson?: { name: string; phone?: string; unit?: string };
+  eliminated?: { way: EliminationWay; month: string; caseId: string; weakStability: boolean };
+  /** 暂不标注: the last elimination proposal refused because nobody can work */
+  notMarked?: { at: string; reason: string };
+  lastVisitOn?: string;
+  lastConcentratedOn?: string;
+  /** business date of the last overdue reminder, so a day sends one */
+  visitReminderOn?: string;
+  /** every identification and elimination of this household, oldest first (再标注 links) */
+  cases: { caseId: string; kind: CaseKind; at: string; remarking?: boolean }[];
+}
+
+/** A household of the registry (户籍), keyed by its head's ID number hash within a village. */
+export interface Household {
+  village: string;
+  idHash: string;
+  group?: string;
+  householdType: HouseholdType;
+  flags: HouseholdFlags;
+  head?: { name: string; idNumber: string; phone: string };
+  members?: Member[];
+  /** each member's ID-number hash, so a member is found without the (sealed) number */
+  memberIdHashes?: string[];
+  incomes?: YearIncome[];
+  /** 帮扶责任人 from the registry (lifted households keep theirs when monitored) */
+  responsiblePerson?: { name: string; phone?: string; unit?: string };
+  monitoring?: MonitoringState;
+  version?: number;
+  updatedAt?: string;
+}
+
+/** 一户一方案: one plan per household per year. */
+export interface AssistancePlan {
+  householdId: string;
+  year: number;
+  measures: Measure[];
+  version: number;
+  updatedAt: string;
+}
+
+export interface Grid {
+  village: string;
+  gridId: string;
+  name: string;
+  /** 网格员 and 帮扶联系人 of this grid */
+  members: string[];
+  updatedAt: string;
+}
+
+export interface Visit {
+  visitId: string;
+  householdId: string;
+  kind: VisitKind;
+  visitor: { personId: string; name: string };
+  visitedOn: string;
+  findings: string;
+  newRiskTypes: RiskType[];
+  recordedAt: string;
 }

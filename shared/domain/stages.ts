@@ -138,13 +138,6 @@ export function scopeCode(villageCode: string, scope: ScopeLevel): string {
   return scope === 'township' ? villageCode.slice(0, 9) : villageCode.slice(0, 6);
 }
 
-/** A person's scope covers a village when the village code starts with it (区划代码 nest by prefix). */
-export const scopeCovers = (scope: string, villageCode: string): boolean => villageCode.startsWith(scope);
-
-/** A person works for a village when one of their roles covers it (a visitor, a contact, a grid member). */
-export const servesVillage = (person: { roles: { scope: string }[] }, villageCode: string): boolean =>
-  person.roles.some((r) => scopeCovers(r.scope, villageCode));
-
 export interface ChainOptions {
   /** 村民小组评议 is a level of its own (some provinces drop it) */
   groupReview: boolean;

@@ -1,6 +1,6 @@
 /** Who a staff API call is from: the directory person behind the token's claims. */
 import type { CaseContext } from '#cases/context';
-import type { Directory, Person } from '#store/model';
+import type { Directory, Person } from '#domain/directory';
 import { HttpError } from './errors.ts';
 import type { HttpEvent } from './responses.ts';
 import { callerId } from './staff-auth.ts';

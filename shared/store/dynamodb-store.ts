@@ -4,6 +4,7 @@
  * transactions, paging, outbox, receipts), put together here.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Household } from '#domain/household';
 import { config } from '#runtime/config';
 import { ddb } from '#runtime/dynamodb-client';
 import { campaignTable } from './dynamodb/campaigns.ts';
@@ -11,7 +12,6 @@ import { caseTable } from './dynamodb/cases.ts';
 import { householdTable } from './dynamodb/households.ts';
 import { settingsTable } from './dynamodb/settings.ts';
 import { DynamoTable } from './dynamodb/table.ts';
-import type { Household } from './model.ts';
 import type { Store } from './store.ts';
 
 export { campaignOf, keys, villageOfApplication } from './dynamodb/table.ts';

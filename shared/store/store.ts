@@ -5,26 +5,29 @@
  * implements each on the single table, `memory-store.ts` in memory for direct tests of the use cases.
  * Every state change here is one conditional transaction with its audit entry.
  */
+
+import type { Application, Approval, Objection } from '#domain/application';
+import type { AuditEntry } from '#domain/audit';
 import type { CalendarData } from '#domain/calendar';
+import type { Campaign, ExportJob, InspectionForm, Problem, SummaryCounter } from '#domain/campaign';
+import type { Directory } from '#domain/directory';
+import type { AssistancePlan, Grid, Household, Visit } from '#domain/household';
 import type { Notification } from '#notify/messages';
-import type {
-  Application,
-  Approval,
-  AssistancePlan,
-  AuditEntry,
-  Campaign,
-  Directory,
-  ExportJob,
-  Grid,
-  Household,
-  InspectionForm,
-  Objection,
-  Problem,
-  StoredRequest,
-  SummaryCounter,
-  Visit,
-  WebhookReceipt,
-} from './model.ts';
+
+/** What a webhook transaction claims along with its business write. */
+export interface WebhookReceipt {
+  channel: string;
+  nonce: string;
+  requestId: string;
+  bodyHash: string;
+  /** the answer to give again for a repeat of this request (its status is the route's) */
+  answer: unknown;
+}
+
+export interface StoredRequest {
+  bodyHash: string;
+  answer: unknown;
+}
 
 export class ConflictError extends Error {
   constructor(

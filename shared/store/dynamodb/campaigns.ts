@@ -3,18 +3,11 @@
  * exports (`EX#`) and audit; its 汇总表 counters are `SUM#<id>`; a township lists its campaigns (`T#`).
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '#domain/audit';
+import type { Campaign, ExportJob, InspectionForm, Problem, SummaryCounter } from '#domain/campaign';
 import { counterDelta } from '#domain/rectification';
 import type { Notification } from '#notify/messages';
-import type {
-  AuditEntry,
-  Campaign,
-  ExportJob,
-  InspectionForm,
-  Problem,
-  SummaryCounter,
-  WebhookReceipt,
-} from '../model.ts';
-import type { CampaignStore } from '../store.ts';
+import type { CampaignStore, WebhookReceipt } from '../store.ts';
 import {
   campaignOf,
   type DynamoTable,

@@ -4,10 +4,12 @@
  * second open case, approvals (`AP#`).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Application, Approval, Objection } from '#domain/application';
+import type { AuditEntry } from '#domain/audit';
 import { isFinal } from '#domain/stages';
 import type { Notification } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
-import type { Application, Approval, AuditEntry, Objection, WebhookReceipt } from '../model.ts';
+import type { WebhookReceipt } from '../store.ts';
 import { type ApplicationChange, type CaseStore, ConflictError } from '../store.ts';
 import { householdPut, planPut } from './households.ts';
 import {

@@ -3,9 +3,10 @@
  * in their village's partition, and the village's grids (`G#`).
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '#domain/audit';
+import type { AssistancePlan, Grid, Household, Visit } from '#domain/household';
 import { householdIdOf } from '../identity.ts';
-import type { AssistancePlan, AuditEntry, Grid, Household, Visit, WebhookReceipt } from '../model.ts';
-import type { HouseholdChange, HouseholdStore } from '../store.ts';
+import type { HouseholdChange, HouseholdStore, WebhookReceipt } from '../store.ts';
 import { type DynamoTable, keys, receiptReasons, type TransactItem, withReceipt } from './table.ts';
 
 function householdItem(household: Household, version: number): Record<string, unknown> {

@@ -1,11 +1,12 @@
 /** The directory (`DIR`), the holiday data (`CONFIG`), webhook requests (`RQ#`) and nonces (`NC#`). */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '#domain/audit';
 import type { CalendarData } from '#domain/calendar';
+import type { Directory } from '#domain/directory';
 import { config } from '#runtime/config';
 import { perContainer } from '#runtime/container';
-import type { AuditEntry, Directory, StoredRequest } from '../model.ts';
-import type { SettingsStore } from '../store.ts';
+import type { SettingsStore, StoredRequest } from '../store.ts';
 import { type DynamoTable, keys } from './table.ts';
 
 const directoryCache = perContainer(() => new Map<string, { at: number; directory: Directory }>());
@@ -69,7 +70,10 @@ export const settingsTable = (
         ConsistentRead: true,
       }),
     );
-    return out.Item ? { bodyHash: out.Item.bodyHash, response: out.Item.response } : undefined;
+    if (!out.Item) return undefined;
+    // records written before answers were stored bare kept `{status, body}` under `response`
+    const answer = 'answer' in out.Item ? out.Item.answer : out.Item.response?.body;
+    return { bodyHash: out.Item.bodyHash, answer };
   },
 
   async claimNonce(channel: string, nonce: string): Promise<void> {

@@ -26,7 +26,7 @@ import type { Notification } from '#notify/messages';
 import { config } from '#runtime/config';
 import { ddb } from '#runtime/dynamodb-client';
 import { messagePut } from '../dynamodb-messages.ts';
-import type { WebhookReceipt } from '../model.ts';
+import type { WebhookReceipt } from '../store.ts';
 import { ConflictError, InvalidCursor } from '../store.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -173,7 +173,7 @@ export class DynamoTable {
             PK: keys.request(receipt.channel, receipt.requestId),
             SK: 'RQ',
             bodyHash: receipt.bodyHash,
-            response: receipt.response,
+            answer: receipt.answer,
             ttl: epoch() + 30 * DAY,
           },
           ConditionExpression: 'attribute_not_exists(PK)',
