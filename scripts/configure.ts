@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { configureCalendarYear } from '#cases/configuration';
 import { validate } from '#http/body';
 import { HttpError } from '#http/errors';
+import { runtimeClock } from '#runtime/aws-ports';
 import { calendarYear, directory } from '#schemas/config';
 import { DynamoStore } from '#store/dynamodb-store';
 
@@ -21,7 +22,7 @@ try {
   const document = JSON.parse(readFileSync(file, 'utf8'));
   const store = new DynamoStore();
   if (what === 'directory') await store.putDirectory(validate(directory, document));
-  else await configureCalendarYear({ store }, validate(calendarYear, document), 'configure-script');
+  else await configureCalendarYear({ store, clock: runtimeClock }, validate(calendarYear, document), 'configure-script');
   console.log(`${what} loaded from ${file}`);
 } catch (error) {
   if (error instanceof HttpError) {

@@ -9,6 +9,7 @@ import { validate } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json } from '#http/responses';
 import { staffCaller } from '#http/staff-caller';
+import { runtimeClock } from '#runtime/aws-ports';
 import { assertConfigured } from '#runtime/config';
 import { perContainer } from '#runtime/container';
 import { townshipCode } from '#schemas/campaign';
@@ -24,7 +25,7 @@ const run = async (event: HttpEvent) => {
   const { store, messages } = stores();
   const { caller } = await staffCaller({ store }, event);
   if (event.routeKey === 'POST /messages/{id}/resend')
-    return json(200, await resendMessage(messages, caller, validate(messageId, event.pathParameters?.id)));
+    return json(200, await resendMessage(messages, runtimeClock, caller, validate(messageId, event.pathParameters?.id)));
   return json(
     200,
     await listUndelivered(messages, caller, validate(townshipCode, event.pathParameters?.code)),

@@ -20,7 +20,7 @@ type Env = Record<string, string | undefined>;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 /** Variables of the twin's own environment that its test hooks read inside functions. */
-const TWIN_HOOKS = ['FANGFAN_FAULTS', 'FANGFAN_CRASH_AT', 'POWERTOOLS_LOG_LEVEL', 'PATH', 'HOME', 'LANG'];
+const TWIN_HOOKS = ['FANGFAN_FAULTS', 'POWERTOOLS_LOG_LEVEL', 'PATH', 'HOME', 'LANG'];
 
 const scope = new AsyncLocalStorage<Env>();
 let installed = false;

@@ -9,6 +9,7 @@ import { maskPhone } from '#domain/masking';
 import { parseJsonText, validate } from '#http/body';
 import { HttpError, statusOf } from '#http/errors';
 import { signToken } from '#links/signed-token';
+import { runtimeClock } from '#runtime/aws-ports';
 import { calendarYear } from '#schemas/config';
 import type { DynamoStore } from '#store/dynamodb-store';
 import type { BusinessClock } from './business-clock.ts';
@@ -66,7 +67,7 @@ export function localEndpoints(deps: {
     'GET /_local/calendar': () => store.getCalendarData(),
     'POST /_local/calendar': async (_, body) => {
       const year = validate(calendarYear, body());
-      await configureCalendarYear({ store }, year, 'local');
+      await configureCalendarYear({ store, clock: runtimeClock }, year, 'local');
       return store.getCalendarData();
     },
   };

@@ -33,6 +33,7 @@ import {
   LOCAL_TABLE,
   type LocalDefinitions,
 } from './definitions.ts';
+import { bothMeters, crashPoints } from './crash-points.ts';
 import { type DynamoMeter, startDynamoGateway } from './dynamodb-gateway.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEngine } from './engine.ts';
@@ -226,7 +227,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     upstream: dynamo.endpoint,
     iam,
     port: dynamodbPort,
-    meter: options.meterDynamo,
+    meter: bothMeters(options.meterDynamo, crashPoints(process.env.FANGFAN_CRASH_AT)),
   });
   const serviceCredentials = { accessKeyId: serviceKey, secretAccessKey: 'local' };
   // The twin's own environment (engine, seed, `/_local/*`, benchmarks): it acts as AWS's machinery.

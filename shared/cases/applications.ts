@@ -4,13 +4,9 @@
  */
 
 import { createHash } from 'node:crypto';
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { issuedCommitment } from '#links/commitment-keys';
 import { compose } from '#notify/messages';
-import { nowIso } from '#runtime/clock';
-import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
-import { s3 } from '#runtime/s3-client';
 import type { ApplicationRequest } from '#schemas/webhooks';
 import type { CaseContext } from './context.ts';
 import { CaseError } from './errors.ts';
@@ -18,7 +14,6 @@ import { oncePerRequest } from './idempotency.ts';
 import { type OpenedCase, recordCase, startOpenedCase, uploadInstructions } from './intake.ts';
 import type { VerifiedWebhook } from './requests.ts';
 import { checkScan, type ScanType } from './scans.ts';
-import { completeTask } from './sfn-tasks.ts';
 import { updateWithRetry } from './updates.ts';
 
 export const MAX_COMMITMENT_BYTES = 10 * 1024 * 1024;
@@ -39,7 +34,7 @@ export async function submitApplication(
   const opened = await oncePerRequest<OpenedCase>(ctx.store, webhook, requestId, rawBody, (receipt) =>
     recordCase(ctx, source, request, receipt),
   );
-  await startOpenedCase(opened.applicationId, body.village);
+  await startOpenedCase(ctx, opened.applicationId, body.village);
   return opened;
 }
 
@@ -67,7 +62,7 @@ export async function issueCommitmentUrl(
     await ctx.store.recordRequest(app, receipt(response), {
       action: 'COMMITMENT_URL_ISSUED',
       by: webhook.channel,
-      at: nowIso(),
+      at: ctx.clock.nowIso(),
       detail: { key: upload.key },
     });
     return response;
@@ -80,7 +75,7 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
   if (!issued) {
     // not a key an upload URL was issued for: whoever wrote it, it is not the applicant's scan
     logger.warn('object under commitments/ that no upload URL was issued for', { key });
-    await quarantine(key);
+    await quarantine(ctx, key);
     return;
   }
   const { applicationId } = issued;
@@ -92,15 +87,9 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
   let verdict: { ok: true; sha256: string; contentType: ScanType } | { ok: false; reason: string };
   if (size > MAX_COMMITMENT_BYTES) verdict = { ok: false, reason: '文件超过10 MiB' };
   else {
-    let bytes: Uint8Array;
-    try {
-      const object = await s3().send(new GetObjectCommand({ Bucket: config.bucketName, Key: key }));
-      bytes = await object.Body!.transformToByteArray();
-    } catch (error) {
-      // A redelivered event for a scan already moved to quarantine: it was handled.
-      if ((error as Error).name === 'NoSuchKey') return;
-      throw error;
-    }
+    const bytes = await ctx.documents.read(key);
+    // A redelivered event for a scan already moved to quarantine: it was handled.
+    if (!bytes) return;
     const checked = await checkScan(bytes);
     verdict = checked.ok
       ? {
@@ -134,7 +123,7 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
         ),
       ],
     );
-    await quarantine(key);
+    await quarantine(ctx, key);
     return;
   }
   const updated = await updateWithRetry(
@@ -153,7 +142,7 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
               sha256: verdict.sha256,
               size,
               contentType: verdict.contentType,
-              receivedAt: nowIso(),
+              receivedAt: ctx.clock.nowIso(),
             },
             history: [
               ...current.history,
@@ -161,29 +150,15 @@ export async function receiveCommitment(ctx: CaseContext, key: string, size: num
                 stage: 'AWAITING_COMMITMENT',
                 decision: 'commitment',
                 by: current.applicant.name,
-                at: nowIso(),
+                at: ctx.clock.nowIso(),
               },
             ],
           },
     { action: 'COMMITMENT_ACCEPTED', detail: { key, sha256: verdict.sha256, size } },
   );
   if (updated?.commitmentTaskToken)
-    await completeTask(updated.commitmentTaskToken, { escalation: 0, commitment: 'ACCEPTED' });
+    await ctx.workflows.complete(updated.commitmentTaskToken, { escalation: 0, commitment: 'ACCEPTED' });
 }
 
-async function quarantine(key: string): Promise<void> {
-  const target = key.replace(/^commitments\//, 'quarantine/');
-  try {
-    await s3().send(
-      new CopyObjectCommand({
-        Bucket: config.bucketName,
-        Key: target,
-        CopySource: `${config.bucketName}/${key}`,
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'NoSuchKey') return; // moved by an earlier delivery
-    throw error;
-  }
-  await s3().send(new DeleteObjectCommand({ Bucket: config.bucketName, Key: key }));
-}
+const quarantine = (ctx: CaseContext, key: string): Promise<void> =>
+  ctx.documents.move(key, key.replace(/^commitments\//, 'quarantine/'));

@@ -3,8 +3,6 @@
  * once (PENDING → DECIDED with the application's history in one transaction), then handed to the
  * waiting workflow step.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Application, Approval } from '#domain/application';
 import type { Person } from '#domain/directory';
 import { maskName, maskPhone, maskText } from '#domain/masking';
@@ -17,17 +15,13 @@ import {
 } from '#domain/stages';
 import { verifyApprovalToken } from '#links/approval-links';
 import { SCAN_LINK_SECONDS, SCAN_LINKS_PRESIGNED, scanLink } from '#links/scan-links';
-import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
-import { crashPoint } from '#runtime/crash-points';
 import { count } from '#runtime/metrics';
-import { s3 } from '#runtime/s3-client';
 import type { DecisionRequest } from '#schemas/approvals';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { CaseError } from './errors.ts';
 import { SCAN_EXTENSIONS, type ScanType } from './scans.ts';
-import { completeTask } from './sfn-tasks.ts';
 import { historyView, householdView } from './views.ts';
 
 export interface ApprovalAccess {
@@ -44,7 +38,7 @@ export async function openApprovalLink(
   approvalId: string,
   token: string | undefined,
 ): Promise<ApprovalAccess> {
-  const personId = verifyApprovalToken(token, approvalId, ctx.secrets.linkKey, now());
+  const personId = verifyApprovalToken(token, approvalId, ctx.secrets.linkKey, ctx.clock.now());
   const approval = await ctx.store.getApproval(approvalId);
   if (!approval) throw new CaseError('BAD_LINK', '审批链接无效或不属于此审批');
   if (!approval.approvers.includes(personId)) throw new CaseError('BAD_LINK', '此链接不属于本审批的审批人');
@@ -65,7 +59,7 @@ export async function openApprovalLink(
   return { approval, application, approver, objections };
 }
 
-export function approvalStatus(access: ApprovalAccess): Approval['status'] {
+export function approvalStatus(ctx: Pick<CaseContext, 'clock'>, access: ApprovalAccess): Approval['status'] {
   const { approval, application } = access;
   if (approval.status === 'DECIDED') return 'DECIDED';
   if (
@@ -75,7 +69,7 @@ export function approvalStatus(access: ApprovalAccess): Approval['status'] {
   ) {
     return 'EXPIRED';
   }
-  return Date.parse(approval.expiresAt) < now().getTime() ? 'EXPIRED' : 'PENDING';
+  return Date.parse(approval.expiresAt) < ctx.clock.now().getTime() ? 'EXPIRED' : 'PENDING';
 }
 
 async function commitmentLink(ctx: CaseContext, application: ApprovalAccess['application']) {
@@ -87,18 +81,12 @@ async function commitmentLink(ctx: CaseContext, application: ApprovalAccess['app
       config.commitmentScanUrl,
       { key: commitment.key, contentType, fileName },
       ctx.secrets.scanKey,
-      now(),
+      ctx.clock.now(),
     );
-  return getSignedUrl(
-    s3(),
-    new GetObjectCommand({
-      Bucket: config.bucketName,
-      Key: commitment.key,
-      ResponseContentType: contentType,
-      ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-    }),
-    { expiresIn: SCAN_LINK_SECONDS },
-  );
+  return ctx.documents.downloadUrl(commitment.key, SCAN_LINK_SECONDS, {
+    contentType,
+    disposition: `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+  });
 }
 
 export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
@@ -111,7 +99,7 @@ export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
     applicationId: application.applicationId,
     stage: approval.stage,
     stageLabel: STAGE_LABELS[approval.stage],
-    status: approvalStatus(access),
+    status: approvalStatus(ctx, access),
     recordsMeeting: APPROVAL_LEVELS[approval.stage].recordsMeeting,
     approver: { name: access.approver.name },
     household: householdView(application),
@@ -138,15 +126,13 @@ export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
       approval.stage === 'SYSTEM_ENTRY' && application.systemEntryBatch
         ? {
             batchId: application.systemEntryBatch.batchId,
-            xlsxUrl: await downloadUrl(application.systemEntryBatch.xlsxKey),
-            csvUrl: await downloadUrl(application.systemEntryBatch.csvKey),
+            xlsxUrl: await ctx.documents.downloadUrl(application.systemEntryBatch.xlsxKey, 900),
+            csvUrl: await ctx.documents.downloadUrl(application.systemEntryBatch.csvKey, 900),
           }
         : null,
   };
 }
 
-const downloadUrl = (key: string) =>
-  getSignedUrl(s3(), new GetObjectCommand({ Bucket: config.bucketName, Key: key }), { expiresIn: 900 });
 
 export async function decide(
   ctx: CaseContext,
@@ -155,7 +141,7 @@ export async function decide(
   attempt = 1,
 ): Promise<{ status: 'recorded'; stage: string }> {
   const { approval, application, approver } = access;
-  const status = approvalStatus(access);
+  const status = approvalStatus(ctx, access);
   if (status === 'DECIDED') throw new CaseError('ALREADY_DECIDED', '此审批已作出决定');
   if (status === 'EXPIRED') {
     // The case may have moved on because of a decision made since the approval was read.
@@ -169,7 +155,7 @@ export async function decide(
       { path: 'meeting', message: '请填写参会人员（村两委、驻村工作队、村监委会、村民代表）和表决票数' },
     ]);
   }
-  const at = nowIso();
+  const at = ctx.clock.nowIso();
   const after = stageAfterDecision(stage, body.decision, {
     groupReview: application.groupReview,
     kind: application.kind,
@@ -237,9 +223,8 @@ export async function decide(
     throw error;
   }
   count('Decisions');
-  crashPoint('decision-recorded');
   // If the step timed out meanwhile (or the runtime died just now), the next visit of this step finds
   // the decision and hands it on.
-  await completeTask(approval.taskToken, { ...decision, escalation: 0 });
+  await ctx.workflows.complete(approval.taskToken, { ...decision, escalation: 0 });
   return { status: 'recorded', stage: after };
 }

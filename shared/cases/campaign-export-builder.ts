@@ -5,21 +5,17 @@
  */
 
 import { PassThrough } from 'node:stream';
-import { Upload } from '@aws-sdk/lib-storage';
 import ExcelJS from 'exceljs';
 import type { ExportJob } from '#domain/campaign';
 import { circled, INSPECTION_CATEGORIES, PROBLEM_CATEGORIES } from '#domain/inspection';
 import { maskIdNumber, maskPhone } from '#domain/masking';
 import { AREA_LEVELS, PROBLEM_STATUSES } from '#domain/rectification';
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
-import { nowIso } from '#runtime/clock';
-import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
-import { s3 } from '#runtime/s3-client';
 import { EXPORT_TITLES } from './campaign-exports.ts';
 import { mustGetCampaign, summaryOf } from './campaigns.ts';
 import type { CaseContext } from './context.ts';
-import { safeSheet } from './safe-sheets.ts';
+import { safeSheet, XLSX_TYPE } from './safe-sheets.ts';
 
 const thin = { style: 'thin' as const };
 const border = { top: thin, left: thin, bottom: thin, right: thin };
@@ -34,16 +30,8 @@ export async function buildExport(ctx: CaseContext, exportId: string): Promise<E
   const names = new Map(directory.villages.map((v) => [v.code, v.name]));
   const key = `exports/${campaign.campaignId}/${job.exportId}.xlsx`;
   const body = new PassThrough();
-  const upload = new Upload({
-    client: s3(),
-    params: {
-      Bucket: config.bucketName,
-      Key: key,
-      Body: body,
-      ContentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    },
-  });
-  const uploaded = upload.done();
+  const abandon = new AbortController();
+  const uploaded = ctx.documents.writeStream(key, body, XLSX_TYPE, abandon.signal);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: body,
     useSharedStrings: false,
@@ -61,7 +49,7 @@ export async function buildExport(ctx: CaseContext, exportId: string): Promise<E
     title.font = { bold: true, size: 14 };
     title.commit();
     const unitLine = sheet.addRow([
-      `填报单位：${directory.township.name}    排查：${campaign.name}    填报时间：${nowIso().slice(0, 10)}`,
+      `填报单位：${directory.township.name}    排查：${campaign.name}    填报时间：${ctx.clock.nowIso().slice(0, 10)}`,
     ]);
     unitLine.commit();
     if (job.kind === 'annex2') {
@@ -229,14 +217,15 @@ export async function buildExport(ctx: CaseContext, exportId: string): Promise<E
     sheet.commit();
     await workbook.commit();
     await uploaded;
-    const done: ExportJob = { ...job, status: 'DONE', key, rows, finishedAt: nowIso() };
+    const done: ExportJob = { ...job, status: 'DONE', key, rows, finishedAt: ctx.clock.nowIso() };
     await ctx.store.putExport(done);
     return done;
   } catch (error) {
     logger.error('export failed', { exportId, error: String(error) });
     body.destroy();
-    await upload.abort().catch(() => undefined);
-    const failed: ExportJob = { ...job, status: 'FAILED', error: '导出失败，请重试', finishedAt: nowIso() };
+    abandon.abort();
+    await uploaded.catch(() => undefined);
+    const failed: ExportJob = { ...job, status: 'FAILED', error: '导出失败，请重试', finishedAt: ctx.clock.nowIso() };
     await ctx.store.putExport(failed);
     return failed;
   }

@@ -3,14 +3,9 @@
  * request object in S3 starts the builder, so the staff API answers at once and never loads exceljs.
  */
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Campaign, ExportJob } from '#domain/campaign';
 import type { Person } from '#domain/directory';
 import { covers, TOWNSHIP_AND_ABOVE } from '#domain/scope';
-import { nowIso } from '#runtime/clock';
-import { config } from '#runtime/config';
-import { s3 } from '#runtime/s3-client';
 import type { CaseContext } from './context.ts';
 import { CaseError } from './errors.ts';
 
@@ -38,29 +33,24 @@ export async function requestExport(
     kind,
     status: 'PENDING',
     requestedBy: caller.personId,
-    requestedAt: nowIso(),
+    requestedAt: ctx.clock.nowIso(),
   };
   await ctx.store.putExport(job);
-  await s3().send(
-    new PutObjectCommand({
-      Bucket: config.bucketName,
-      Key: `${REQUEST_PREFIX}${job.exportId}.json`,
-      Body: JSON.stringify({ exportId: job.exportId }),
-      ContentType: 'application/json',
-    }),
+  await ctx.documents.write(
+    `${REQUEST_PREFIX}${job.exportId}.json`,
+    JSON.stringify({ exportId: job.exportId }),
+    'application/json',
   );
   return job;
 }
 
-export async function exportView(job: ExportJob) {
+export async function exportView(ctx: Pick<CaseContext, 'documents'>, job: ExportJob) {
   return {
     ...job,
     title: EXPORT_TITLES[job.kind],
     downloadUrl:
       job.status === 'DONE' && job.key
-        ? await getSignedUrl(s3(), new GetObjectCommand({ Bucket: config.bucketName, Key: job.key }), {
-            expiresIn: 900,
-          })
+        ? await ctx.documents.downloadUrl(job.key, 900)
         : null,
   };
 }

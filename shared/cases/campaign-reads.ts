@@ -10,7 +10,6 @@ import type { Campaign, Problem } from '#domain/campaign';
 import type { Directory, Person } from '#domain/directory';
 import { covers, reaches, TOWNSHIP_AND_ABOVE } from '#domain/scope';
 import { STAGES } from '#domain/stages';
-import { now } from '#runtime/clock';
 import type { problemQuery } from '#schemas/campaign';
 import { InvalidCursor } from '#store/store';
 import { exportView } from './campaign-exports.ts';
@@ -36,7 +35,7 @@ export function whoAmI(caller: Person, directory: Directory) {
 
 export async function listTownshipCampaigns(ctx: CaseContext, caller: Person, township: string) {
   mustReach(caller, township);
-  return { items: (await ctx.store.listCampaigns(township)).map(campaignView) };
+  return { items: (await ctx.store.listCampaigns(township)).map((c) => campaignView(ctx, c)) };
 }
 
 /** The township's applications counted by stage and village. */
@@ -72,7 +71,7 @@ export async function readExport(ctx: CaseContext, caller: Person, exportId: str
   mustReach(caller, township);
   if (!covers(caller, township, TOWNSHIP_AND_ABOVE))
     throw new CaseError('FORBIDDEN', '仅乡镇及以上人员可查看导出');
-  return exportView(job);
+  return exportView(ctx, job);
 }
 
 /** A ledger line the caller may read and act on: the township's staff, or the line's own unit. */
@@ -105,7 +104,7 @@ export async function listCampaignProblems(
         category: q.category,
         unit: whole ? q.unit : (q.unit ?? own),
         kind: q.kind,
-        deadlineBefore: q.overdue ? businessDate(now()) : undefined,
+        deadlineBefore: q.overdue ? businessDate(ctx.clock.now()) : undefined,
       },
       { limit: Math.min(q.limit ?? 100, 1000), cursor: q.cursor },
     )
@@ -114,5 +113,5 @@ export async function listCampaignProblems(
         throw validationFailed([{ path: 'cursor', message: '游标无效或已过期' }], '分页游标无效');
       throw error;
     });
-  return { items: page.items.map(problemView), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  return { items: page.items.map((p) => problemView(ctx, p)), ...(page.cursor ? { cursor: page.cursor } : {}) };
 }

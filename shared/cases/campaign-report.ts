@@ -6,12 +6,11 @@
 import { businessDate } from '#domain/calendar';
 import type { Campaign } from '#domain/campaign';
 import { isOverdue } from '#domain/rectification';
-import { now } from '#runtime/clock';
 import { campaignView, summaryOf } from './campaigns.ts';
 import type { CaseContext } from './context.ts';
 
 export async function campaignFacts(ctx: CaseContext, campaign: Campaign) {
-  const today = businessDate(now());
+  const today = businessDate(ctx.clock.now());
   const forms = {
     total: 0,
     byType: { LIFTED: 0, MARGINAL: 0, ORDINARY: 0 } as Record<string, number>,
@@ -67,7 +66,7 @@ export async function campaignFacts(ctx: CaseContext, campaign: Campaign) {
 export async function campaignReportData(ctx: CaseContext, campaign: Campaign) {
   return {
     campaign,
-    view: campaignView(campaign),
+    view: campaignView(ctx, campaign),
     summary: await summaryOf(ctx, campaign),
     facts: await campaignFacts(ctx, campaign),
     township: (await ctx.store.getDirectory()).township,

@@ -28,7 +28,6 @@ import {
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
 import { covers, MANAGERS, peopleFor, TOWNSHIP_AND_ABOVE } from '#domain/scope';
 import { compose, type Notification } from '#notify/messages';
-import { now, nowIso } from '#runtime/clock';
 import { logger } from '#runtime/logger';
 import type {
   areaProblemRequest,
@@ -45,7 +44,7 @@ import { oncePerRequest } from './idempotency.ts';
 import { openCase } from './intake.ts';
 import type { VerifiedWebhook } from './requests.ts';
 
-const today = () => businessDate(now());
+const today = (ctx: Pick<CaseContext, 'clock'>) => businessDate(ctx.clock.now());
 const id36 = (prefix: string) =>
   `${prefix}${Date.now().toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`;
 
@@ -55,8 +54,8 @@ export async function mustGetCampaign(ctx: CaseContext, id: string): Promise<Cam
   return campaign;
 }
 
-export function campaignView(campaign: Campaign) {
-  const on = today();
+export function campaignView(ctx: Pick<CaseContext, 'clock'>, campaign: Campaign) {
+  const on = today(ctx);
   const current = campaign.closed ? 'CLOSED' : phaseOn(campaign.phases, on);
   return {
     ...campaign,
@@ -97,7 +96,7 @@ export async function createCampaign(
   }
   const findings = checkPhases(phases);
   if (findings.length) throw validationFailed(findings);
-  const at = nowIso();
+  const at = ctx.clock.nowIso();
   const campaign: Campaign = {
     campaignId: `${township}-${body.year}-${randomBytes(2).toString('hex').toUpperCase()}`,
     township,
@@ -128,7 +127,7 @@ export async function closeCampaign(ctx: CaseContext, caller: Person, campaign: 
   await ctx.store.putCampaign(campaign, next, {
     action: 'CAMPAIGN_CLOSED',
     by: caller.personId,
-    at: nowIso(),
+    at: ctx.clock.nowIso(),
   });
   return next;
 }
@@ -199,7 +198,7 @@ export async function fileInspectionForm(
   const findings = checkInspectionForm(body);
   if (findings.length) throw validationFailed(findings, '入户排查表填写不符合填表说明');
   const run = async (receipt?: (answer: FiledForm) => WebhookReceipt): Promise<FiledForm> => {
-    const at = nowIso();
+    const at = ctx.clock.nowIso();
     const form: InspectionForm = {
       formId: id36('F'),
       campaignId: campaign.campaignId,
@@ -290,7 +289,7 @@ export async function createAreaProblem(
         : campaign.township.slice(0, 6);
   if (!covers(caller, campaign.township, MANAGERS) && !covers(caller, unit, MANAGERS))
     throw new CaseError('FORBIDDEN', '无权登记此问题');
-  const at = nowIso();
+  const at = ctx.clock.nowIso();
   const problem: Problem = {
     problemId: `${campaign.campaignId}.${id36('P')}`,
     campaignId: campaign.campaignId,
@@ -332,7 +331,7 @@ export async function actOnProblem(
     throw new CaseError('FORBIDDEN', '无权办理此问题');
   }
   if (problem.version !== body.version) throw new CaseError('CONFLICT', '该问题已被他人更新，请刷新后重试');
-  const at = nowIso();
+  const at = ctx.clock.nowIso();
   let next: Problem = { ...problem, version: problem.version + 1, updatedAt: at };
   if (body.action === 'plan') {
     if (problem.status === 'CLOSED') throw new CaseError('CONFLICT', '已销号的问题不能修改');
@@ -407,14 +406,14 @@ const ACTION_LABELS: Record<ProblemAction, string> = {
   'recheck-fail': '复核退回',
 };
 
-export function problemView(problem: Problem) {
+export function problemView(ctx: Pick<CaseContext, 'clock'>, problem: Problem) {
   return {
     ...problem,
     statusLabel: PROBLEM_STATUSES[problem.status],
     categoryName: INSPECTION_CATEGORIES.find((c) => c.no === problem.category)?.name,
     levelLabel: problem.level ? AREA_LEVELS[problem.level] : undefined,
     householdTypeLabel: problem.household ? HOUSEHOLD_TYPES[problem.household.householdType] : undefined,
-    overdue: isOverdue(problem, today()),
+    overdue: isOverdue(problem, today(ctx)),
   };
 }
 
@@ -501,7 +500,7 @@ export async function summaryOf(ctx: CaseContext, campaign: Campaign) {
 /** The daily deadline watch: a reminder before the 整改时限, an escalation after, each once. */
 export async function watchDeadlines(ctx: CaseContext): Promise<{ reminded: number; escalated: number }> {
   const directory = await ctx.store.getDirectory();
-  const on = today();
+  const on = today(ctx);
   let reminded = 0;
   let escalated = 0;
   for (const campaign of await ctx.store.listCampaigns(directory.township.code)) {
@@ -517,7 +516,7 @@ export async function watchDeadlines(ctx: CaseContext): Promise<{ reminded: numb
           ...(action === 'REMIND' ? { remindedOn: on } : { escalatedOn: on }),
           version: problem.version + 1,
         };
-        const what = `${problem.household ? `${problem.household.name}户` : (AREA_LEVELS[problem.level!] ?? '')}“${problemView(problem).categoryName}”问题（${problem.content.slice(0, 30)}）`;
+        const what = `${problem.household ? `${problem.household.name}户` : (AREA_LEVELS[problem.level!] ?? '')}“${problemView(ctx, problem).categoryName}”问题（${problem.content.slice(0, 30)}）`;
         const village = problem.village ?? campaign.villages[0]!;
         const to = (p: { personId: string; name: string; phone: string }) => ({
           personId: p.personId,
@@ -556,7 +555,7 @@ export async function watchDeadlines(ctx: CaseContext): Promise<{ reminded: numb
           await ctx.store.updateProblem(
             problem,
             next,
-            { action: `PROBLEM_${action}`, by: 'system', at: nowIso() },
+            { action: `PROBLEM_${action}`, by: 'system', at: ctx.clock.nowIso() },
             messages,
           );
         } catch (error) {

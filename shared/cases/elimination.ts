@@ -13,14 +13,12 @@ import type { Household } from '#domain/household';
 import { netIncomeFen, toYuan } from '#domain/income';
 import { isFinal } from '#domain/stages';
 import { compose } from '#notify/messages';
-import { now, nowIso } from '#runtime/clock';
 import type { eliminationRequest, greenChannelRequest } from '#schemas/registry';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { CaseError } from './errors.ts';
 import { mustCover } from './households.ts';
 import { judgeElimination } from './monitoring.ts';
-import { startCase } from './sfn-tasks.ts';
 import { updateWithRecords, updateWithRetry } from './updates.ts';
 
 const newCaseId = (village: string) =>
@@ -41,7 +39,7 @@ export async function proposeElimination(
   const { comment, ...proposal } = body;
   const check = await judgeElimination(ctx, household, proposal);
   if (check.notMarked) {
-    const at = nowIso();
+    const at = ctx.clock.nowIso();
     await ctx.store.updateHousehold({
       previous: household,
       next: {
@@ -66,9 +64,9 @@ export async function proposeElimination(
       { notMarked: check.notMarked },
     );
   }
-  const at = nowIso();
+  const at = ctx.clock.nowIso();
   const caseId = newCaseId(household.village);
-  const income = household.incomes?.find((i) => i.year === Number(businessDate(now()).slice(0, 4)));
+  const income = household.incomes?.find((i) => i.year === Number(businessDate(ctx.clock.now()).slice(0, 4)));
   const size = household.members?.length || identification.householdSize;
   const case_: Application = {
     applicationId: caseId,
@@ -122,11 +120,11 @@ export async function proposeElimination(
     }
     throw error;
   }
-  await startCase(
-    caseId,
-    { applicationId: caseId, village: case_.village, step: { escalation: 0 } },
-    'elimination',
-  );
+  await ctx.workflows.start('elimination', caseId, {
+    applicationId: caseId,
+    village: case_.village,
+    step: { escalation: 0 },
+  });
   return { caseId, stage: case_.stage, check };
 }
 
@@ -154,7 +152,7 @@ export async function checkEliminationStep(ctx: CaseContext, input: { applicatio
       const reason = check.notMarked
         ? check.findings[0]!.message
         : `不符合风险消除条件：${check.findings.map((f) => f.message).join('；')}`;
-      const at = nowIso();
+      const at = ctx.clock.nowIso();
       return {
         next: {
           ...current,
@@ -189,8 +187,8 @@ export async function markEliminated(ctx: CaseContext, input: { applicationId: s
       if (current.stage === 'RISK_ELIMINATED') return undefined;
       const household = await ctx.store.getHousehold(current.village, current.applicant.idHash);
       if (!household?.monitoring) throw new Error(`household of ${current.applicationId} is not monitored`);
-      const at = nowIso();
-      const month = businessDate(now()).slice(0, 7);
+      const at = ctx.clock.nowIso();
+      const month = businessDate(ctx.clock.now()).slice(0, 7);
       const { proposal, check } = current.elimination!;
       return {
         next: {
@@ -258,7 +256,7 @@ export async function withdraw(ctx: CaseContext, input: { applicationId: string 
             ...current,
             stage: 'WITHDRAWN',
             pendingApproval: undefined,
-            outcome: { ...current.outcome, reason: '评议退回，提议撤回', closedAt: nowIso() },
+            outcome: { ...current.outcome, reason: '评议退回，提议撤回', closedAt: ctx.clock.nowIso() },
           },
     { action: 'ELIMINATION_WITHDRAWN' },
   );
@@ -282,7 +280,7 @@ export async function grantGreenChannel(
   if (!app.riskTypes.some((r) => SUDDEN.has(r))) {
     throw new CaseError('CONFLICT', '绿色通道仅适用于突发严重困难户（因病、因自然灾害、因意外事故）');
   }
-  const at = nowIso();
+  const at = ctx.clock.nowIso();
   const updated = await updateWithRetry(
     ctx,
     app.applicationId,

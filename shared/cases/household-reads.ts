@@ -7,7 +7,6 @@ import { businessDate } from '#domain/calendar';
 import type { Person } from '#domain/directory';
 import type { Household } from '#domain/household';
 import { maskPhone } from '#domain/masking';
-import { now } from '#runtime/clock';
 import { householdIdOf } from '#store/identity';
 import type { CaseContext } from './context.ts';
 import { CaseError } from './errors.ts';
@@ -53,7 +52,7 @@ export async function villageVisitsOverdue(ctx: CaseContext, caller: Person, vil
 /** The household with its health details and this year's plan. */
 export async function readHousehold(ctx: CaseContext, caller: Person, householdId: string) {
   const household = await householdFor(ctx, caller, householdId);
-  const year = Number(businessDate(now()).slice(0, 4));
+  const year = Number(businessDate(ctx.clock.now()).slice(0, 4));
   const plan = await ctx.store.getPlan(householdIdOf(household.village, household.idHash), year);
   return householdView(await withHealth(ctx, household), plan);
 }

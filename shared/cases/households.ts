@@ -16,7 +16,6 @@ import { MONITORING_OBJECT_TYPES, RISK_TYPES } from '#domain/risk-types';
 import { covers, MANAGERS } from '#domain/scope';
 import type { Role } from '#domain/stages';
 import { compose, type Notification } from '#notify/messages';
-import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { revealFields } from '#runtime/field-crypto';
 import type {
@@ -145,7 +144,7 @@ export async function updateRegistry(
     members: body.members,
     memberIdHashes: body.members.map((m) => hashIdNumber(m.idNumber, ctx.secrets.idHmacKey)),
     incomes: body.incomes,
-    updatedAt: nowIso(),
+    updatedAt: ctx.clock.nowIso(),
   };
   await writeHousehold(ctx, household, next, { action: 'REGISTRY_UPDATED', by: caller.personId });
   return next;
@@ -162,7 +161,7 @@ async function writeHousehold(
     await ctx.store.updateHousehold({
       previous,
       next: { ...next, version: (previous.version ?? 0) + 1 },
-      audit: { ...audit, at: nowIso() },
+      audit: { ...audit, at: ctx.clock.nowIso() },
       messages,
     });
   } catch (error) {
@@ -195,7 +194,7 @@ export async function putGrid(
       { path: `members.${elsewhere}`, message: '该人员不负责本村' },
     ]);
   }
-  const grid: Grid = { village, gridId, name: body.name, members: body.members, updatedAt: nowIso() };
+  const grid: Grid = { village, gridId, name: body.name, members: body.members, updatedAt: ctx.clock.nowIso() };
   await ctx.store.putGrid(grid, {
     action: 'GRID_SAVED',
     by: caller.personId,
@@ -302,7 +301,7 @@ export async function updatePlan(
     year,
     measures: body.measures.map((m) => ({ ...m, measureId: m.measureId ?? newMeasureId() }) as Measure),
     version: (previous?.version ?? 0) + 1,
-    updatedAt: nowIso(),
+    updatedAt: ctx.clock.nowIso(),
   };
   try {
     await ctx.store.putPlan(previous, next, {
@@ -352,7 +351,7 @@ export async function recordMeasure(
         year: body.year,
         measures,
         version: (previous?.version ?? 0) + 1,
-        updatedAt: nowIso(),
+        updatedAt: ctx.clock.nowIso(),
       };
       const view = planView(household, next);
       const response = { measureId: measure.measureId, planVersion: next.version, warnings: view.warnings };

@@ -7,24 +7,18 @@
  * webhook adapter's (`applications.ts`), not this core's.
  */
 import { randomBytes } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Application } from '#domain/application';
 import { perCapitaNetIncome } from '#domain/income';
 import { issueCommitmentKey } from '#links/commitment-keys';
 import { compose } from '#notify/messages';
-import { nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
-import { crashPoint } from '#runtime/crash-points';
 import { count } from '#runtime/metrics';
-import { s3 } from '#runtime/s3-client';
 import type { ApplicationRequest } from '#schemas/webhooks';
 import { hashIdNumber } from '#store/identity';
 import type { WebhookReceipt } from '#store/store';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { CaseError, validationFailed } from './errors.ts';
-import { startCase } from './sfn-tasks.ts';
 
 /** How a case's source reads in its history. */
 const CHANNEL_LABELS: Record<string, string> = {
@@ -72,9 +66,7 @@ export async function uploadInstructions(
   app: Pick<Application, 'village' | 'applicationId'>,
 ): Promise<{ key: string; instructions: UploadInstructions }> {
   const key = issueCommitmentKey(app.village, app.applicationId, ctx.secrets.uploadKey);
-  const uploadUrl = await getSignedUrl(s3(), new PutObjectCommand({ Bucket: config.bucketName, Key: key }), {
-    expiresIn: UPLOAD_URL_SECONDS,
-  });
+  const uploadUrl = await ctx.documents.uploadUrl(key, UPLOAD_URL_SECONDS);
   return {
     key,
     instructions: {
@@ -104,7 +96,7 @@ export async function recordCase(
   }
   const idHash = source.knownIdHash ?? hashIdNumber(request.applicant.idNumber, ctx.secrets.idHmacKey);
   const household = await ctx.store.getHousehold(request.village, idHash);
-  const at = nowIso();
+  const at = ctx.clock.nowIso();
   const applicationId = newApplicationId(request.village);
   const upload = await uploadInstructions(ctx, { village: request.village, applicationId });
   const remarked = household?.monitoring?.status === 'RISK_ELIMINATED' ? household.monitoring : undefined;
@@ -181,13 +173,16 @@ export async function recordCase(
     }
     throw error;
   }
-  crashPoint('application-written');
   return opened;
 }
 
 /** Starts a written case's workflow under its id: starting it again is harmless. */
-export async function startOpenedCase(applicationId: string, village: string): Promise<void> {
-  await startCase(applicationId, {
+export async function startOpenedCase(
+  ctx: Pick<CaseContext, 'workflows'>,
+  applicationId: string,
+  village: string,
+): Promise<void> {
+  await ctx.workflows.start('identification', applicationId, {
     applicationId,
     village,
     groupReview: config.chainFor(village).groupReview,
@@ -222,6 +217,6 @@ export async function openCase(
         : {}),
     };
   }
-  await startOpenedCase(opened.applicationId, request.village);
+  await startOpenedCase(ctx, opened.applicationId, request.village);
   return opened;
 }

@@ -9,10 +9,10 @@ import { maskPhone } from '#domain/masking';
 import { covers, TOWNSHIP_AND_ABOVE } from '#domain/scope';
 import { scopeCode } from '#domain/stages';
 import type { Message } from '#notify/messages';
-import { nowIso } from '#runtime/clock';
 import type { MessageStore } from '#store/messages';
 import { ConflictError } from '#store/store';
 import { CaseError } from './errors.ts';
+import type { Clock } from './ports.ts';
 
 /** who may see and resend a township's undelivered messages */
 
@@ -42,13 +42,18 @@ export async function listUndelivered(messages: MessageStore, caller: Person, to
   return { items: (await messages.listUndelivered(township)).map(messageView) };
 }
 
-export async function resendMessage(messages: MessageStore, caller: Person, messageId: string) {
+export async function resendMessage(
+  messages: MessageStore,
+  clock: Clock,
+  caller: Person,
+  messageId: string,
+) {
   const message = await messages.get(messageId);
   if (!message || !covers(caller, scopeCode(message.village, 'township'), TOWNSHIP_AND_ABOVE))
     throw new CaseError('NOT_FOUND', '消息不存在');
   if (message.status !== 'DEAD') throw new CaseError('CONFLICT', '只有发送失败的消息可以重新发送');
   try {
-    await messages.resend(message, caller.personId, nowIso());
+    await messages.resend(message, caller.personId, clock.nowIso());
   } catch (error) {
     if (error instanceof ConflictError) throw new CaseError('CONFLICT', '该消息已在重新发送');
     throw error;

@@ -11,7 +11,6 @@ import { checkElimination, DEFAULT_ELIMINATION_RULES, type EliminationProposal }
 import type { AssistancePlan, Household } from '#domain/household';
 import { lineFor } from '#domain/monitoring-line';
 import { type MonitoringObjectType, monitoringObjectTypeFor, type RiskType } from '#domain/risk-types';
-import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { householdIdOf } from '#store/identity';
 import type { CaseContext } from './context.ts';
@@ -30,8 +29,11 @@ const FIRST_NOTES: Partial<Record<RiskType, string>> = {
 };
 
 /** The first measure per risk (精准施策), planned for the contact person to carry out. */
-export function firstMeasures(riskTypes: readonly RiskType[], contact?: ContactPerson): Measure[] {
-  const today = businessDate(now());
+export function firstMeasures(
+  today: string,
+  riskTypes: readonly RiskType[],
+  contact?: ContactPerson,
+): Measure[] {
   const types = new Map(
     riskTypes.map((r) => [r === 'OTHER' ? 'SOCIAL_ASSISTANCE' : MEASURES_FOR_RISK[r][0]!, FIRST_NOTES[r]!]),
   );
@@ -71,8 +73,8 @@ export async function activationRecords(
   contact: ContactPerson | undefined,
 ): Promise<CaseRecords | undefined> {
   if (current.stage === 'ACTIVE') return undefined;
-  const at = nowIso();
-  const today = businessDate(now());
+  const at = ctx.clock.nowIso();
+  const today = businessDate(ctx.clock.now());
   const year = Number(today.slice(0, 4));
   const objectType: MonitoringObjectType = monitoringObjectTypeFor({
     householdType: current.householdType,
@@ -83,7 +85,7 @@ export async function activationRecords(
   const existing = await ctx.store.getHousehold(current.village, current.applicant.idHash);
   const household = householdFrom(current, existing);
   const householdId = householdIdOf(current.village, current.applicant.idHash);
-  const measures = firstMeasures(current.riskTypes, contact);
+  const measures = firstMeasures(businessDate(ctx.clock.now()), current.riskTypes, contact);
   const green = current.greenChannel;
   const granted: Measure[] = (green?.measures ?? []).map((m) => ({
     measureId: `G${randomBytes(5).toString('hex')}`,
@@ -165,7 +167,7 @@ export async function judgeElimination(
   household: Household,
   proposal: EliminationProposal,
 ) {
-  const today = businessDate(now());
+  const today = businessDate(ctx.clock.now());
   const householdId = householdIdOf(household.village, household.idHash);
   const year = Number(today.slice(0, 4));
   const plans = await Promise.all([

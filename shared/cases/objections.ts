@@ -1,7 +1,6 @@
 /** 公示异议: an objection lodged during publicity, by webhook. */
 import { randomUUID } from 'node:crypto';
 import { maskText } from '#domain/masking';
-import { nowIso } from '#runtime/clock';
 import type { ObjectionRequest } from '#schemas/webhooks';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
@@ -18,7 +17,7 @@ export async function lodgeObjection(
   const app = await ctx.store.getApplication(body.applicationId);
   if (!app) throw new CaseError('NOT_FOUND', '申请不存在');
   return oncePerRequest(ctx.store, webhook, body.requestId, rawBody, async (receipt) => {
-    const at = nowIso();
+    const at = ctx.clock.nowIso();
     if (app.stage !== 'PUBLICITY' || !app.publicity || app.publicity.endsAt <= at) {
       throw new CaseError('NOT_IN_PUBLICITY', '该申请不在公示期内');
     }

@@ -12,7 +12,6 @@ import { checkHousehold, EMPLOYMENT, HEALTH, LABOUR, RELATIONS, SCHOOLING } from
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
 import { covers } from '#domain/scope';
 import type { Role } from '#domain/stages';
-import { nowIso } from '#runtime/clock';
 import { member as memberSchema, yearIncome } from '#schemas/registry';
 import { hashIdNumber } from '#store/identity';
 import type { CaseContext } from './context.ts';
@@ -315,7 +314,7 @@ export async function importRegistry(
   await ctx.store.importHouseholds(households, {
     action: 'REGISTRY_IMPORTED',
     by: caller.personId,
-    at: nowIso(),
+    at: ctx.clock.nowIso(),
     detail: { importId },
   });
   return {

@@ -1,6 +1,9 @@
 /** Worksheets whose every row is written through `neutraliseCell` (formula injection, OWASP). */
 import { neutraliseCell } from '#domain/spreadsheet';
 
+/** The media type of every workbook Fangfan writes. */
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 type Rows = { addRow(values: any, style?: string): any };
 
 export function safeSheet<T extends Rows>(sheet: T): T {

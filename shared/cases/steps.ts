@@ -18,14 +18,12 @@ import {
 } from '#domain/stages';
 import { approvalLink } from '#links/approval-links';
 import { compose } from '#notify/messages';
-import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
 import { count } from '#runtime/metrics';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 import { activationRecords } from './monitoring.ts';
-import { completeTask } from './sfn-tasks.ts';
 import { updateWithRecords, updateWithRetry } from './updates.ts';
 
 /** Reminder, then escalation to the level above (the last allowed), then the case lapses. */
@@ -92,11 +90,11 @@ export async function awaitCommitment(
     },
   );
   if (app?.commitment.status === 'ACCEPTED') {
-    await completeTask(input.taskToken, { escalation: 0, commitment: 'ACCEPTED' });
+    await ctx.workflows.complete(input.taskToken, { escalation: 0, commitment: 'ACCEPTED' });
   }
 }
 
-const linkExpiry = () => new Date(now().getTime() + config.linkTtlSeconds * 1000).toISOString();
+const linkExpiry = (ctx: Pick<CaseContext, 'clock'>) => new Date(ctx.clock.now().getTime() + config.linkTtlSeconds * 1000).toISOString();
 
 const personalLink = (ctx: CaseContext, approval: Approval, personId: string) =>
   approvalLink(
@@ -127,10 +125,10 @@ export async function requestApproval(
     try {
       if (current && current.stage === input.stage) {
         if (current.status === 'DECIDED') {
-          await completeTask(input.taskToken, decisionOutput(current));
+          await ctx.workflows.complete(input.taskToken, decisionOutput(current));
           return;
         }
-        approval = { ...current, taskToken: input.taskToken, expiresAt: linkExpiry() };
+        approval = { ...current, taskToken: input.taskToken, expiresAt: linkExpiry(ctx) };
         await ctx.store.updatePendingApproval(current, {
           taskToken: approval.taskToken,
           expiresAt: approval.expiresAt,
@@ -154,7 +152,7 @@ export async function requestApproval(
       // second approval for a step whose approval exists; the case may already be further on.
       const ours = approval && (await ctx.store.getApproval(approval.approvalId));
       if (ours?.status === 'DECIDED') {
-        await completeTask(input.taskToken, decisionOutput(ours));
+        await ctx.workflows.complete(input.taskToken, decisionOutput(ours));
         return;
       }
     }
@@ -175,7 +173,7 @@ async function openApprovalFor(
       scope: scopeCode(app.village, level.scope),
     });
   }
-  const at = nowIso();
+  const at = ctx.clock.nowIso();
   const approval: Approval = {
     approvalId: randomBytes(16).toString('base64url'),
     applicationId: app.applicationId,
@@ -187,7 +185,7 @@ async function openApprovalFor(
     escalation: input.escalation,
     notified: [],
     createdAt: at,
-    expiresAt: linkExpiry(),
+    expiresAt: linkExpiry(ctx),
   };
   assertAllowedTransition(app.stage, input.stage, app.applicationId);
   await ctx.store.openApproval(
@@ -305,7 +303,7 @@ export async function openPublicity(ctx: CaseContext, input: { applicationId: st
     (current) => {
       // Re-entered (a restart, a retried step): the posting of this round stands, closed or not.
       if (current.publicity) return undefined;
-      const postedAt = now();
+      const postedAt = ctx.clock.now();
       const period = publicityPeriod(businessDate(postedAt), { ...config.publicity, extra });
       return {
         ...current,
@@ -355,7 +353,7 @@ export async function closePublicity(ctx: CaseContext, input: { applicationId: s
     endsAt = period.endsAt;
     provisional = period.provisional;
   }
-  if (now().toISOString() < endsAt) {
+  if (ctx.clock.now().toISOString() < endsAt) {
     if (endsAt !== publicity.endsAt || provisional !== publicity.provisional) {
       await updateWithRetry(
         ctx,
@@ -375,7 +373,7 @@ export async function closePublicity(ctx: CaseContext, input: { applicationId: s
     (c) =>
       c.publicity?.closedAt
         ? undefined
-        : { ...c, publicity: { ...c.publicity!, endsAt, provisional, closedAt: nowIso() } },
+        : { ...c, publicity: { ...c.publicity!, endsAt, provisional, closedAt: ctx.clock.nowIso() } },
     { action: 'PUBLICITY_CLOSED', detail: { objections: publicity.objections } },
   );
   return { endsAt, provisional, closed: true, objections: closed!.publicity!.objections };
@@ -387,7 +385,7 @@ export async function compareData(ctx: CaseContext, input: { applicationId: stri
   const household = await ctx.store.getHousehold(app.village, app.applicant.idHash);
   const check = checkExclusions(household?.flags ?? {});
   const comparison = {
-    comparedAt: nowIso(),
+    comparedAt: ctx.clock.nowIso(),
     hardStops: check.hardStops,
     warnings: check.warnings,
     otherOpenCases: [] as string[],
@@ -405,13 +403,13 @@ export async function compareData(ctx: CaseContext, input: { applicationId: stri
 }
 
 /** 绿色通道 granted but the case ends without inclusion: the township must settle the help given. */
-function greenChannelUnconfirmed(current: Application): Partial<Application> {
+function greenChannelUnconfirmed(at: string, current: Application): Partial<Application> {
   if (current.greenChannel?.status !== 'GRANTED') return {};
   return {
     greenChannel: {
       ...current.greenChannel,
       status: 'UNCONFIRMED',
-      reconciledAt: nowIso(),
+      reconciledAt: at,
       note: '未纳入监测：先行帮扶须由乡镇核实处理',
     },
   };
@@ -442,10 +440,10 @@ export async function reject(ctx: CaseContext, input: { applicationId: string })
         (hardStops.length ? `不得确定为监测对象：${hardStops.map((h) => h.label).join('；')}` : '未通过审核');
       return {
         ...current,
-        ...greenChannelUnconfirmed(current),
+        ...greenChannelUnconfirmed(ctx.clock.nowIso(), current),
         stage: 'REJECTED',
         pendingApproval: undefined,
-        outcome: { ...current.outcome, reason, closedAt: nowIso() },
+        outcome: { ...current.outcome, reason, closedAt: ctx.clock.nowIso() },
         history:
           hardStops.length && current.stage !== 'REJECTED'
             ? [
@@ -454,7 +452,7 @@ export async function reject(ctx: CaseContext, input: { applicationId: string })
                   stage: current.stage,
                   decision: 'comparison',
                   by: '区级数据比对',
-                  at: nowIso(),
+                  at: ctx.clock.nowIso(),
                   comment: reason,
                 },
               ]
@@ -483,7 +481,7 @@ export async function lapse(ctx: CaseContext, input: { applicationId: string; st
         ? undefined
         : {
             ...current,
-            ...greenChannelUnconfirmed(current),
+            ...greenChannelUnconfirmed(ctx.clock.nowIso(), current),
             stage: 'LAPSED',
             pendingApproval: undefined,
             outcome: { ...current.outcome, reason: `“${STAGE_LABELS[current.stage]}”环节超时未办理` },
@@ -493,7 +491,7 @@ export async function lapse(ctx: CaseContext, input: { applicationId: string; st
                 stage: current.stage,
                 decision: 'timeout',
                 by: 'system',
-                at: nowIso(),
+                at: ctx.clock.nowIso(),
                 comment: '多次催办后仍超时，申请失效',
               },
             ],

@@ -4,19 +4,15 @@
  * file of every case waiting for entry in a district.
  */
 
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
 import type { Application } from '#domain/application';
 import { businessDate } from '#domain/calendar';
 import { monitoringObjectTypeFor } from '#domain/risk-types';
 import { SYSTEM_ENTRY_COLUMNS, type SystemEntryRow, systemEntryRow, toCsv } from '#domain/system-entry';
-import { now, nowIso } from '#runtime/clock';
-import { config } from '#runtime/config';
 import { revealFields } from '#runtime/field-crypto';
-import { s3 } from '#runtime/s3-client';
 import type { CaseContext } from './context.ts';
 import { monitoringLine } from './monitoring.ts';
-import { safeSheet } from './safe-sheets.ts';
+import { safeSheet, XLSX_TYPE } from './safe-sheets.ts';
 import { updateWithRetry } from './updates.ts';
 
 /** A case's row, with the head's ID number and phone whole: the national system needs them. */
@@ -25,7 +21,7 @@ export async function rowFor(ctx: CaseContext, app: Application): Promise<System
   const township = [...app.history]
     .reverse()
     .find((h) => h.stage === 'TOWNSHIP_REVIEW' && h.decision === 'approve');
-  const year = Number(businessDate(now()).slice(0, 4));
+  const year = Number(businessDate(ctx.clock.now()).slice(0, 4));
   return systemEntryRow({
     kind: app.kind ?? 'IDENTIFICATION',
     caseId: app.applicationId,
@@ -48,7 +44,7 @@ export async function rowFor(ctx: CaseContext, app: Application): Promise<System
     perCapitaIncome: app.perCapitaIncome,
     townshipDecidedOn: township ? businessDate(new Date(township.at)) : undefined,
     eliminationWay: app.elimination?.proposal.way,
-    eliminationMonth: app.kind === 'ELIMINATION' ? businessDate(now()).slice(0, 7) : undefined,
+    eliminationMonth: app.kind === 'ELIMINATION' ? businessDate(ctx.clock.now()).slice(0, 7) : undefined,
     remarking: Boolean(app.remarking),
   });
 }
@@ -78,28 +74,14 @@ export async function prepareBatch(ctx: CaseContext, input: { applicationId: str
   if (app.systemEntryBatch?.batchId === batchId) return { batchId };
   const base = `system-entry/${app.village.slice(0, 6)}/${batchId}`;
   const rows = [await rowFor(ctx, app)];
-  await s3().send(
-    new PutObjectCommand({
-      Bucket: config.bucketName,
-      Key: `${base}.csv`,
-      Body: toCsv(rows),
-      ContentType: 'text/csv; charset=utf-8',
-    }),
-  );
-  await s3().send(
-    new PutObjectCommand({
-      Bucket: config.bucketName,
-      Key: `${base}.xlsx`,
-      Body: await xlsxOf(rows, '全国系统录入'),
-      ContentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    }),
-  );
+  await ctx.documents.write(`${base}.csv`, toCsv(rows), 'text/csv; charset=utf-8');
+  await ctx.documents.write(`${base}.xlsx`, await xlsxOf(rows, '全国系统录入'), XLSX_TYPE);
   await updateWithRetry(
     ctx,
     app.applicationId,
     (current) => ({
       ...current,
-      systemEntryBatch: { batchId, csvKey: `${base}.csv`, xlsxKey: `${base}.xlsx`, createdAt: nowIso() },
+      systemEntryBatch: { batchId, csvKey: `${base}.csv`, xlsxKey: `${base}.xlsx`, createdAt: ctx.clock.nowIso() },
     }),
     { action: 'SYSTEM_ENTRY_BATCH_WRITTEN', detail: { batchId } },
   );

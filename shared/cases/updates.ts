@@ -4,7 +4,6 @@ import type { Application } from '#domain/application';
 import type { AssistancePlan, Household } from '#domain/household';
 import { assertAllowedTransition } from '#domain/stages';
 import type { Notification } from '#notify/messages';
-import { nowIso } from '#runtime/clock';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from './context.ts';
 
@@ -27,7 +26,7 @@ export async function updateWithRetry(
     if (!current) throw new Error(`application ${applicationId} not found`);
     const next = change(current);
     if (!next) return current;
-    const at = nowIso();
+    const at = ctx.clock.nowIso();
     const written = { ...next, version: current.version + 1, updatedAt: at };
     assertAllowedTransition(current.stage, written.stage, applicationId);
     try {
@@ -67,7 +66,7 @@ export async function updateWithRecords(
     if (!current) throw new Error(`application ${applicationId} not found`);
     const records = await change(current);
     if (!records) return current;
-    const at = nowIso();
+    const at = ctx.clock.nowIso();
     const written = { ...records.next, version: current.version + 1, updatedAt: at };
     assertAllowedTransition(current.stage, written.stage, applicationId);
     try {

@@ -11,7 +11,6 @@ import { netIncomeFen, toYuan } from '#domain/income';
 import { covers, peopleFor } from '#domain/scope';
 import { DEFAULT_VISIT_RULES, VISIT_KINDS, visitDue } from '#domain/visits';
 import { compose } from '#notify/messages';
-import { now, nowIso } from '#runtime/clock';
 import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
 import type { visitRequest } from '#schemas/registry';
@@ -46,7 +45,7 @@ export async function recordVisit(
   if (!visitor) throw validationFailed([{ path: 'visitorPersonId', message: '走访人不在人员名录中' }]);
   if (!covers(visitor, household.village))
     throw validationFailed([{ path: 'visitorPersonId', message: '走访人不负责本村' }]);
-  if (body.visitedOn > businessDate(now())) {
+  if (body.visitedOn > businessDate(ctx.clock.now())) {
     throw validationFailed([{ path: 'visitedOn', message: '走访日期不能晚于今天' }]);
   }
   const answer = await oncePerRequest<RecordedVisit>(
@@ -67,7 +66,7 @@ export async function recordVisit(
           visitedOn: body.visitedOn,
           findings: body.findings,
           newRiskTypes: body.newRiskTypes,
-          recordedAt: nowIso(),
+          recordedAt: ctx.clock.nowIso(),
         };
         const later = (a: string | undefined, b: string) => (a && a > b ? a : b);
         const next: Household = {
@@ -155,7 +154,7 @@ async function startRemarking(
 
 /** The monitored households of a village whose follow-up visit or concentrated inspection is due. */
 export async function overdueVisits(ctx: CaseContext, village: string) {
-  const today = businessDate(now());
+  const today = businessDate(ctx.clock.now());
   const households = await ctx.store.listHouseholds(village);
   return households
     .filter((h) => h.monitoring?.status === 'MONITORED')
@@ -174,7 +173,7 @@ export async function overdueVisits(ctx: CaseContext, village: string) {
 
 /** The daily watch: one reminder per overdue household per business day, to its contact person. */
 export async function watchVisits(ctx: CaseContext): Promise<{ overdue: number; reminded: number }> {
-  const today = businessDate(now());
+  const today = businessDate(ctx.clock.now());
   const directory = await ctx.store.getDirectory();
   let overdue = 0;
   let reminded = 0;
@@ -197,7 +196,7 @@ export async function watchVisits(ctx: CaseContext): Promise<{ overdue: number; 
             monitoring: { ...m, visitReminderOn: today },
             version: (household.version ?? 0) + 1,
           },
-          audit: { action: 'VISIT_REMINDED', by: 'system', at: nowIso(), detail: { ...due } },
+          audit: { action: 'VISIT_REMINDED', by: 'system', at: ctx.clock.nowIso(), detail: { ...due } },
           messages: [
             compose(
               'VISIT_DUE',

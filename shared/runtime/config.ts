@@ -163,9 +163,9 @@ export const config = {
   get directoryCacheSeconds(): number {
     return positiveNumber('DIRECTORY_CACHE_SECONDS', 30);
   },
-  /** Local test hooks (faults, crash points) are honoured only inside the local twin. */
-  get localTestHooks(): { faults?: string; crashAt?: string } | undefined {
+  /** Local test hooks (injected faults) are honoured only inside the local twin. */
+  get localTestHooks(): { faults?: string } | undefined {
     if (process.env.FANGFAN_LOCAL !== '1') return undefined;
-    return { faults: process.env.FANGFAN_FAULTS, crashAt: process.env.FANGFAN_CRASH_AT };
+    return { faults: process.env.FANGFAN_FAULTS };
   },
 };
