@@ -62,7 +62,8 @@ export const routes: Routes<StaffRequest> = {
     const acted = await actOnProblem(request.ctx, request.caller, problem, parseBody(event, problemAction));
     return json(200, problemView(request.ctx, acted));
   },
-  'GET /campaigns/{id}': async (_, request) => json(200, campaignView(request.ctx, await campaignOf(request))),
+  'GET /campaigns/{id}': async (_, request) =>
+    json(200, campaignView(request.ctx, await campaignOf(request))),
   'GET /campaigns/{id}/summary': async (_, request) =>
     json(200, await summaryOf(request.ctx, await campaignOf(request))),
   'GET /campaigns/{id}/report': async (_, request) =>
@@ -70,12 +71,18 @@ export const routes: Routes<StaffRequest> = {
   'POST /campaigns/{id}/exports': async (event, request) => {
     const campaign = await campaignOf(request);
     const { kind } = parseBody(event, exportRequest);
-    return json(202, await exportView(request.ctx, await requestExport(request.ctx, request.caller, campaign, kind)));
+    return json(
+      202,
+      await exportView(request.ctx, await requestExport(request.ctx, request.caller, campaign, kind)),
+    );
   },
   'POST /campaigns/{id}/problems': async (event, request) => {
     const campaign = await campaignOf(request);
     const body = parseBody(event, areaProblemRequest);
-    return json(201, problemView(request.ctx, await createAreaProblem(request.ctx, request.caller, campaign, body)));
+    return json(
+      201,
+      problemView(request.ctx, await createAreaProblem(request.ctx, request.caller, campaign, body)),
+    );
   },
   'GET /campaigns/{id}/problems': async (event, request) => {
     const campaign = await campaignOf(request);
@@ -83,5 +90,8 @@ export const routes: Routes<StaffRequest> = {
     return json(200, await listCampaignProblems(request.ctx, request.caller, campaign, q));
   },
   'POST /campaigns/{id}/close': async (_, request) =>
-    json(200, campaignView(request.ctx, await closeCampaign(request.ctx, request.caller, await campaignOf(request)))),
+    json(
+      200,
+      campaignView(request.ctx, await closeCampaign(request.ctx, request.caller, await campaignOf(request))),
+    ),
 };

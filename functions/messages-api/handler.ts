@@ -25,7 +25,10 @@ const run = async (event: HttpEvent) => {
   const { store, messages } = stores();
   const { caller } = await staffCaller({ store }, event);
   if (event.routeKey === 'POST /messages/{id}/resend')
-    return json(200, await resendMessage(messages, runtimeClock, caller, validate(messageId, event.pathParameters?.id)));
+    return json(
+      200,
+      await resendMessage(messages, runtimeClock, caller, validate(messageId, event.pathParameters?.id)),
+    );
   return json(
     200,
     await listUndelivered(messages, caller, validate(townshipCode, event.pathParameters?.code)),

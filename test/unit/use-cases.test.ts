@@ -10,8 +10,8 @@ import type { VerifiedWebhook } from '#cases/requests';
 import { awaitCommitment, requestApproval } from '#cases/steps';
 import type { ApplicationRequest } from '#schemas/webhooks';
 import { sampleIdNumber } from '../../infra/local/seed.ts';
-import { PDF } from '../support/local-stack.ts';
 import { fakeContext } from '../support/fake-context.ts';
+import { PDF } from '../support/local-stack.ts';
 
 // the one setting these use cases read: where approval links point
 beforeAll(() => {
@@ -113,7 +113,11 @@ describe('intake, called directly', () => {
     const ctx = fakeContext();
     const body = request();
     const opened = await submitApplication(ctx, webhook(), body, JSON.stringify(body));
-    await awaitCommitment(ctx, { applicationId: opened.applicationId, taskToken: 'tok-commitment', escalation: 0 });
+    await awaitCommitment(ctx, {
+      applicationId: opened.applicationId,
+      taskToken: 'tok-commitment',
+      escalation: 0,
+    });
     const { key } = ctx.store.applications.get(opened.applicationId)!.commitment;
     await ctx.documents.write(key, PDF, 'text/html');
     await receiveCommitment(ctx, key, PDF.length);
@@ -159,7 +163,9 @@ describe('an approval, called directly', () => {
     expect(ctx.store.audit.filter((a) => a.action === 'APPROVAL_DECIDED')).toHaveLength(1);
 
     // the same link again: refused, nothing recorded twice
-    const twice = await refusal(decide(ctx, await openApprovalLink(ctx, approvalId, token), { decision: 'approve' }));
+    const twice = await refusal(
+      decide(ctx, await openApprovalLink(ctx, approvalId, token), { decision: 'approve' }),
+    );
     expect(twice.code).toBe('ALREADY_DECIDED');
     expect(ctx.workflows.completed).toHaveLength(1);
   });
