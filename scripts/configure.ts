@@ -22,7 +22,12 @@ try {
   const document = JSON.parse(readFileSync(file, 'utf8'));
   const store = new DynamoStore();
   if (what === 'directory') await store.putDirectory(validate(directory, document));
-  else await configureCalendarYear({ store, clock: runtimeClock }, validate(calendarYear, document), 'configure-script');
+  else
+    await configureCalendarYear(
+      { store, clock: runtimeClock },
+      validate(calendarYear, document),
+      'configure-script',
+    );
   console.log(`${what} loaded from ${file}`);
 } catch (error) {
   if (error instanceof HttpError) {

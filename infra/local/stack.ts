@@ -26,6 +26,7 @@ import { AsyncInvocations } from './async-invocations.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';
 import { pidFile } from './backup.ts';
 import { BusinessClock } from './business-clock.ts';
+import { bothMeters, crashPoints } from './crash-points.ts';
 import {
   LOCAL_BUCKET,
   LOCAL_REGION,
@@ -33,7 +34,6 @@ import {
   LOCAL_TABLE,
   type LocalDefinitions,
 } from './definitions.ts';
-import { bothMeters, crashPoints } from './crash-points.ts';
 import { type DynamoMeter, startDynamoGateway } from './dynamodb-gateway.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalEngine } from './engine.ts';

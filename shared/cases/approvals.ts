@@ -133,7 +133,6 @@ export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
   };
 }
 
-
 export async function decide(
   ctx: CaseContext,
   access: ApprovalAccess,

@@ -225,7 +225,12 @@ export async function buildExport(ctx: CaseContext, exportId: string): Promise<E
     body.destroy();
     abandon.abort();
     await uploaded.catch(() => undefined);
-    const failed: ExportJob = { ...job, status: 'FAILED', error: '导出失败，请重试', finishedAt: ctx.clock.nowIso() };
+    const failed: ExportJob = {
+      ...job,
+      status: 'FAILED',
+      error: '导出失败，请重试',
+      finishedAt: ctx.clock.nowIso(),
+    };
     await ctx.store.putExport(failed);
     return failed;
   }

@@ -48,9 +48,6 @@ export async function exportView(ctx: Pick<CaseContext, 'documents'>, job: Expor
   return {
     ...job,
     title: EXPORT_TITLES[job.kind],
-    downloadUrl:
-      job.status === 'DONE' && job.key
-        ? await ctx.documents.downloadUrl(job.key, 900)
-        : null,
+    downloadUrl: job.status === 'DONE' && job.key ? await ctx.documents.downloadUrl(job.key, 900) : null,
   };
 }

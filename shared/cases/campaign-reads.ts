@@ -113,5 +113,8 @@ export async function listCampaignProblems(
         throw validationFailed([{ path: 'cursor', message: '游标无效或已过期' }], '分页游标无效');
       throw error;
     });
-  return { items: page.items.map((p) => problemView(ctx, p)), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  return {
+    items: page.items.map((p) => problemView(ctx, p)),
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  };
 }

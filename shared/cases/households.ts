@@ -194,7 +194,13 @@ export async function putGrid(
       { path: `members.${elsewhere}`, message: '该人员不负责本村' },
     ]);
   }
-  const grid: Grid = { village, gridId, name: body.name, members: body.members, updatedAt: ctx.clock.nowIso() };
+  const grid: Grid = {
+    village,
+    gridId,
+    name: body.name,
+    members: body.members,
+    updatedAt: ctx.clock.nowIso(),
+  };
   await ctx.store.putGrid(grid, {
     action: 'GRID_SAVED',
     by: caller.personId,

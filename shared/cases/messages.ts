@@ -42,12 +42,7 @@ export async function listUndelivered(messages: MessageStore, caller: Person, to
   return { items: (await messages.listUndelivered(township)).map(messageView) };
 }
 
-export async function resendMessage(
-  messages: MessageStore,
-  clock: Clock,
-  caller: Person,
-  messageId: string,
-) {
+export async function resendMessage(messages: MessageStore, clock: Clock, caller: Person, messageId: string) {
   const message = await messages.get(messageId);
   if (!message || !covers(caller, scopeCode(message.village, 'township'), TOWNSHIP_AND_ABOVE))
     throw new CaseError('NOT_FOUND', '消息不存在');

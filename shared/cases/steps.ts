@@ -94,7 +94,8 @@ export async function awaitCommitment(
   }
 }
 
-const linkExpiry = (ctx: Pick<CaseContext, 'clock'>) => new Date(ctx.clock.now().getTime() + config.linkTtlSeconds * 1000).toISOString();
+const linkExpiry = (ctx: Pick<CaseContext, 'clock'>) =>
+  new Date(ctx.clock.now().getTime() + config.linkTtlSeconds * 1000).toISOString();
 
 const personalLink = (ctx: CaseContext, approval: Approval, personId: string) =>
   approvalLink(

@@ -81,7 +81,12 @@ export async function prepareBatch(ctx: CaseContext, input: { applicationId: str
     app.applicationId,
     (current) => ({
       ...current,
-      systemEntryBatch: { batchId, csvKey: `${base}.csv`, xlsxKey: `${base}.xlsx`, createdAt: ctx.clock.nowIso() },
+      systemEntryBatch: {
+        batchId,
+        csvKey: `${base}.csv`,
+        xlsxKey: `${base}.xlsx`,
+        createdAt: ctx.clock.nowIso(),
+      },
     }),
     { action: 'SYSTEM_ENTRY_BATCH_WRITTEN', detail: { batchId } },
   );

@@ -58,7 +58,11 @@ export const s3Documents: Documents = {
   async move(from, to) {
     try {
       await s3().send(
-        new CopyObjectCommand({ Bucket: config.bucketName, Key: to, CopySource: `${config.bucketName}/${from}` }),
+        new CopyObjectCommand({
+          Bucket: config.bucketName,
+          Key: to,
+          CopySource: `${config.bucketName}/${from}`,
+        }),
       );
     } catch (error) {
       if (missing(error)) return;

@@ -100,7 +100,8 @@ export class MemoryStore implements Store {
     const conditions: [boolean, Reason][] = [
       [this.applications.get(previous.applicationId)?.version === previous.version, 'VERSION'],
     ];
-    if (change.household) conditions.push([this.householdMatches(change.household.previous, change.household.next), 'VERSION']);
+    if (change.household)
+      conditions.push([this.householdMatches(change.household.previous, change.household.next), 'VERSION']);
     if (change.plan) conditions.push([this.planMatches(change.plan.previous, change.plan.next), 'VERSION']);
     if (isFinal(change.next.stage) && !isFinal(previous.stage)) {
       const lock = this.lockOf(previous.applicant.idHash);
@@ -122,7 +123,8 @@ export class MemoryStore implements Store {
       const lock = this.lockOf(previous.applicant.idHash);
       if (previous.kind === 'ELIMINATION') {
         lock.eliminationCaseId = '';
-        if (change.next.stage === 'RISK_ELIMINATED') Object.assign(lock, { openApplicationId: '', monitoring: false });
+        if (change.next.stage === 'RISK_ELIMINATED')
+          Object.assign(lock, { openApplicationId: '', monitoring: false });
       } else if (change.next.stage === 'ACTIVE') lock.monitoring = true;
       else lock.openApplicationId = '';
       this.locks.set(previous.applicant.idHash, lock);
@@ -144,7 +146,8 @@ export class MemoryStore implements Store {
         [!this.applications.has(application.applicationId), 'VERSION'],
       ]);
     } catch (error) {
-      if (error instanceof ConflictError && error.reason === 'OPEN_CASE') throw new ConflictError('OPEN_CASE', holder);
+      if (error instanceof ConflictError && error.reason === 'OPEN_CASE')
+        throw new ConflictError('OPEN_CASE', holder);
       throw error;
     }
     this.claim(receipt);
@@ -179,7 +182,9 @@ export class MemoryStore implements Store {
   }
 
   async listObjections(application: Application): Promise<Objection[]> {
-    return copy(this.objections.get(application.applicationId) ?? []).sort((a, b) => a.at.localeCompare(b.at));
+    return copy(this.objections.get(application.applicationId) ?? []).sort((a, b) =>
+      a.at.localeCompare(b.at),
+    );
   }
 
   async addObjection(
@@ -227,7 +232,10 @@ export class MemoryStore implements Store {
   }
 
   async openApproval(previous: Application, change: ApplicationChange, approval: Approval): Promise<void> {
-    this.check([...this.applicationConditions(previous, change), [!this.approvals.has(approval.approvalId), 'VERSION']]);
+    this.check([
+      ...this.applicationConditions(previous, change),
+      [!this.approvals.has(approval.approvalId), 'VERSION'],
+    ]);
     this.applyApplication(previous, change);
     this.approvals.set(approval.approvalId, copy(approval));
   }
@@ -261,7 +269,8 @@ export class MemoryStore implements Store {
   // ---- households, plans, grids, visits --------------------------------------------------------
 
   private householdKey = (village: string, idHash: string) => householdIdOf(village, idHash);
-  private planKey = (plan: Pick<AssistancePlan, 'householdId' | 'year'>) => `${plan.householdId}|${plan.year}`;
+  private planKey = (plan: Pick<AssistancePlan, 'householdId' | 'year'>) =>
+    `${plan.householdId}|${plan.year}`;
 
   private householdMatches(previous: Household | undefined, next: Household): boolean {
     const stored = this.households.get(this.householdKey(next.village, next.idHash));
@@ -300,7 +309,8 @@ export class MemoryStore implements Store {
     for (const h of households) {
       const key = this.householdKey(h.village, h.idHash);
       const stored = this.households.get(key);
-      const { village, idHash, group, householdType, flags, head, members, incomes, responsiblePerson } = copy(h);
+      const { village, idHash, group, householdType, flags, head, members, incomes, responsiblePerson } =
+        copy(h);
       this.households.set(key, {
         ...(stored ?? {}),
         village,
@@ -316,11 +326,17 @@ export class MemoryStore implements Store {
         version: (stored?.version ?? 0) + 1,
       } as Household);
     }
-    this.record(`IMPORT#${audit.detail.importId}`, { ...audit, detail: { ...audit.detail, households: households.length } });
+    this.record(`IMPORT#${audit.detail.importId}`, {
+      ...audit,
+      detail: { ...audit.detail, households: households.length },
+    });
   }
 
   async updateHousehold(change: HouseholdChange, receipt?: WebhookReceipt): Promise<void> {
-    this.check([...this.receiptConditions(receipt), [this.householdMatches(change.previous, change.next), 'VERSION']]);
+    this.check([
+      ...this.receiptConditions(receipt),
+      [this.householdMatches(change.previous, change.next), 'VERSION'],
+    ]);
     this.claim(receipt);
     this.writeHousehold(change.previous, change.next);
     this.record(householdIdOf(change.next.village, change.next.idHash), change.audit, change.messages);
@@ -356,7 +372,10 @@ export class MemoryStore implements Store {
   }
 
   async recordVisit(visit: Visit, change: HouseholdChange, receipt: WebhookReceipt): Promise<void> {
-    this.check([...this.receiptConditions(receipt), [this.householdMatches(change.previous, change.next), 'VERSION']]);
+    this.check([
+      ...this.receiptConditions(receipt),
+      [this.householdMatches(change.previous, change.next), 'VERSION'],
+    ]);
     this.claim(receipt);
     const id = householdIdOf(change.next.village, change.next.idHash);
     this.visits.set(id, [...(this.visits.get(id) ?? []), copy(visit)]);
@@ -372,7 +391,12 @@ export class MemoryStore implements Store {
 
   // ---- campaigns ---------------------------------------------------------------------------------
 
-  private count(campaignId: string, unit: string, category: number | 'PROPOSED', add: Partial<SummaryCounter>) {
+  private count(
+    campaignId: string,
+    unit: string,
+    category: number | 'PROPOSED',
+    add: Partial<SummaryCounter>,
+  ) {
     const key = `${campaignId}|${unit}|${category}`;
     const counter = this.counters.get(key) ?? ({ unit, category } as SummaryCounter);
     for (const [name, n] of Object.entries(add) as [keyof SummaryCounter, number][])
@@ -382,12 +406,15 @@ export class MemoryStore implements Store {
 
   private countProblem(problem: Problem, before?: Problem['status']): void {
     const d = counterDelta(before, problem.status);
-    if (d.total || d.rectified || d.inProgress) this.count(problem.campaignId, problem.unit, problem.category, d);
+    if (d.total || d.rectified || d.inProgress)
+      this.count(problem.campaignId, problem.unit, problem.category, d);
   }
 
   async putCampaign(previous: Campaign | undefined, next: Campaign, audit: AuditEntry): Promise<void> {
     const stored = this.campaigns.get(next.campaignId);
-    this.check([[previous ? stored?.version === previous.version : !stored, previous ? 'VERSION' : 'DUPLICATE']]);
+    this.check([
+      [previous ? stored?.version === previous.version : !stored, previous ? 'VERSION' : 'DUPLICATE'],
+    ]);
     this.campaigns.set(next.campaignId, copy(next));
     this.record(next.campaignId, audit);
   }
@@ -415,7 +442,10 @@ export class MemoryStore implements Store {
       this.countProblem(p);
     }
     if (form.judgement.proposeReview)
-      this.count(form.campaignId, form.village, 'PROPOSED', { households: 1, persons: form.householdSize ?? 1 });
+      this.count(form.campaignId, form.village, 'PROPOSED', {
+        households: 1,
+        persons: form.householdSize ?? 1,
+      });
     this.record(form.formId, audit);
   }
 
@@ -496,7 +526,9 @@ export class MemoryStore implements Store {
   }
 
   async getSummaryCounters(campaignId: string): Promise<SummaryCounter[]> {
-    return [...this.counters.entries()].filter(([key]) => key.startsWith(`${campaignId}|`)).map(([, c]) => copy(c));
+    return [...this.counters.entries()]
+      .filter(([key]) => key.startsWith(`${campaignId}|`))
+      .map(([, c]) => copy(c));
   }
 
   async putExport(job: ExportJob): Promise<void> {

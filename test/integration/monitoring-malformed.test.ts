@@ -6,13 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '#schemas/openapi';
-import {
-  applicationBody,
-  countItems,
-  staffRequest,
-  useLocalStack,
-  webhook,
-} from '../support/local-stack.ts';
+import { applicationBody, countItems, staffRequest, useLocalStack, webhook } from '../support/local-stack.ts';
 import { GOOD_ROWS, HEADER, headB, PROPOSAL, VILLAGE } from '../support/monitoring-fixtures.ts';
 import { brokenRequests, countBy, type JsonSchema } from '../support/schema-paths.ts';
 
