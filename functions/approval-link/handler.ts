@@ -3,7 +3,7 @@
  * scanners open links before people do); POST records the decision once.
  */
 import middy from '@middy/core';
-import { approvalView, decide, openApprovalLink } from '#cases/approvals';
+import { approvalView, decide, openApprovalLink } from '#cases/identification/approvals';
 import { caseContext } from '#cases/context';
 import { parseJsonText, validate } from '#http/body';
 import { HttpError, statusOf } from '#http/errors';

@@ -1,6 +1,6 @@
 /** The zh-CN approval page an approver opens on a phone. Everything shown is escaped and masked. */
 
-import type { approvalView } from '#cases/approvals';
+import type { approvalView } from '#cases/identification/approvals';
 import { RISK_TYPES, type RiskType } from '#domain/risk-types';
 import { STAGE_LABELS, type Stage } from '#domain/stages';
 import { esc, escUrl } from '#http/html';

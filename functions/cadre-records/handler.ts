@@ -4,8 +4,8 @@
  */
 import middy from '@middy/core';
 import { caseContext } from '#cases/context';
-import { recordMeasure } from '#cases/households';
-import { recordVisit } from '#cases/visits';
+import { recordMeasure } from '#cases/monitoring/households';
+import { recordVisit } from '#cases/monitoring/visits';
 import { parseBody } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json, rawBody } from '#http/responses';

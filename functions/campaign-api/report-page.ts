@@ -1,5 +1,5 @@
 /** 自查专题报告 as a printable page, written from `campaignReportData`; every text escaped and masked. */
-import type { campaignReportData } from '#cases/campaign-report';
+import type { campaignReportData } from '#cases/campaign/report';
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
 import { STAGE_LABELS, type Stage } from '#domain/stages';
 import { esc } from '#http/html';

@@ -1,4 +1,4 @@
-import { exportView, requestExport } from '#cases/campaign-exports';
+import { exportView, requestExport } from '#cases/campaign/exports';
 import {
   listCampaignProblems,
   listTownshipCampaigns,
@@ -8,8 +8,8 @@ import {
   readProblem,
   townshipPipeline,
   whoAmI,
-} from '#cases/campaign-reads';
-import { campaignReportData } from '#cases/campaign-report';
+} from '#cases/campaign/reads';
+import { campaignReportData } from '#cases/campaign/report';
 import {
   actOnProblem,
   campaignView,
@@ -18,7 +18,7 @@ import {
   createCampaign,
   problemView,
   summaryOf,
-} from '#cases/campaigns';
+} from '#cases/campaign/campaigns';
 import { parseBody, validate } from '#http/body';
 import { html, json } from '#http/responses';
 import type { Routes, StaffRequest } from '#http/router';

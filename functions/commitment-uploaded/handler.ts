@@ -5,7 +5,7 @@
  */
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
-import { receiveCommitment } from '#cases/applications';
+import { receiveCommitment } from '#cases/identification/applications';
 import { caseContext } from '#cases/context';
 import { withLogger } from '#http/middleware';
 import { assertConfigured } from '#runtime/config';

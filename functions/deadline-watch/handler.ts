@@ -3,7 +3,7 @@
  * Scheduler on AWS, the local scheduler at each new business day locally).
  */
 import middy from '@middy/core';
-import { watchDeadlines } from '#cases/campaigns';
+import { watchDeadlines } from '#cases/campaign/campaigns';
 import { caseContext } from '#cases/context';
 import { withLogger } from '#http/middleware';
 import { assertConfigured } from '#runtime/config';

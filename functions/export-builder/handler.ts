@@ -4,8 +4,8 @@
  */
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
-import { buildExport } from '#cases/campaign-export-builder';
-import { REQUEST_PREFIX } from '#cases/campaign-exports';
+import { buildExport } from '#cases/campaign/export-builder';
+import { REQUEST_PREFIX } from '#cases/campaign/exports';
 import { caseContext } from '#cases/context';
 import { withLogger } from '#http/middleware';
 import { assertConfigured } from '#runtime/config';

@@ -1,4 +1,4 @@
-import { grantGreenChannel, proposeElimination } from '#cases/elimination';
+import { grantGreenChannel, proposeElimination } from '#cases/monitoring/elimination';
 import {
   householdFor,
   listHouseholdVisits,
@@ -8,7 +8,7 @@ import {
   readHouseholdAudit,
   readPlan,
   villageVisitsOverdue,
-} from '#cases/household-reads';
+} from '#cases/monitoring/reads';
 import {
   assignContact,
   householdView,
@@ -16,8 +16,8 @@ import {
   updatePlan,
   updateRegistry,
   withHealth,
-} from '#cases/households';
-import { applicationView } from '#cases/views';
+} from '#cases/monitoring/households';
+import { applicationView } from '#cases/identification/views';
 import { parseBody, validate } from '#http/body';
 import { json } from '#http/responses';
 import type { Routes, StaffRequest } from '#http/router';

@@ -6,7 +6,7 @@
 import middy from '@middy/core';
 import { discriminatedUnion, literal, number, object, string, enum as zEnum } from 'zod';
 import { caseContext } from '#cases/context';
-import { awaitCommitment, requestApproval } from '#cases/steps';
+import { awaitCommitment, requestApproval } from '#cases/identification/steps';
 import { validate } from '#http/body';
 import { withLogger } from '#http/middleware';
 import { assertConfigured } from '#runtime/config';

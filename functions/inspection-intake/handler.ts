@@ -3,7 +3,7 @@
  * form, its problems in the ledger, the 汇总表 counters, and (综合判定) an identification.
  */
 import middy from '@middy/core';
-import { fileInspectionForm } from '#cases/campaigns';
+import { fileInspectionForm } from '#cases/campaign/campaigns';
 import { caseContext } from '#cases/context';
 import { parseBody } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';

@@ -1,6 +1,6 @@
 /** POST /webhooks/applications/{id}/commitment-url — a fresh upload URL for the signed commitment (附件1). */
 import middy from '@middy/core';
-import { issueCommitmentUrl } from '#cases/applications';
+import { issueCommitmentUrl } from '#cases/identification/applications';
 import { caseContext } from '#cases/context';
 import { parseBody, validate } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';

@@ -1,7 +1,7 @@
 /** POST /webhooks/objections — an objection lodged during publicity (公示异议). */
 import middy from '@middy/core';
 import { caseContext } from '#cases/context';
-import { lodgeObjection } from '#cases/objections';
+import { lodgeObjection } from '#cases/identification/objections';
 import { parseBody } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json, rawBody } from '#http/responses';

@@ -6,12 +6,12 @@
  */
 import middy from '@middy/core';
 import { object, string, enum as zEnum } from 'zod';
-import { mustGetCampaign } from '#cases/campaigns';
+import { mustGetCampaign } from '#cases/campaign/campaigns';
 import { caseContext } from '#cases/context';
-import { mustCover } from '#cases/households';
-import { importInspectionSheets, inspectionTemplate } from '#cases/inspection-sheets';
-import { importRegistry } from '#cases/registry-import';
-import { rowFor, xlsxOf } from '#cases/system-entry';
+import { mustCover } from '#cases/monitoring/households';
+import { importInspectionSheets, inspectionTemplate } from '#cases/campaign/inspection-sheets';
+import { importRegistry } from '#cases/monitoring/registry-import';
+import { rowFor, xlsxOf } from '#cases/identification/system-entry';
 import { toCsv } from '#domain/system-entry';
 import { validate } from '#http/body';
 import { HttpError } from '#http/errors';

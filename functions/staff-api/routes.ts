@@ -1,5 +1,5 @@
 import { object, enum as zEnum } from 'zod';
-import { listVillageApplications, readApplication, readApplicationAudit } from '#cases/application-reads';
+import { listVillageApplications, readApplication, readApplicationAudit } from '#cases/identification/reads';
 import { STAGES } from '#domain/stages';
 import { validate } from '#http/body';
 import { json } from '#http/responses';

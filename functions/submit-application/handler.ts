@@ -3,7 +3,7 @@
  * through the 12317 hotline or the mini-program.
  */
 import middy from '@middy/core';
-import { submitApplication } from '#cases/applications';
+import { submitApplication } from '#cases/identification/applications';
 import { caseContext } from '#cases/context';
 import { parseBody } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';

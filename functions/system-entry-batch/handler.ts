@@ -5,7 +5,7 @@
 import middy from '@middy/core';
 import { object, string } from 'zod';
 import { caseContext } from '#cases/context';
-import { prepareBatch } from '#cases/system-entry';
+import { prepareBatch } from '#cases/identification/system-entry';
 import { validate } from '#http/body';
 import { withLogger } from '#http/middleware';
 import { assertConfigured } from '#runtime/config';

@@ -4,7 +4,7 @@
  */
 import middy from '@middy/core';
 import { caseContext } from '#cases/context';
-import { watchVisits } from '#cases/visits';
+import { watchVisits } from '#cases/monitoring/visits';
 import { withLogger } from '#http/middleware';
 import { assertConfigured } from '#runtime/config';
 

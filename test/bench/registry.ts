@@ -1,5 +1,5 @@
 /** B6: the registry import, refused whole with bad rows and then written. */
-import { IMPORT_COLUMNS } from '#cases/registry-import';
+import { IMPORT_COLUMNS } from '#cases/monitoring/registry-import';
 import type { LocalStack } from '../../infra/local/stack.ts';
 import { sampleIdNumber } from '../support/local-stack.ts';
 import { peakRss, rawPutsPerSecond, staffToken, store } from './common.ts';

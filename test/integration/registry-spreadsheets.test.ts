@@ -1,7 +1,7 @@
 /** The registry import as people save spreadsheets: rich text, formulas, damaged files. */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { IMPORT_COLUMNS } from '#cases/registry-import';
+import { IMPORT_COLUMNS } from '#cases/monitoring/registry-import';
 import { countItems, sampleIdNumber, staffRequest, useLocalStack } from '../support/local-stack.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

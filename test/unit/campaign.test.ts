@@ -1,8 +1,8 @@
 /** The campaign's rules as plain functions: the annex-2 checklist, its filling rules, phases, the ledger lifecycle. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { summaryFrom } from '#cases/campaigns';
-import { tickedNumbers } from '#cases/inspection-sheets';
+import { summaryFrom } from '#cases/campaign/campaigns';
+import { tickedNumbers } from '#cases/campaign/inspection-sheets';
 import {
   checkInspectionForm,
   circled,

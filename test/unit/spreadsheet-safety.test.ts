@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { xlsxOf } from '#cases/system-entry';
+import { xlsxOf } from '#cases/identification/system-entry';
 import { neutralise } from '#domain/spreadsheet';
 import { systemEntryRow, toCsv } from '#domain/system-entry';
 

@@ -27,10 +27,10 @@ import type {
 } from '#schemas/registry';
 import { hashIdNumber, householdIdOf, parseHouseholdId } from '#store/identity';
 import { ConflictError } from '#store/store';
-import type { CaseContext } from './context.ts';
-import { CaseError } from './errors.ts';
-import { oncePerRequest } from './idempotency.ts';
-import type { VerifiedWebhook } from './requests.ts';
+import type { CaseContext } from '../context.ts';
+import { CaseError } from '../errors.ts';
+import { oncePerRequest } from '../idempotency.ts';
+import type { VerifiedWebhook } from '../requests.ts';
 
 /** `covers` as a guard: reading needs any role over the village, acting one of `roles`. */
 export function mustCover(person: Person, village: string, roles?: readonly Role[]): void {

@@ -5,7 +5,7 @@ import type { AssistancePlan, Household } from '#domain/household';
 import { assertAllowedTransition } from '#domain/stages';
 import type { Notification } from '#notify/messages';
 import { ConflictError } from '#store/store';
-import type { CaseContext } from './context.ts';
+import type { CaseContext } from '../context.ts';
 
 /** The messages a change causes, from what it writes: written in the same transaction. */
 export type Tell = (written: Application) => Notification[] | Promise<Notification[]>;

@@ -14,9 +14,9 @@ import { covers } from '#domain/scope';
 import type { Role } from '#domain/stages';
 import { member as memberSchema, yearIncome } from '#schemas/registry';
 import { hashIdNumber } from '#store/identity';
-import type { CaseContext } from './context.ts';
-import { CaseError, validationFailed } from './errors.ts';
-import { FORMULA_REFUSED, loadWorkbook, readCell } from './sheet-cells.ts';
+import type { CaseContext } from '../context.ts';
+import { CaseError, validationFailed } from '../errors.ts';
+import { FORMULA_REFUSED, loadWorkbook, readCell } from '../sheet-cells.ts';
 
 /** Everyone but a group leader, who reads the registry and does not change it. */
 const REGISTRY_EDITORS: readonly Role[] = [

@@ -10,9 +10,9 @@ import { businessDate } from '#domain/calendar';
 import { monitoringObjectTypeFor } from '#domain/risk-types';
 import { SYSTEM_ENTRY_COLUMNS, type SystemEntryRow, systemEntryRow, toCsv } from '#domain/system-entry';
 import { revealFields } from '#runtime/field-crypto';
-import type { CaseContext } from './context.ts';
-import { monitoringLine } from './monitoring.ts';
-import { safeSheet, XLSX_TYPE } from './safe-sheets.ts';
+import type { CaseContext } from '../context.ts';
+import { monitoringLine } from '../monitoring/outcomes.ts';
+import { safeSheet, XLSX_TYPE } from '../safe-sheets.ts';
 import { updateWithRetry } from './updates.ts';
 
 /** A case's row, with the head's ID number and phone whole: the national system needs them. */

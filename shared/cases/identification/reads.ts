@@ -6,8 +6,8 @@
 import type { Person } from '#domain/directory';
 import { covers } from '#domain/scope';
 import type { Stage } from '#domain/stages';
-import type { CaseContext } from './context.ts';
-import { CaseError } from './errors.ts';
+import type { CaseContext } from '../context.ts';
+import { CaseError } from '../errors.ts';
 import { applicationView } from './views.ts';
 
 async function readable(ctx: CaseContext, caller: Person, id: string) {

@@ -19,8 +19,8 @@ import { config } from '#runtime/config';
 import { count } from '#runtime/metrics';
 import type { DecisionRequest } from '#schemas/approvals';
 import { ConflictError } from '#store/store';
-import type { CaseContext } from './context.ts';
-import { CaseError } from './errors.ts';
+import type { CaseContext } from '../context.ts';
+import { CaseError } from '../errors.ts';
 import { SCAN_EXTENSIONS, type ScanType } from './scans.ts';
 import { historyView, householdView } from './views.ts';
 

@@ -13,8 +13,8 @@ import { lineFor } from '#domain/monitoring-line';
 import { type MonitoringObjectType, monitoringObjectTypeFor, type RiskType } from '#domain/risk-types';
 import { config } from '#runtime/config';
 import { householdIdOf } from '#store/identity';
-import type { CaseContext } from './context.ts';
-import type { CaseRecords } from './updates.ts';
+import type { CaseContext } from '../context.ts';
+import type { CaseRecords } from '../identification/updates.ts';
 
 const FIRST_NOTES: Partial<Record<RiskType, string>> = {
   ILLNESS: '医保资助、医疗救助、家庭医生签约',

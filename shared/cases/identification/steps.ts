@@ -22,8 +22,8 @@ import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
 import { count } from '#runtime/metrics';
 import { ConflictError } from '#store/store';
-import type { CaseContext } from './context.ts';
-import { activationRecords } from './monitoring.ts';
+import type { CaseContext } from '../context.ts';
+import { activationRecords } from '../monitoring/outcomes.ts';
 import { updateWithRecords, updateWithRetry } from './updates.ts';
 
 /** Reminder, then escalation to the level above (the last allowed), then the case lapses. */

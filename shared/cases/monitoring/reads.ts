@@ -8,8 +8,8 @@ import type { Person } from '#domain/directory';
 import type { Household } from '#domain/household';
 import { maskPhone } from '#domain/masking';
 import { householdIdOf } from '#store/identity';
-import type { CaseContext } from './context.ts';
-import { CaseError } from './errors.ts';
+import type { CaseContext } from '../context.ts';
+import { CaseError } from '../errors.ts';
 import { householdView, mustCover, mustGetHousehold, planView, withHealth } from './households.ts';
 import { overdueVisits } from './visits.ts';
 

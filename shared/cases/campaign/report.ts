@@ -7,7 +7,7 @@ import { businessDate } from '#domain/calendar';
 import type { Campaign } from '#domain/campaign';
 import { isOverdue } from '#domain/rectification';
 import { campaignView, summaryOf } from './campaigns.ts';
-import type { CaseContext } from './context.ts';
+import type { CaseContext } from '../context.ts';
 
 export async function campaignFacts(ctx: CaseContext, campaign: Campaign) {
   const today = businessDate(ctx.clock.now());

@@ -1,13 +1,13 @@
 /**
- * Exports of annexes 2, 3-1, 3-2 and 4, asked for here and built by `campaign-export-builder.ts`: a
+ * Exports of annexes 2, 3-1, 3-2 and 4, asked for here and built by `export-builder.ts`: a
  * request object in S3 starts the builder, so the staff API answers at once and never loads exceljs.
  */
 import { randomBytes } from 'node:crypto';
 import type { Campaign, ExportJob } from '#domain/campaign';
 import type { Person } from '#domain/directory';
 import { covers, TOWNSHIP_AND_ABOVE } from '#domain/scope';
-import type { CaseContext } from './context.ts';
-import { CaseError } from './errors.ts';
+import type { CaseContext } from '../context.ts';
+import { CaseError } from '../errors.ts';
 
 export const EXPORT_TITLES: Record<ExportJob['kind'], string> = {
   annex2: '巩固拓展脱贫攻坚成果集中排查入户排查表',

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { maskText } from '#domain/masking';
 import type { ObjectionRequest } from '#schemas/webhooks';
 import { ConflictError } from '#store/store';
-import type { CaseContext } from './context.ts';
-import { CaseError } from './errors.ts';
-import { oncePerRequest } from './idempotency.ts';
-import type { VerifiedWebhook } from './requests.ts';
+import type { CaseContext } from '../context.ts';
+import { CaseError } from '../errors.ts';
+import { oncePerRequest } from '../idempotency.ts';
+import type { VerifiedWebhook } from '../requests.ts';
 
 export async function lodgeObjection(
   ctx: CaseContext,

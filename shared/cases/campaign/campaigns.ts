@@ -38,11 +38,11 @@ import type {
 import { hashIdNumber } from '#store/identity';
 import type { WebhookReceipt } from '#store/store';
 import { ConflictError } from '#store/store';
-import type { CaseContext } from './context.ts';
-import { CaseError, validationFailed } from './errors.ts';
-import { oncePerRequest } from './idempotency.ts';
-import { openCase } from './intake.ts';
-import type { VerifiedWebhook } from './requests.ts';
+import type { CaseContext } from '../context.ts';
+import { CaseError, validationFailed } from '../errors.ts';
+import { oncePerRequest } from '../idempotency.ts';
+import { openCase } from '../identification/intake.ts';
+import type { VerifiedWebhook } from '../requests.ts';
 
 const today = (ctx: Pick<CaseContext, 'clock'>) => businessDate(ctx.clock.now());
 const id36 = (prefix: string) =>

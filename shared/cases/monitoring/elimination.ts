@@ -15,11 +15,11 @@ import { isFinal } from '#domain/stages';
 import { compose } from '#notify/messages';
 import type { eliminationRequest, greenChannelRequest } from '#schemas/registry';
 import { ConflictError } from '#store/store';
-import type { CaseContext } from './context.ts';
-import { CaseError } from './errors.ts';
+import type { CaseContext } from '../context.ts';
+import { CaseError } from '../errors.ts';
 import { mustCover } from './households.ts';
-import { judgeElimination } from './monitoring.ts';
-import { updateWithRecords, updateWithRetry } from './updates.ts';
+import { judgeElimination } from './outcomes.ts';
+import { updateWithRecords, updateWithRetry } from '../identification/updates.ts';
 
 const newCaseId = (village: string) =>
   `${village}-E${Date.now().toString(36).toUpperCase()}${randomBytes(5).toString('hex').toUpperCase()}`;

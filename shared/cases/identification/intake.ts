@@ -17,8 +17,8 @@ import type { ApplicationRequest } from '#schemas/webhooks';
 import { hashIdNumber } from '#store/identity';
 import type { WebhookReceipt } from '#store/store';
 import { ConflictError } from '#store/store';
-import type { CaseContext } from './context.ts';
-import { CaseError, validationFailed } from './errors.ts';
+import type { CaseContext } from '../context.ts';
+import { CaseError, validationFailed } from '../errors.ts';
 
 /** How a case's source reads in its history. */
 const CHANNEL_LABELS: Record<string, string> = {
