@@ -4,8 +4,8 @@
  * and the elimination check all read a household through these functions.
  */
 
-import type { ContactPerson } from './application.ts';
 import type { Measure } from './assistance.ts';
+import type { ContactPerson } from './case.ts';
 import type { HouseholdFlags } from './eligibility.ts';
 import type { EliminationWay } from './elimination.ts';
 import { type IncomeComponents, netIncomeFen, toYuan } from './income.ts';

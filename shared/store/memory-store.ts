@@ -4,10 +4,11 @@
  * so the same `ConflictError` wins) and then applies every write, its audit entry and its messages
  * together — and it hands out copies, so a use case cannot change what is stored by holding a record.
  */
-import type { Application, Approval, Objection } from '#domain/application';
+
 import type { AuditEntry } from '#domain/audit';
 import type { CalendarData } from '#domain/calendar';
 import type { Campaign, ExportJob, InspectionForm, Problem, SummaryCounter } from '#domain/campaign';
+import type { Approval, Case, EliminationCase, IdentificationCase, Objection } from '#domain/case';
 import type { Directory } from '#domain/directory';
 import type { AssistancePlan, Grid, Household, Visit } from '#domain/household';
 import { counterDelta } from '#domain/rectification';
@@ -35,7 +36,7 @@ interface PersonLock {
 }
 
 export class MemoryStore implements Store {
-  readonly applications = new Map<string, Application>();
+  readonly applications = new Map<string, Case>();
   readonly approvals = new Map<string, Approval>();
   readonly objections = new Map<string, Objection[]>();
   readonly locks = new Map<string, PersonLock>();
@@ -96,7 +97,7 @@ export class MemoryStore implements Store {
 
   // ---- identification and elimination cases ---------------------------------------------------
 
-  private applicationConditions(previous: Application, change: ApplicationChange): [boolean, Reason][] {
+  private applicationConditions(previous: Case, change: ApplicationChange): [boolean, Reason][] {
     const conditions: [boolean, Reason][] = [
       [this.applications.get(previous.applicationId)?.version === previous.version, 'VERSION'],
     ];
@@ -115,7 +116,7 @@ export class MemoryStore implements Store {
     return conditions;
   }
 
-  private applyApplication(previous: Application, change: ApplicationChange): void {
+  private applyApplication(previous: Case, change: ApplicationChange): void {
     this.applications.set(change.next.applicationId, copy(change.next));
     if (change.household) this.writeHousehold(change.household.previous, change.household.next);
     if (change.plan) this.plans.set(this.planKey(change.plan.next), copy(change.plan.next));
@@ -133,7 +134,7 @@ export class MemoryStore implements Store {
   }
 
   async createApplication(
-    application: Application,
+    application: IdentificationCase,
     receipt: WebhookReceipt | undefined,
     audit: AuditEntry,
     messages?: Notification[],
@@ -159,7 +160,7 @@ export class MemoryStore implements Store {
     this.record(application.applicationId, audit, messages);
   }
 
-  async createEliminationCase(case_: Application, audit: AuditEntry): Promise<void> {
+  async createEliminationCase(case_: EliminationCase, audit: AuditEntry): Promise<void> {
     const lock = this.lockOf(case_.applicant.idHash);
     this.check([
       [
@@ -175,20 +176,20 @@ export class MemoryStore implements Store {
     this.record(case_.applicationId, audit);
   }
 
-  async recordRequest(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void> {
+  async recordRequest(application: Case, receipt: WebhookReceipt, audit: AuditEntry): Promise<void> {
     this.check(this.receiptConditions(receipt));
     this.claim(receipt);
     this.record(application.applicationId, audit);
   }
 
-  async listObjections(application: Application): Promise<Objection[]> {
+  async listObjections(application: Case): Promise<Objection[]> {
     return copy(this.objections.get(application.applicationId) ?? []).sort((a, b) =>
       a.at.localeCompare(b.at),
     );
   }
 
   async addObjection(
-    application: Application,
+    application: Case,
     objection: Objection,
     receipt: WebhookReceipt,
     audit: AuditEntry,
@@ -207,22 +208,22 @@ export class MemoryStore implements Store {
     this.record(application.applicationId, audit);
   }
 
-  async getApplication(applicationId: string): Promise<Application | undefined> {
+  async getApplication(applicationId: string): Promise<Case | undefined> {
     return copy(this.applications.get(applicationId));
   }
 
-  async listApplications(village: string, stage?: string): Promise<Application[]> {
+  async listApplications(village: string, stage?: string): Promise<Case[]> {
     return [...this.applications.values()]
       .filter((a) => a.village === village && (!stage || a.stage === stage))
       .sort((a, b) => a.applicationId.localeCompare(b.applicationId))
       .map(copy);
   }
 
-  async listAudit(application: Application): Promise<AuditEntry[]> {
+  async listAudit(application: Case): Promise<AuditEntry[]> {
     return this.auditOf(application.applicationId);
   }
 
-  async updateApplication(previous: Application, change: ApplicationChange): Promise<void> {
+  async updateApplication(previous: Case, change: ApplicationChange): Promise<void> {
     this.check(this.applicationConditions(previous, change));
     this.applyApplication(previous, change);
   }
@@ -231,7 +232,7 @@ export class MemoryStore implements Store {
     return copy(this.approvals.get(approvalId));
   }
 
-  async openApproval(previous: Application, change: ApplicationChange, approval: Approval): Promise<void> {
+  async openApproval(previous: Case, change: ApplicationChange, approval: Approval): Promise<void> {
     this.check([
       ...this.applicationConditions(previous, change),
       [!this.approvals.has(approval.approvalId), 'VERSION'],
@@ -254,7 +255,7 @@ export class MemoryStore implements Store {
   async decideApproval(
     approval: Approval,
     decided: Approval,
-    previous: Application,
+    previous: Case,
     change: ApplicationChange,
   ): Promise<void> {
     const stored = this.approvals.get(approval.approvalId);

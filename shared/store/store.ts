@@ -6,10 +6,10 @@
  * Every state change here is one conditional transaction with its audit entry.
  */
 
-import type { Application, Approval, Objection } from '#domain/application';
 import type { AuditEntry } from '#domain/audit';
 import type { CalendarData } from '#domain/calendar';
 import type { Campaign, ExportJob, InspectionForm, Problem, SummaryCounter } from '#domain/campaign';
+import type { Approval, Case, EliminationCase, IdentificationCase, Objection } from '#domain/case';
 import type { Directory } from '#domain/directory';
 import type { AssistancePlan, Grid, Household, Visit } from '#domain/household';
 import type { Notification } from '#notify/messages';
@@ -56,7 +56,7 @@ export class InvalidCursor extends Error {
 
 export interface ApplicationChange {
   /** the new record; its version must be one above the one read */
-  next: Application;
+  next: Case;
   audit: AuditEntry;
   /** the household written in the same transaction (activation, elimination), conditional on its version */
   household?: { previous?: Household; next: Household };
@@ -75,45 +75,45 @@ export interface HouseholdChange {
   messages?: Notification[];
 }
 
-/** Identification and elimination cases (`Application`), their approvals and objections. */
+/** Identification and elimination cases (`Case`), their approvals and objections. */
 export interface CaseStore {
   /**
    * Creates an elimination case for a monitored household: the household must still be monitored
    * under its identification, with no other elimination open (`NOT_MONITORED`, `OPEN_CASE`).
    */
-  createEliminationCase(case_: Application, audit: AuditEntry): Promise<void>;
+  createEliminationCase(case_: EliminationCase, audit: AuditEntry): Promise<void>;
 
   /**
    * Creates the application and locks the applicant's household against a second open case
    * (`OPEN_CASE`, naming it); claims the webhook request, when there is one.
    */
   createApplication(
-    application: Application,
+    application: IdentificationCase,
     receipt: WebhookReceipt | undefined,
     audit: AuditEntry,
     messages?: Notification[],
   ): Promise<void>;
   /** Records a webhook that changes no application state beyond the audit (e.g. a fresh upload URL). */
-  recordRequest(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void>;
+  recordRequest(application: Case, receipt: WebhookReceipt, audit: AuditEntry): Promise<void>;
   /** The objections lodged against an application, oldest first. */
-  listObjections(application: Application): Promise<Objection[]>;
+  listObjections(application: Case): Promise<Objection[]>;
   /** Adds an objection to an application in publicity; refuses outside the window. */
   addObjection(
-    application: Application,
+    application: Case,
     objection: Objection,
     receipt: WebhookReceipt,
     audit: AuditEntry,
   ): Promise<void>;
 
-  getApplication(applicationId: string): Promise<Application | undefined>;
-  listApplications(village: string, stage?: string): Promise<Application[]>;
-  listAudit(application: Application): Promise<AuditEntry[]>;
+  getApplication(applicationId: string): Promise<Case | undefined>;
+  listApplications(village: string, stage?: string): Promise<Case[]>;
+  listAudit(application: Case): Promise<AuditEntry[]>;
   /** Conditional on the version read; also releases the applicant's lock when the case ends. */
-  updateApplication(previous: Application, change: ApplicationChange): Promise<void>;
+  updateApplication(previous: Case, change: ApplicationChange): Promise<void>;
 
   getApproval(approvalId: string): Promise<Approval | undefined>;
   /** Writes a new approval and points the application at it, in one transaction. */
-  openApproval(previous: Application, change: ApplicationChange, approval: Approval): Promise<void>;
+  openApproval(previous: Case, change: ApplicationChange, approval: Approval): Promise<void>;
   /** Re-binds or widens a pending approval (a restarted wait, an escalation). */
   updatePendingApproval(
     approval: Approval,
@@ -124,7 +124,7 @@ export interface CaseStore {
   decideApproval(
     approval: Approval,
     decided: Approval,
-    previous: Application,
+    previous: Case,
     change: ApplicationChange,
   ): Promise<void>;
 }

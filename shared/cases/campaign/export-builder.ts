@@ -12,10 +12,10 @@ import { maskIdNumber, maskPhone } from '#domain/masking';
 import { AREA_LEVELS, PROBLEM_STATUSES } from '#domain/rectification';
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
 import { logger } from '#runtime/logger';
-import { EXPORT_TITLES } from './exports.ts';
-import { mustGetCampaign, summaryOf } from './campaigns.ts';
 import type { CaseContext } from '../context.ts';
 import { safeSheet, XLSX_TYPE } from '../safe-sheets.ts';
+import { mustGetCampaign, summaryOf } from './campaigns.ts';
+import { EXPORT_TITLES } from './exports.ts';
 
 const thin = { style: 'thin' as const };
 const border = { top: thin, left: thin, bottom: thin, right: thin };

@@ -11,10 +11,10 @@ import { checkInspectionForm, circled, INSPECTION_CATEGORIES } from '#domain/ins
 import { HOUSEHOLD_TYPES, RISK_TYPES } from '#domain/risk-types';
 import { covers, MANAGERS } from '#domain/scope';
 import { inspectionRequest } from '#schemas/campaign';
-import { fileInspectionForm } from './campaigns.ts';
 import type { CaseContext } from '../context.ts';
 import { CaseError, validationFailed } from '../errors.ts';
 import { FORMULA_REFUSED, loadWorkbook, readCell } from '../sheet-cells.ts';
+import { fileInspectionForm } from './campaigns.ts';
 
 /** Where each field sits on a sheet (row, column), 1-based as Excel counts. */
 const CELLS = {

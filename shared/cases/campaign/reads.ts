@@ -12,10 +12,10 @@ import { covers, reaches, TOWNSHIP_AND_ABOVE } from '#domain/scope';
 import { STAGES } from '#domain/stages';
 import type { problemQuery } from '#schemas/campaign';
 import { InvalidCursor } from '#store/store';
-import { exportView } from './exports.ts';
-import { campaignView, mustGetCampaign, problemView } from './campaigns.ts';
 import type { CaseContext } from '../context.ts';
 import { CaseError, validationFailed } from '../errors.ts';
+import { campaignView, mustGetCampaign, problemView } from './campaigns.ts';
+import { exportView } from './exports.ts';
 
 /** The caller works in or above the township: they see its campaigns. */
 export function mustReach(caller: Person, township: string): void {

@@ -6,8 +6,8 @@
 import { businessDate } from '#domain/calendar';
 import type { Campaign } from '#domain/campaign';
 import { isOverdue } from '#domain/rectification';
-import { campaignView, summaryOf } from './campaigns.ts';
 import type { CaseContext } from '../context.ts';
+import { campaignView, summaryOf } from './campaigns.ts';
 
 export async function campaignFacts(ctx: CaseContext, campaign: Campaign) {
   const today = businessDate(ctx.clock.now());

@@ -11,8 +11,8 @@ import type { ApplicationRequest } from '#schemas/webhooks';
 import type { CaseContext } from '../context.ts';
 import { CaseError } from '../errors.ts';
 import { oncePerRequest } from '../idempotency.ts';
-import { type OpenedCase, recordCase, startOpenedCase, uploadInstructions } from './intake.ts';
 import type { VerifiedWebhook } from '../requests.ts';
+import { type OpenedCase, recordCase, startOpenedCase, uploadInstructions } from './intake.ts';
 import { checkScan, type ScanType } from './scans.ts';
 import { updateWithRetry } from './updates.ts';
 

@@ -3,7 +3,7 @@
  * once (PENDING → DECIDED with the application's history in one transaction), then handed to the
  * waiting workflow step.
  */
-import type { Application, Approval } from '#domain/application';
+import { type Approval, type Case, caseKind, isElimination, isIdentification } from '#domain/case';
 import type { Person } from '#domain/directory';
 import { maskName, maskPhone, maskText } from '#domain/masking';
 import {
@@ -26,7 +26,7 @@ import { historyView, householdView } from './views.ts';
 
 export interface ApprovalAccess {
   approval: Approval;
-  application: Application;
+  application: Case;
   approver: Person;
   /** what the objection reviewer reviews (异议复核): the objections, objectors masked */
   objections: { name: string; phone: string; content: string; at: string }[];
@@ -92,6 +92,8 @@ async function commitmentLink(ctx: CaseContext, application: ApprovalAccess['app
 export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
   const { approval, application } = access;
   // streamed by the scan function with the type it was checked to be, as a download, never rendered
+  const identification = isIdentification(application) ? application : undefined;
+  const elimination = isElimination(application) ? application.elimination : undefined;
   const commitmentUrl =
     application.commitment.status === 'ACCEPTED' ? await commitmentLink(ctx, application) : undefined;
   return {
@@ -110,16 +112,16 @@ export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
     objections: access.objections,
     comparison: application.comparison ?? null,
     commitmentUrl,
-    kind: application.kind ?? 'IDENTIFICATION',
-    remarking: application.remarking ?? null,
-    greenChannel: application.greenChannel ?? null,
-    elimination: application.elimination
+    kind: caseKind(application),
+    remarking: identification?.remarking ?? null,
+    greenChannel: identification?.greenChannel ?? null,
+    elimination: elimination
       ? {
-          way: application.elimination.proposal.way,
-          weakStability: application.elimination.check.weakStability,
-          perCapitaIncome: application.elimination.check.perCapitaIncome ?? null,
-          line: application.elimination.check.line,
-          proposedBy: application.elimination.proposedBy,
+          way: elimination.proposal.way,
+          weakStability: elimination.check.weakStability,
+          perCapitaIncome: elimination.check.perCapitaIncome ?? null,
+          line: elimination.check.line,
+          proposedBy: elimination.proposedBy,
         }
       : null,
     systemEntryBatch:
@@ -168,7 +170,7 @@ export async function decide(
   };
   // the clerk's decision names the entry batch it was typed from
   const batchId = stage === 'SYSTEM_ENTRY' ? application.systemEntryBatch?.batchId : undefined;
-  const next: Application = {
+  const next: Case = {
     ...application,
     version: application.version + 1,
     updatedAt: at,

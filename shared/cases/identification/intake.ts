@@ -7,7 +7,7 @@
  * webhook adapter's (`applications.ts`), not this core's.
  */
 import { randomBytes } from 'node:crypto';
-import type { Application } from '#domain/application';
+import { type Case, type IdentificationCase, isIdentification } from '#domain/case';
 import { perCapitaNetIncome } from '#domain/income';
 import { issueCommitmentKey } from '#links/commitment-keys';
 import { compose } from '#notify/messages';
@@ -53,7 +53,7 @@ export interface UploadInstructions {
 /** A case just opened: it waits for the signed commitment (承诺书), uploaded as the instructions say. */
 export interface OpenedCase {
   applicationId: string;
-  stage: Application['stage'];
+  stage: Case['stage'];
   commitment?: UploadInstructions;
 }
 
@@ -63,7 +63,7 @@ const newApplicationId = (village: string): string =>
 /** A presigned upload for an object key issued to this application only. */
 export async function uploadInstructions(
   ctx: CaseContext,
-  app: Pick<Application, 'village' | 'applicationId'>,
+  app: Pick<Case, 'village' | 'applicationId'>,
 ): Promise<{ key: string; instructions: UploadInstructions }> {
   const key = issueCommitmentKey(app.village, app.applicationId, ctx.secrets.uploadKey);
   const uploadUrl = await ctx.documents.uploadUrl(key, UPLOAD_URL_SECONDS);
@@ -100,7 +100,7 @@ export async function recordCase(
   const applicationId = newApplicationId(request.village);
   const upload = await uploadInstructions(ctx, { village: request.village, applicationId });
   const remarked = household?.monitoring?.status === 'RISK_ELIMINATED' ? household.monitoring : undefined;
-  const application: Application = {
+  const application: IdentificationCase = {
     applicationId,
     village: request.village,
     villageName: village.name,
@@ -208,7 +208,13 @@ export async function openCase(
       error instanceof CaseError && error.code === 'CONFLICT' && error.extra?.applicationId
         ? await ctx.store.getApplication(String(error.extra.applicationId))
         : undefined;
-    if (!existing || existing.callId !== request.callId || existing.channel !== source.channel) throw error;
+    if (
+      !existing ||
+      !isIdentification(existing) ||
+      existing.callId !== request.callId ||
+      existing.channel !== source.channel
+    )
+      throw error;
     opened = {
       applicationId: existing.applicationId,
       stage: existing.stage,

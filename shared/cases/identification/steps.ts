@@ -3,8 +3,15 @@
  * restart, and Step Functions may retry, so a step that finds its work done returns the same answer.
  */
 import { randomBytes } from 'node:crypto';
-import type { Application, Approval } from '#domain/application';
 import { businessDate, type CalendarData, publicityPeriod } from '#domain/calendar';
+import {
+  type Approval,
+  asIdentification,
+  type Case,
+  type HistoryEntry,
+  type IdentificationCase,
+  isIdentification,
+} from '#domain/case';
 import type { Person } from '#domain/directory';
 import { checkExclusions } from '#domain/eligibility';
 import { MONITORING_OBJECT_TYPES, RISK_TYPES } from '#domain/risk-types';
@@ -34,13 +41,13 @@ const person = (p: Pick<Person, 'personId' | 'name' | 'phone'>) => ({
   name: p.name,
   phone: p.phone,
 });
-const applicant = (app: Application) => ({ name: app.applicant.name, phone: app.applicant.phone });
+const applicant = (app: Case) => ({ name: app.applicant.name, phone: app.applicant.phone });
 
 /** How people are told what a case is about. */
-export const caseTitle = (app: Pick<Application, 'kind' | 'remarking'>): string =>
-  app.kind === 'ELIMINATION' ? '风险消除' : app.remarking ? '风险再标注申请' : '纳入监测申请';
+export const caseTitle = (app: Case): string =>
+  !isIdentification(app) ? '风险消除' : app.remarking ? '风险再标注申请' : '纳入监测申请';
 
-async function mustGet(ctx: CaseContext, applicationId: string): Promise<Application> {
+async function mustGet(ctx: CaseContext, applicationId: string): Promise<Case> {
   const app = await ctx.store.getApplication(applicationId);
   if (!app) throw new Error(`application ${applicationId} not found`);
   return app;
@@ -162,7 +169,7 @@ export async function requestApproval(
 
 async function openApprovalFor(
   ctx: CaseContext,
-  app: Application,
+  app: Case,
   input: { stage: ApprovalStage; taskToken: string; escalation: number },
 ): Promise<Approval> {
   const level = APPROVAL_LEVELS[input.stage];
@@ -212,7 +219,7 @@ async function openApprovalFor(
 }
 
 /** Each approver's personal link, once. */
-async function sendLinks(ctx: CaseContext, app: Application, approval: Approval, people: Person[]) {
+async function sendLinks(ctx: CaseContext, app: Case, approval: Approval, people: Person[]) {
   const sent = new Set(approval.notified ?? []);
   const missing = approval.approvers.filter((id) => !sent.has(id));
   if (missing.length === 0) return;
@@ -243,7 +250,7 @@ async function sendLinks(ctx: CaseContext, app: Application, approval: Approval,
 
 /** 催办 each approver with the link, and 督办 the level above on the last escalation. */
 function remindOrEscalate(
-  app: Application,
+  app: Case,
   approval: Approval,
   escalation: number,
   people: Person[],
@@ -404,7 +411,7 @@ export async function compareData(ctx: CaseContext, input: { applicationId: stri
 }
 
 /** 绿色通道 granted but the case ends without inclusion: the township must settle the help given. */
-function greenChannelUnconfirmed(at: string, current: Application): Partial<Application> {
+function greenChannelUnconfirmed(at: string, current: IdentificationCase): Partial<IdentificationCase> {
   if (current.greenChannel?.status !== 'GRANTED') return {};
   return {
     greenChannel: {
@@ -416,8 +423,8 @@ function greenChannelUnconfirmed(at: string, current: Application): Partial<Appl
   };
 }
 
-async function townshipOfGreenChannel(ctx: CaseContext, app: Application) {
-  if (app.greenChannel?.status !== 'UNCONFIRMED') return [];
+async function townshipOfGreenChannel(ctx: CaseContext, app: Case) {
+  if (!isIdentification(app) || app.greenChannel?.status !== 'UNCONFIRMED') return [];
   const directory = await ctx.store.getDirectory();
   return peopleFor(directory.people, 'TOWNSHIP_REVIEWER', 'township', app.village).map((p) =>
     compose('GREEN_CHANNEL_UNCONFIRMED', person(p), app.village, {
@@ -426,6 +433,25 @@ async function townshipOfGreenChannel(ctx: CaseContext, app: Application) {
       stage: STAGE_LABELS[app.stage],
     }),
   );
+}
+
+/** A case of either kind ends at `stage`; 绿色通道 help given before is left for the township to settle. */
+function ended<C extends Case>(
+  current: C,
+  at: string,
+  stage: 'REJECTED' | 'LAPSED',
+  reason: string,
+  history: HistoryEntry[],
+  closed: boolean,
+): C {
+  return {
+    ...current,
+    ...(isIdentification(current) ? greenChannelUnconfirmed(at, current) : {}),
+    stage,
+    pendingApproval: undefined,
+    outcome: { ...current.outcome, reason, ...(closed ? { closedAt: at } : {}) },
+    history,
+  };
 }
 
 /** The case ends as rejected; the applicant is told why. */
@@ -439,26 +465,15 @@ export async function reject(ctx: CaseContext, input: { applicationId: string })
       const reason =
         current.outcome?.reason ??
         (hardStops.length ? `不得确定为监测对象：${hardStops.map((h) => h.label).join('；')}` : '未通过审核');
-      return {
-        ...current,
-        ...greenChannelUnconfirmed(ctx.clock.nowIso(), current),
-        stage: 'REJECTED',
-        pendingApproval: undefined,
-        outcome: { ...current.outcome, reason, closedAt: ctx.clock.nowIso() },
-        history:
-          hardStops.length && current.stage !== 'REJECTED'
-            ? [
-                ...current.history,
-                {
-                  stage: current.stage,
-                  decision: 'comparison',
-                  by: '区级数据比对',
-                  at: ctx.clock.nowIso(),
-                  comment: reason,
-                },
-              ]
-            : current.history,
-      };
+      const at = ctx.clock.nowIso();
+      const history: HistoryEntry[] =
+        hardStops.length && current.stage !== 'REJECTED'
+          ? [
+              ...current.history,
+              { stage: current.stage, decision: 'comparison', by: '区级数据比对', at, comment: reason },
+            ]
+          : current.history;
+      return ended(current, at, 'REJECTED', reason, history, true);
     },
     { action: 'APPLICATION_REJECTED' },
     async (app) => [
@@ -477,26 +492,27 @@ export async function lapse(ctx: CaseContext, input: { applicationId: string; st
   await updateWithRetry(
     ctx,
     input.applicationId,
-    (current) =>
-      current.stage === 'LAPSED'
-        ? undefined
-        : {
-            ...current,
-            ...greenChannelUnconfirmed(ctx.clock.nowIso(), current),
-            stage: 'LAPSED',
-            pendingApproval: undefined,
-            outcome: { ...current.outcome, reason: `“${STAGE_LABELS[current.stage]}”环节超时未办理` },
-            history: [
-              ...current.history,
-              {
-                stage: current.stage,
-                decision: 'timeout',
-                by: 'system',
-                at: ctx.clock.nowIso(),
-                comment: '多次催办后仍超时，申请失效',
-              },
-            ],
+    (current) => {
+      if (current.stage === 'LAPSED') return undefined;
+      const at = ctx.clock.nowIso();
+      return ended(
+        current,
+        at,
+        'LAPSED',
+        `“${STAGE_LABELS[current.stage]}”环节超时未办理`,
+        [
+          ...current.history,
+          {
+            stage: current.stage,
+            decision: 'timeout',
+            by: 'system',
+            at,
+            comment: '多次催办后仍超时，申请失效',
           },
+        ],
+        false,
+      );
+    },
     { action: 'APPLICATION_LAPSED' },
     async (app) => [
       compose('CASE_LAPSED', applicant(app), app.village, {
@@ -521,10 +537,11 @@ export async function activate(ctx: CaseContext, input: { applicationId: string 
       const contact = person
         ? { personId: person.personId, name: person.name, phone: person.phone }
         : undefined;
-      return activationRecords(ctx, current, contact);
+      return activationRecords(ctx, asIdentification(current), contact);
     },
     { action: 'MONITORING_ACTIVATED' },
-    (app) => {
+    (written) => {
+      const app = asIdentification(written);
       const contact = app.outcome?.contactPerson;
       return [
         compose('MONITORING_ACTIVATED', applicant(app), app.village, {

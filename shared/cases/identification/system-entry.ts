@@ -5,8 +5,8 @@
  */
 
 import ExcelJS from 'exceljs';
-import type { Application } from '#domain/application';
 import { businessDate } from '#domain/calendar';
+import { type Case, isElimination, isIdentification } from '#domain/case';
 import { monitoringObjectTypeFor } from '#domain/risk-types';
 import { SYSTEM_ENTRY_COLUMNS, type SystemEntryRow, systemEntryRow, toCsv } from '#domain/system-entry';
 import { revealFields } from '#runtime/field-crypto';
@@ -16,7 +16,7 @@ import { safeSheet, XLSX_TYPE } from '../safe-sheets.ts';
 import { updateWithRetry } from './updates.ts';
 
 /** A case's row, with the head's ID number and phone whole: the national system needs them. */
-export async function rowFor(ctx: CaseContext, app: Application): Promise<SystemEntryRow> {
+export async function rowFor(ctx: CaseContext, app: Case): Promise<SystemEntryRow> {
   const head = await revealFields(ctx.crypto, app.applicant, ['idNumber', 'phone']);
   const township = [...app.history]
     .reverse()
@@ -43,9 +43,9 @@ export async function rowFor(ctx: CaseContext, app: Application): Promise<System
     riskTypes: app.riskTypes,
     perCapitaIncome: app.perCapitaIncome,
     townshipDecidedOn: township ? businessDate(new Date(township.at)) : undefined,
-    eliminationWay: app.elimination?.proposal.way,
+    eliminationWay: isElimination(app) ? app.elimination.proposal.way : undefined,
     eliminationMonth: app.kind === 'ELIMINATION' ? businessDate(ctx.clock.now()).slice(0, 7) : undefined,
-    remarking: Boolean(app.remarking),
+    remarking: isIdentification(app) && Boolean(app.remarking),
   });
 }
 

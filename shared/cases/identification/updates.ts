@@ -1,6 +1,6 @@
 /** The one way a use case changes an application: read, change, write on the version read. */
 
-import type { Application } from '#domain/application';
+import type { Case } from '#domain/case';
 import type { AssistancePlan, Household } from '#domain/household';
 import { assertAllowedTransition } from '#domain/stages';
 import type { Notification } from '#notify/messages';
@@ -8,7 +8,7 @@ import { ConflictError } from '#store/store';
 import type { CaseContext } from '../context.ts';
 
 /** The messages a change causes, from what it writes: written in the same transaction. */
-export type Tell = (written: Application) => Notification[] | Promise<Notification[]>;
+export type Tell = (written: Case) => Notification[] | Promise<Notification[]>;
 
 /**
  * Read, change, write on the version read; on a concurrent change read again. `change` returns
@@ -17,10 +17,10 @@ export type Tell = (written: Application) => Notification[] | Promise<Notificati
 export async function updateWithRetry(
   ctx: CaseContext,
   applicationId: string,
-  change: (current: Application) => Application | undefined,
+  change: (current: Case) => Case | undefined,
   audit: { action: string; by?: string; detail?: Record<string, unknown> },
   tell?: Tell,
-): Promise<Application | undefined> {
+): Promise<Case | undefined> {
   for (let attempt = 0; ; attempt++) {
     const current = await ctx.store.getApplication(applicationId);
     if (!current) throw new Error(`application ${applicationId} not found`);
@@ -45,7 +45,7 @@ export async function updateWithRetry(
 
 /** What a change writes besides the application: the household and a plan, in the same transaction. */
 export interface CaseRecords {
-  next: Application;
+  next: Case;
   household?: { previous?: Household; next: Household };
   plan?: { previous?: AssistancePlan; next: AssistancePlan };
 }
@@ -57,10 +57,10 @@ export interface CaseRecords {
 export async function updateWithRecords(
   ctx: CaseContext,
   applicationId: string,
-  change: (current: Application) => Promise<CaseRecords | undefined>,
+  change: (current: Case) => Promise<CaseRecords | undefined>,
   audit: { action: string; by?: string; detail?: Record<string, unknown> },
   tell?: Tell,
-): Promise<Application | undefined> {
+): Promise<Case | undefined> {
   for (let attempt = 0; ; attempt++) {
     const current = await ctx.store.getApplication(applicationId);
     if (!current) throw new Error(`application ${applicationId} not found`);

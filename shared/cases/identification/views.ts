@@ -3,12 +3,12 @@
  * one place an application leaves the store for a reader.
  */
 
-import type { Application } from '#domain/application';
+import { type Case, caseKind, isElimination, isIdentification } from '#domain/case';
 import { maskIdNumber, maskPhone, maskText } from '#domain/masking';
 import { RISK_TYPES } from '#domain/risk-types';
 import { STAGE_LABELS } from '#domain/stages';
 
-export function householdView(app: Application) {
+export function householdView(app: Case) {
   return {
     head: {
       name: app.applicant.name,
@@ -25,7 +25,7 @@ export function householdView(app: Application) {
   };
 }
 
-export function historyView(app: Application) {
+export function historyView(app: Case) {
   return app.history.map((h) => ({
     stage: h.stage,
     decision: h.decision,
@@ -38,7 +38,10 @@ export function historyView(app: Application) {
 }
 
 /** `GET /applications/{id}` of CONTRACT.md, plus a few fields a reviewer needs. */
-export function applicationView(app: Application) {
+export function applicationView(app: Case) {
+  const identification = isIdentification(app) ? app : undefined;
+  const elimination = isElimination(app) ? app.elimination : undefined;
+  const contact = identification?.outcome?.contactPerson;
   return {
     applicationId: app.applicationId,
     village: app.village,
@@ -67,25 +70,18 @@ export function applicationView(app: Application) {
     outcome: app.outcome
       ? {
           ...app.outcome,
-          ...(app.outcome.contactPerson
-            ? {
-                contactPerson: {
-                  ...app.outcome.contactPerson,
-                  phone: maskPhone(app.outcome.contactPerson.phone),
-                },
-              }
-            : {}),
+          ...(contact ? { contactPerson: { ...contact, phone: maskPhone(contact.phone) } } : {}),
         }
       : null,
-    kind: app.kind ?? 'IDENTIFICATION',
-    remarking: app.remarking ?? null,
-    greenChannel: app.greenChannel ?? null,
-    elimination: app.elimination
+    kind: caseKind(app),
+    remarking: identification?.remarking ?? null,
+    greenChannel: identification?.greenChannel ?? null,
+    elimination: elimination
       ? {
-          identificationId: app.elimination.identificationId,
-          proposal: app.elimination.proposal,
-          check: app.elimination.check,
-          proposedBy: app.elimination.proposedBy,
+          identificationId: elimination.identificationId,
+          proposal: elimination.proposal,
+          check: elimination.check,
+          proposedBy: elimination.proposedBy,
         }
       : null,
     systemEntryBatch: app.systemEntryBatch ? { batchId: app.systemEntryBatch.batchId } : null,

@@ -5,8 +5,8 @@
 
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import type { Application } from '#domain/application';
 import { businessDate } from '#domain/calendar';
+import { asElimination, asIdentification, type EliminationCase, type IdentificationCase } from '#domain/case';
 import type { Person } from '#domain/directory';
 import { ELIMINATION_WAYS } from '#domain/elimination';
 import type { Household } from '#domain/household';
@@ -17,9 +17,9 @@ import type { eliminationRequest, greenChannelRequest } from '#schemas/registry'
 import { ConflictError } from '#store/store';
 import type { CaseContext } from '../context.ts';
 import { CaseError } from '../errors.ts';
+import { updateWithRecords, updateWithRetry } from '../identification/updates.ts';
 import { mustCover } from './households.ts';
 import { judgeElimination } from './outcomes.ts';
-import { updateWithRecords, updateWithRetry } from '../identification/updates.ts';
 
 const newCaseId = (village: string) =>
   `${village}-E${Date.now().toString(36).toUpperCase()}${randomBytes(5).toString('hex').toUpperCase()}`;
@@ -68,7 +68,7 @@ export async function proposeElimination(
   const caseId = newCaseId(household.village);
   const income = household.incomes?.find((i) => i.year === Number(businessDate(ctx.clock.now()).slice(0, 4)));
   const size = household.members?.length || identification.householdSize;
-  const case_: Application = {
+  const case_: EliminationCase = {
     applicationId: caseId,
     kind: 'ELIMINATION',
     village: household.village,
@@ -134,7 +134,8 @@ export async function checkEliminationStep(ctx: CaseContext, input: { applicatio
   await updateWithRecords(
     ctx,
     input.applicationId,
-    async (current) => {
+    async (read) => {
+      const current = asElimination(read);
       const household = await ctx.store.getHousehold(current.village, current.applicant.idHash);
       if (!household?.monitoring || household.monitoring.status !== 'MONITORED') {
         eligible = false;
@@ -142,12 +143,12 @@ export async function checkEliminationStep(ctx: CaseContext, input: { applicatio
           ? undefined
           : { next: { ...current, outcome: { ...current.outcome, reason: '该户已不在监测中' } } };
       }
-      const check = await judgeElimination(ctx, household, current.elimination!.proposal);
+      const check = await judgeElimination(ctx, household, current.elimination.proposal);
       eligible = check.eligible;
       if (check.eligible) {
-        return JSON.stringify(check) === JSON.stringify(current.elimination!.check)
+        return JSON.stringify(check) === JSON.stringify(current.elimination.check)
           ? undefined
-          : { next: { ...current, elimination: { ...current.elimination!, check } } };
+          : { next: { ...current, elimination: { ...current.elimination, check } } };
       }
       const reason = check.notMarked
         ? check.findings[0]!.message
@@ -156,7 +157,7 @@ export async function checkEliminationStep(ctx: CaseContext, input: { applicatio
       return {
         next: {
           ...current,
-          elimination: { ...current.elimination!, check },
+          elimination: { ...current.elimination, check },
           outcome: { ...current.outcome, reason },
         },
         ...(check.notMarked
@@ -183,13 +184,14 @@ export async function markEliminated(ctx: CaseContext, input: { applicationId: s
   await updateWithRecords(
     ctx,
     input.applicationId,
-    async (current) => {
+    async (read) => {
+      const current = asElimination(read);
       if (current.stage === 'RISK_ELIMINATED') return undefined;
       const household = await ctx.store.getHousehold(current.village, current.applicant.idHash);
       if (!household?.monitoring) throw new Error(`household of ${current.applicationId} is not monitored`);
       const at = ctx.clock.nowIso();
       const month = businessDate(ctx.clock.now()).slice(0, 7);
-      const { proposal, check } = current.elimination!;
+      const { proposal, check } = current.elimination;
       return {
         next: {
           ...current,
@@ -221,9 +223,10 @@ export async function markEliminated(ctx: CaseContext, input: { applicationId: s
       };
     },
     { action: 'RISK_ELIMINATED' },
-    async (done) => {
+    async (written) => {
+      const done = asElimination(written);
       const household = await ctx.store.getHousehold(done.village, done.applicant.idHash);
-      const way = ELIMINATION_WAYS[done.elimination!.proposal.way];
+      const way = ELIMINATION_WAYS[done.elimination.proposal.way];
       const contact = household?.monitoring?.contactPerson;
       return [
         compose('RISK_ELIMINATED', { name: done.applicant.name, phone: done.applicant.phone }, done.village, {
@@ -232,7 +235,7 @@ export async function markEliminated(ctx: CaseContext, input: { applicationId: s
         ...(contact
           ? [
               compose(
-                done.elimination!.check.weakStability ? 'RISK_ELIMINATED_WEAK' : 'RISK_ELIMINATED_CONTACT',
+                done.elimination.check.weakStability ? 'RISK_ELIMINATED_WEAK' : 'RISK_ELIMINATED_CONTACT',
                 contact,
                 done.village,
                 { applicant: done.applicant.name, way },
@@ -249,15 +252,17 @@ export async function withdraw(ctx: CaseContext, input: { applicationId: string 
   await updateWithRetry(
     ctx,
     input.applicationId,
-    (current) =>
-      current.outcome?.closedAt
+    (read) => {
+      const current = asElimination(read);
+      return current.outcome?.closedAt
         ? undefined
         : {
             ...current,
             stage: 'WITHDRAWN',
             pendingApproval: undefined,
             outcome: { ...current.outcome, reason: '评议退回，提议撤回', closedAt: ctx.clock.nowIso() },
-          },
+          };
+    },
     { action: 'ELIMINATION_WITHDRAWN' },
   );
 }
@@ -270,11 +275,12 @@ export async function grantGreenChannel(
   caller: Person,
   applicationId: string,
   body: z.infer<typeof greenChannelRequest>,
-): Promise<Application> {
-  const app = await ctx.store.getApplication(applicationId);
-  if (!app) throw new CaseError('NOT_FOUND', '申请不存在');
-  mustCover(caller, app.village, ['TOWNSHIP_REVIEWER']);
-  if (app.kind === 'ELIMINATION') throw new CaseError('CONFLICT', '风险消除不适用绿色通道');
+): Promise<IdentificationCase> {
+  const read = await ctx.store.getApplication(applicationId);
+  if (!read) throw new CaseError('NOT_FOUND', '申请不存在');
+  mustCover(caller, read.village, ['TOWNSHIP_REVIEWER']);
+  if (read.kind === 'ELIMINATION') throw new CaseError('CONFLICT', '风险消除不适用绿色通道');
+  const app = asIdentification(read);
   if (isFinal(app.stage)) throw new CaseError('CONFLICT', '该申请已办结');
   if (app.greenChannel) throw new CaseError('CONFLICT', '该申请已开通绿色通道');
   if (!app.riskTypes.some((r) => SUDDEN.has(r))) {
@@ -284,7 +290,8 @@ export async function grantGreenChannel(
   const updated = await updateWithRetry(
     ctx,
     app.applicationId,
-    (current) => {
+    (read) => {
+      const current = asIdentification(read);
       if (current.greenChannel) throw new CaseError('CONFLICT', '该申请已开通绿色通道');
       if (isFinal(current.stage)) throw new CaseError('CONFLICT', '该申请已办结');
       return {
@@ -320,5 +327,5 @@ export async function grantGreenChannel(
       ),
     ],
   );
-  return updated!;
+  return asIdentification(updated!);
 }

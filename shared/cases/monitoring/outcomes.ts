@@ -4,9 +4,9 @@
  * reconciled. Each is written with the case's own change, in one transaction.
  */
 import { randomBytes } from 'node:crypto';
-import type { Application, ContactPerson } from '#domain/application';
 import { MEASURES_FOR_RISK, type Measure } from '#domain/assistance';
 import { businessDate } from '#domain/calendar';
+import type { Case, ContactPerson, IdentificationCase } from '#domain/case';
 import { checkElimination, DEFAULT_ELIMINATION_RULES, type EliminationProposal } from '#domain/elimination';
 import type { AssistancePlan, Household } from '#domain/household';
 import { lineFor } from '#domain/monitoring-line';
@@ -51,7 +51,7 @@ export const monitoringLine = (village: string, year: number) =>
   lineFor(village, year, config.monitoringLines);
 
 /** The registry record a case starts from when the household was never imported. */
-function householdFrom(app: Application, existing: Household | undefined): Household {
+function householdFrom(app: Case, existing: Household | undefined): Household {
   return (
     existing ?? {
       village: app.village,
@@ -69,7 +69,7 @@ function householdFrom(app: Application, existing: Household | undefined): House
 /** 纳入监测: the application ACTIVE, the household monitored, the year's plan with the first measures. */
 export async function activationRecords(
   ctx: CaseContext,
-  current: Application,
+  current: IdentificationCase,
   contact: ContactPerson | undefined,
 ): Promise<CaseRecords | undefined> {
   if (current.stage === 'ACTIVE') return undefined;

@@ -18,10 +18,10 @@ import { householdIdOf } from '#store/identity';
 import { ConflictError } from '#store/store';
 import type { CaseContext } from '../context.ts';
 import { CaseError, validationFailed } from '../errors.ts';
-import { mustGetHousehold } from './households.ts';
 import { oncePerRequest } from '../idempotency.ts';
 import { openCase } from '../identification/intake.ts';
 import type { VerifiedWebhook } from '../requests.ts';
+import { mustGetHousehold } from './households.ts';
 
 const rules = () => ({ ...DEFAULT_VISIT_RULES, ...config.visitRules });
 

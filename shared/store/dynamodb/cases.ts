@@ -4,8 +4,8 @@
  * second open case, approvals (`AP#`).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Application, Approval, Objection } from '#domain/application';
 import type { AuditEntry } from '#domain/audit';
+import type { Approval, Case, EliminationCase, IdentificationCase, Objection } from '#domain/case';
 import { isFinal } from '#domain/stages';
 import type { Notification } from '#notify/messages';
 import { nowIso } from '#runtime/clock';
@@ -23,7 +23,7 @@ import {
 
 function auditItem(
   t: DynamoTable,
-  application: Pick<Application, 'applicationId' | 'village' | 'stage'>,
+  application: Pick<Case, 'applicationId' | 'village' | 'stage'>,
   audit: AuditEntry,
 ): TransactItem {
   return {
@@ -41,7 +41,7 @@ function auditItem(
   };
 }
 
-function applicationItem(application: Application): Record<string, unknown> {
+function applicationItem(application: Case): Record<string, unknown> {
   return {
     PK: keys.village(application.village),
     SK: keys.application(application.applicationId),
@@ -50,12 +50,12 @@ function applicationItem(application: Application): Record<string, unknown> {
   };
 }
 
-function toApplication(item: Record<string, unknown>): Application {
+function toApplication(item: Record<string, unknown>): Case {
   const { PK: _pk, SK: _sk, type: _type, GSI1PK: _g1, GSI1SK: _g2, ...application } = item;
-  return application as unknown as Application;
+  return application as unknown as Case;
 }
 
-function applicationWrites(t: DynamoTable, previous: Application, change: ApplicationChange): TransactItem[] {
+function applicationWrites(t: DynamoTable, previous: Case, change: ApplicationChange): TransactItem[] {
   const items: TransactItem[] = [
     {
       Put: {
@@ -97,7 +97,7 @@ function applicationWrites(t: DynamoTable, previous: Application, change: Applic
 }
 
 /** An elimination that ends frees the household's lock: for a new identification once eliminated. */
-function eliminationRelease(t: DynamoTable, previous: Application, change: ApplicationChange): TransactItem {
+function eliminationRelease(t: DynamoTable, previous: Case, change: ApplicationChange): TransactItem {
   const eliminated = change.next.stage === 'RISK_ELIMINATED';
   return {
     Update: {
@@ -118,7 +118,7 @@ function eliminationRelease(t: DynamoTable, previous: Application, change: Appli
 
 export const caseTable = (t: DynamoTable): CaseStore => ({
   async createApplication(
-    application: Application,
+    application: IdentificationCase,
     receipt: WebhookReceipt | undefined,
     audit: AuditEntry,
     messages?: Notification[],
@@ -170,12 +170,12 @@ export const caseTable = (t: DynamoTable): CaseStore => ({
     }
   },
 
-  async recordRequest(application: Application, receipt: WebhookReceipt, audit: AuditEntry): Promise<void> {
+  async recordRequest(application: Case, receipt: WebhookReceipt, audit: AuditEntry): Promise<void> {
     await t.transact([...t.receiptItems(receipt), auditItem(t, application, audit)], ['NONCE', 'REQUEST']);
   },
 
   async addObjection(
-    application: Application,
+    application: Case,
     objection: Objection,
     receipt: WebhookReceipt,
     audit: AuditEntry,
@@ -207,7 +207,7 @@ export const caseTable = (t: DynamoTable): CaseStore => ({
     );
   },
 
-  async listObjections(application: Application): Promise<Objection[]> {
+  async listObjections(application: Case): Promise<Objection[]> {
     const items = await t.queryAll({
       TableName: t.name,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
@@ -221,7 +221,7 @@ export const caseTable = (t: DynamoTable): CaseStore => ({
       .sort((a, b) => a.at.localeCompare(b.at));
   },
 
-  async getApplication(applicationId: string): Promise<Application | undefined> {
+  async getApplication(applicationId: string): Promise<Case | undefined> {
     const out = await t.client.send(
       new GetCommand({
         TableName: t.name,
@@ -232,7 +232,7 @@ export const caseTable = (t: DynamoTable): CaseStore => ({
     return out.Item ? toApplication(out.Item) : undefined;
   },
 
-  async listApplications(village: string, stage?: string): Promise<Application[]> {
+  async listApplications(village: string, stage?: string): Promise<Case[]> {
     const items = await t.queryAll({
       TableName: t.name,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
@@ -246,7 +246,7 @@ export const caseTable = (t: DynamoTable): CaseStore => ({
     return items.map((item) => toApplication(item));
   },
 
-  async listAudit(application: Application): Promise<AuditEntry[]> {
+  async listAudit(application: Case): Promise<AuditEntry[]> {
     const items = await t.queryAll({
       TableName: t.name,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
@@ -258,7 +258,7 @@ export const caseTable = (t: DynamoTable): CaseStore => ({
     return items.map(({ action, by, at, detail }) => ({ action, by, at, detail }));
   },
 
-  async createEliminationCase(case_: Application, audit: AuditEntry): Promise<void> {
+  async createEliminationCase(case_: EliminationCase, audit: AuditEntry): Promise<void> {
     const identificationId = case_.elimination!.identificationId;
     await t.transact(
       [
@@ -290,7 +290,7 @@ export const caseTable = (t: DynamoTable): CaseStore => ({
     );
   },
 
-  async updateApplication(previous: Application, change: ApplicationChange): Promise<void> {
+  async updateApplication(previous: Case, change: ApplicationChange): Promise<void> {
     const writes = applicationWrites(t, previous, change);
     await t.transact(
       writes,
@@ -311,7 +311,7 @@ export const caseTable = (t: DynamoTable): CaseStore => ({
     return approval as Approval;
   },
 
-  async openApproval(previous: Application, change: ApplicationChange, approval: Approval): Promise<void> {
+  async openApproval(previous: Case, change: ApplicationChange, approval: Approval): Promise<void> {
     const writes = [
       ...applicationWrites(t, previous, change),
       {
@@ -361,7 +361,7 @@ export const caseTable = (t: DynamoTable): CaseStore => ({
   async decideApproval(
     approval: Approval,
     decided: Approval,
-    previous: Application,
+    previous: Case,
     change: ApplicationChange,
   ): Promise<void> {
     const writes: TransactItem[] = [

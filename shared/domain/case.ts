@@ -1,4 +1,4 @@
-/** The identification case (纳入监测申请) and its approvals, as the use cases and the store see them. */
+/** Cases of both kinds (识别纳入, 风险消除) and their approvals, as the use cases and the store see them. */
 
 import type { Meeting } from '#schemas/approvals';
 import type { MeasureType } from './assistance.ts';
@@ -80,15 +80,16 @@ export interface SystemEntryBatch {
   createdAt: string;
 }
 
-export interface Application {
+/**
+ * What both kinds of case carry: the household's applicant and figures, the chain's stage, the
+ * commitment, publicity, the district comparison, the batch for the national system and the history.
+ */
+interface CaseCommon {
   applicationId: string;
-  /** identification unless said otherwise (records written before elimination existed have none) */
-  kind?: CaseKind;
   village: string;
   villageName?: string;
   group: string;
   channel: string;
-  callId?: string;
   applicant: { name: string; idNumber: string; phone: string; idHash: string };
   reason: string;
   riskTypes: RiskType[];
@@ -107,29 +108,67 @@ export interface Application {
   /** the approval the current human step waits on */
   pendingApproval?: string;
   history: HistoryEntry[];
+  systemEntryBatch?: SystemEntryBatch;
+  publicity?: Publicity;
+  comparison?: Comparison;
+}
+
+/** How a case ended, as its workflow's last step recorded it. */
+interface Ending {
+  reason?: string;
+  /** when the workflow's ending step recorded the end (its audit entry is written once) */
+  closedAt?: string;
+}
+
+/**
+ * 识别纳入: a farmer's application, a cadre's inspection form, a visit or a lead that may make the
+ * household a monitoring object with a contact person and a first plan.
+ */
+export interface IdentificationCase extends CaseCommon {
+  /** records written before elimination existed have none */
+  kind?: 'IDENTIFICATION';
+  callId?: string;
   /** 风险再标注: a new identification of a household once marked 风险消除 */
   remarking?: { previousApplicationId: string; eliminationCaseId?: string; eliminatedMonth?: string };
-  /** an elimination case: what was proposed and how the rules judged it */
-  elimination?: {
+  greenChannel?: GreenChannel;
+  outcome?: Ending & {
+    monitoringObjectType?: MonitoringObjectType;
+    contactPerson?: ContactPerson;
+    activatedAt?: string;
+    assistancePlan?: { year: number; measures: { type: string; note: string }[] };
+  };
+}
+
+/** 风险消除: the 村两委's proposal to mark a monitored household as no longer at risk. */
+export interface EliminationCase extends CaseCommon {
+  kind: 'ELIMINATION';
+  /** what was proposed and how the rules judged it */
+  elimination: {
     identificationId: string;
     proposal: EliminationProposal;
     check: EliminationCheck;
     proposedBy: string;
     proposedByPersonId: string;
   };
-  greenChannel?: GreenChannel;
-  systemEntryBatch?: SystemEntryBatch;
-  publicity?: Publicity;
-  comparison?: Comparison;
-  outcome?: {
-    reason?: string;
-    monitoringObjectType?: MonitoringObjectType;
-    contactPerson?: ContactPerson;
-    activatedAt?: string;
-    assistancePlan?: { year: number; measures: { type: string; note: string }[] };
-    /** when the workflow's ending step recorded the end (its audit entry is written once) */
-    closedAt?: string;
-  };
+  outcome?: Ending;
+}
+
+/** A case (案件) of either kind: both run the same approval levels and publicity (CHAINS). */
+export type Case = IdentificationCase | EliminationCase;
+
+export const caseKind = (c: Case): CaseKind => c.kind ?? 'IDENTIFICATION';
+export const isElimination = <C extends Case>(c: C): c is C & EliminationCase => c.kind === 'ELIMINATION';
+export const isIdentification = <C extends Case>(c: C): c is C & IdentificationCase =>
+  c.kind !== 'ELIMINATION';
+
+/** A step of one kind's workflow handed a case of the other kind is wired wrong: a bug, not a refusal. */
+export function asElimination(c: Case): EliminationCase {
+  if (!isElimination(c)) throw new Error(`${c.applicationId} is not an elimination case`);
+  return c;
+}
+export function asIdentification(c: Case): IdentificationCase {
+  if (!isIdentification(c)) throw new Error(`${c.applicationId} is not an identification case`);
+  return c;
 }
 
 export type ApprovalStatus = 'PENDING' | 'DECIDED' | 'EXPIRED';
