@@ -38,3 +38,25 @@ export function checkIdNumber(raw: string, today: Date = new Date()): IdNumberCh
   const birthDate = `${normalized.slice(6, 10)}-${normalized.slice(10, 12)}-${normalized.slice(12, 14)}`;
   return { valid: true, normalized, birthDate, sex: Number(normalized[16]) % 2 === 1 ? 'M' : 'F' };
 }
+
+/** Full-width digits and letters (as typed by Chinese input methods) in their ASCII form. */
+const halfWidth = (s: string): string =>
+  s.replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) =>
+    String.fromCharCode(c.charCodeAt(0) - 0xfee0),
+  );
+
+/**
+ * An ID number as a department's file holds it: full-width digits, spaces and a lower-case `x`
+ * normalised, and a 15-digit number of the first generation upgraded to 18 digits (GB 11643: its
+ * birth year is 19YY; the check character is computed). What is left is checked as `checkIdNumber`.
+ */
+export function normaliseIdNumber(raw: string, today: Date = new Date()): IdNumberCheck {
+  const compact = halfWidth(raw)
+    .replace(/[\s\u3000]/g, '')
+    .toUpperCase();
+  if (/^\d{15}$/.test(compact)) {
+    const first17 = `${compact.slice(0, 6)}19${compact.slice(6)}`;
+    return checkIdNumber(first17 + checkCharacter(first17), today);
+  }
+  return checkIdNumber(compact, today);
+}
