@@ -3,8 +3,8 @@
  * scanners open links before people do); POST records the decision once.
  */
 import middy from '@middy/core';
-import { approvalView, decide, openApprovalLink } from '#cases/identification/approvals';
 import { caseContext } from '#cases/context';
+import { approvalView, decide, openApprovalLink } from '#cases/identification/approvals';
 import { parseJsonText, validate } from '#http/body';
 import { HttpError, statusOf } from '#http/errors';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';

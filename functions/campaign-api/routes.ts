@@ -1,3 +1,12 @@
+import {
+  actOnProblem,
+  campaignView,
+  closeCampaign,
+  createAreaProblem,
+  createCampaign,
+  problemView,
+  summaryOf,
+} from '#cases/campaign/campaigns';
 import { exportView, requestExport } from '#cases/campaign/exports';
 import {
   listCampaignProblems,
@@ -10,15 +19,6 @@ import {
   whoAmI,
 } from '#cases/campaign/reads';
 import { campaignReportData } from '#cases/campaign/report';
-import {
-  actOnProblem,
-  campaignView,
-  closeCampaign,
-  createAreaProblem,
-  createCampaign,
-  problemView,
-  summaryOf,
-} from '#cases/campaign/campaigns';
 import { parseBody, validate } from '#http/body';
 import { html, json } from '#http/responses';
 import type { Routes, StaffRequest } from '#http/router';

@@ -5,8 +5,8 @@
  */
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
-import { receiveCommitment } from '#cases/identification/applications';
 import { caseContext } from '#cases/context';
+import { receiveCommitment } from '#cases/identification/applications';
 import { withLogger } from '#http/middleware';
 import { assertConfigured } from '#runtime/config';
 

@@ -1,4 +1,13 @@
+import { applicationView } from '#cases/identification/views';
 import { grantGreenChannel, proposeElimination } from '#cases/monitoring/elimination';
+import {
+  assignContact,
+  householdView,
+  putGrid,
+  updatePlan,
+  updateRegistry,
+  withHealth,
+} from '#cases/monitoring/households';
 import {
   householdFor,
   listHouseholdVisits,
@@ -9,15 +18,6 @@ import {
   readPlan,
   villageVisitsOverdue,
 } from '#cases/monitoring/reads';
-import {
-  assignContact,
-  householdView,
-  putGrid,
-  updatePlan,
-  updateRegistry,
-  withHealth,
-} from '#cases/monitoring/households';
-import { applicationView } from '#cases/identification/views';
 import { parseBody, validate } from '#http/body';
 import { json } from '#http/responses';
 import type { Routes, StaffRequest } from '#http/router';

@@ -1,7 +1,7 @@
 /** POST /webhooks/applications/{id}/commitment-url — a fresh upload URL for the signed commitment (附件1). */
 import middy from '@middy/core';
-import { issueCommitmentUrl } from '#cases/identification/applications';
 import { caseContext } from '#cases/context';
+import { issueCommitmentUrl } from '#cases/identification/applications';
 import { parseBody, validate } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json, rawBody } from '#http/responses';

@@ -7,11 +7,11 @@
 import middy from '@middy/core';
 import { object, string, enum as zEnum } from 'zod';
 import { mustGetCampaign } from '#cases/campaign/campaigns';
-import { caseContext } from '#cases/context';
-import { mustCover } from '#cases/monitoring/households';
 import { importInspectionSheets, inspectionTemplate } from '#cases/campaign/inspection-sheets';
-import { importRegistry } from '#cases/monitoring/registry-import';
+import { caseContext } from '#cases/context';
 import { rowFor, xlsxOf } from '#cases/identification/system-entry';
+import { mustCover } from '#cases/monitoring/households';
+import { importRegistry } from '#cases/monitoring/registry-import';
 import { toCsv } from '#domain/system-entry';
 import { validate } from '#http/body';
 import { HttpError } from '#http/errors';

@@ -3,8 +3,8 @@
  * through the 12317 hotline or the mini-program.
  */
 import middy from '@middy/core';
-import { submitApplication } from '#cases/identification/applications';
 import { caseContext } from '#cases/context';
+import { submitApplication } from '#cases/identification/applications';
 import { parseBody } from '#http/body';
 import { accessLog, httpErrors, withLogger } from '#http/middleware';
 import { type HttpEvent, json, rawBody } from '#http/responses';

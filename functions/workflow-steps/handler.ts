@@ -5,8 +5,16 @@
 import middy from '@middy/core';
 import { discriminatedUnion, literal, number, object, string } from 'zod';
 import { caseContext } from '#cases/context';
+import {
+  activate,
+  closePublicity,
+  compareData,
+  lapse,
+  openPublicity,
+  overdue,
+  reject,
+} from '#cases/identification/steps';
 import { checkEliminationStep, markEliminated, withdraw } from '#cases/monitoring/elimination';
-import { activate, closePublicity, compareData, lapse, openPublicity, overdue, reject } from '#cases/identification/steps';
 import { validate } from '#http/body';
 import { withLogger } from '#http/middleware';
 import { assertConfigured } from '#runtime/config';

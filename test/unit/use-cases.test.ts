@@ -3,11 +3,11 @@
  * what they write, what they start, what they refuse — no HTTP, no AWS.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { CaseError } from '#cases/errors';
 import { receiveCommitment, submitApplication } from '#cases/identification/applications';
 import { decide, openApprovalLink } from '#cases/identification/approvals';
-import { CaseError } from '#cases/errors';
-import type { VerifiedWebhook } from '#cases/requests';
 import { awaitCommitment, requestApproval } from '#cases/identification/steps';
+import type { VerifiedWebhook } from '#cases/requests';
 import type { ApplicationRequest } from '#schemas/webhooks';
 import { sampleIdNumber } from '../../infra/local/seed.ts';
 import { fakeContext } from '../support/fake-context.ts';
