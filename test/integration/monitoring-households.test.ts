@@ -4,6 +4,7 @@
  * entry batches, 风险消除 (and its refusals) and 风险再标注.
  */
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import {
   advanceClock,
@@ -122,16 +123,18 @@ describe('monitoring households', () => {
     expect(li.incomes[0]).toMatchObject({ year: 2026, perCapita: 10400, belowLine: false });
     expect(items.find((h) => h.head.name === '王五').noLabourCapacity).toBe(true);
 
-    // the same file again writes the same values
+    // the same file again writes the same values, also as Excel on Chinese Windows saves it (GBK)
     const again = await staff(
       'POST',
       '/households/import',
-      [HEADER, ...GOOD_ROWS].join('\n'),
+      new Uint8Array(iconv.encode([HEADER, ...GOOD_ROWS].join('\r\n'), 'gbk')),
       'p-df-302',
       'text/csv',
     );
     expect(again.status).toBe(200);
     expect(await listHouseholds()).toHaveLength(seeded + 2);
+    const names = (await listHouseholds()).filter((h) => h.head).map((h) => h.head.name);
+    expect(names.sort()).toEqual(['李四', '王五']);
   });
 
   it('activates households with a plan, a green channel reconciled at the end, and a national-system batch', async () => {

@@ -1,5 +1,5 @@
 /**
- * Bulk import of an existing household registry (CSV or XLSX), one row per member. Every row is
+ * Bulk import of an existing household registry (CSV in UTF-8 or GBK, or XLSX), one row per member. Every row is
  * checked before anything is written: one bad row and nothing is imported, and the answer lists
  * every bad row by its row number in the file and its column. A repeated import of the same file
  * writes the same values again.
@@ -17,6 +17,7 @@ import { hashIdNumber } from '#store/identity';
 import type { CaseContext } from '../context.ts';
 import { CaseError, validationFailed } from '../errors.ts';
 import { FORMULA_REFUSED, loadWorkbook, readCell } from '../sheet-cells.ts';
+import { decodeText } from '../text-files.ts';
 
 /** Everyone but a group leader, who reads the registry and does not change it. */
 const REGISTRY_EDITORS: readonly Role[] = [
@@ -130,7 +131,7 @@ async function readTable(
     throw validationFailed([{ path: 'file', message: '只接受CSV（text/csv）或XLSX文件' }]);
   }
   try {
-    const table = parse(bytes.toString('utf8').replace(/^\uFEFF/, ''), {
+    const table = parse(decodeText(bytes).text, {
       relax_column_count: true,
     }) as string[][];
     return { table, formulas: new Set() };
