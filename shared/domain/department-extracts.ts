@@ -139,7 +139,11 @@ export interface CellError {
   message: string;
 }
 
-export type RowReading = { ok: true; row: ExtractRow } | { ok: false; errors: CellError[] };
+/**
+ * A row read, or why not. `village` is the row's 村代码 where a person file has that column: a person
+ * outside the registry is then routed to that village.
+ */
+export type RowReading = { ok: true; row: ExtractRow; village?: string } | { ok: false; errors: CellError[] };
 
 /** Headers are trimmed; the required columns a file lacks (a file error, not a bad row). */
 export function missingColumns(department: Department, headers: readonly string[]): string[] {
@@ -271,5 +275,7 @@ export function readExtractRow(
       row = { department, ...person, role: oneOf('任职类型')!, enterprise: text(cells.企业名称) };
       break;
   }
-  return errors.length || !row ? { ok: false, errors } : { ok: true, row };
+  if (errors.length || !row) return { ok: false, errors };
+  const village = text(cells.村代码);
+  return /^\d{12}$/.test(village) ? { ok: true, row, village } : { ok: true, row };
 }
