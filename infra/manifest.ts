@@ -95,7 +95,7 @@ export const DEPLOYMENT_SETTINGS = {
   CHAIN_CONFIG: { context: 'chainConfig', json: true },
   /** reminders and escalations before a human step lapses */
   ESCALATIONS: { context: 'escalations', json: false },
-  /** 监测范围 of the years after 2021: `[{"year": 2026, "region": "default", "perCapita": 7800}]` */
+  /** 监测范围 of the years after 2021: `[{"region": "3413", "year": 2026, "amount": 7800, "source": "…"}]`, the region a district, city or province code prefix */
   MONITORING_LINES: { context: 'monitoringLines', json: true },
   ELIMINATION_RULES: { context: 'eliminationRules', json: true },
   VISIT_RULES: { context: 'visitRules', json: true },

@@ -1,6 +1,6 @@
 /**
  * 风险消除 (DOMAIN.md, Risk elimination): whether a proposal may go to 评议, and the way and month
- * it is marked with. A household with no labour capacity is not marked at all (暂不标注): it stays
+ * it is marked with. A weakly stable household is not marked: the seed says keep helping first. A household with no labour capacity is not marked at all (暂不标注): it stays
  * monitored under social protection.
  */
 import { againstLine, type HouseholdFacts, noLabourCapacity, perCapitaIncomeOf } from './household.ts';
@@ -42,7 +42,9 @@ export interface EliminationFinding {
     | 'MONITORED_TOO_SHORT'
     | 'NO_MEASURE_CARRIED_OUT'
     | 'INCOME_NOT_RECORDED'
+    | 'LINE_NOT_CONFIGURED'
     | 'INCOME_BELOW_LINE'
+    | 'WEAK_STABILITY'
     | 'INCOME_NOT_STABLE_LONG_ENOUGH'
     | 'RIGID_EXPENSES_UNSETTLED'
     | 'THREE_GUARANTEES_OR_WATER';
@@ -55,8 +57,10 @@ export interface EliminationCheck {
   notMarked: boolean;
   findings: EliminationFinding[];
   perCapitaIncome?: number;
-  line: number;
-  /** 稳定性较弱: measures keep running after the marking */
+  /** the year whose income was judged, and that year's line (absent where none is configured) */
+  incomeYear?: number;
+  line?: number;
+  /** 稳定性较弱: not marked; the measures go on and the household may be proposed again */
   weakStability: boolean;
 }
 
@@ -76,15 +80,21 @@ export function checkElimination(input: {
   /** business date of the proposal */
   today: string;
   measures: readonly { status: string }[];
-  /** that year's monitoring line */
-  line: number;
+  /** a year's monitoring line; undefined where none is configured (an error, never a fallback figure) */
+  lineOf: (year: number) => number | undefined;
   rules?: EliminationRules;
 }): EliminationCheck {
   const rules = input.rules ?? DEFAULT_ELIMINATION_RULES;
   const year = Number(input.today.slice(0, 4));
-  const perCapitaIncome =
-    perCapitaIncomeOf(input.facts, year) ?? perCapitaIncomeOf(input.facts, year - 1) ?? undefined;
-  const base = { perCapitaIncome, line: input.line };
+  // this year's income where recorded, else last year's: each judged against the line of its own year
+  const incomeYear = [year, year - 1].find((y) => perCapitaIncomeOf(input.facts, y) !== undefined);
+  const perCapitaIncome = incomeYear === undefined ? undefined : perCapitaIncomeOf(input.facts, incomeYear);
+  const line = incomeYear === undefined ? undefined : input.lineOf(incomeYear);
+  const base = {
+    perCapitaIncome,
+    ...(incomeYear === undefined ? {} : { incomeYear }),
+    ...(line === undefined ? {} : { line }),
+  };
   if (noLabourCapacity(input.facts.members)) {
     return {
       ...base,
@@ -110,12 +120,27 @@ export function checkElimination(input: {
   if (!input.measures.some((m) => m.status === 'DONE')) {
     findings.push({ rule: 'NO_MEASURE_CARRIED_OUT', message: '尚无已落实的帮扶措施' });
   }
-  if (perCapitaIncome === undefined) {
+  const weakStability =
+    perCapitaIncome !== undefined &&
+    line !== undefined &&
+    !againstLine(perCapitaIncome, line).below &&
+    perCapitaIncome < line * (1 + rules.weakStabilityMargin);
+  if (perCapitaIncome === undefined || incomeYear === undefined) {
     findings.push({ rule: 'INCOME_NOT_RECORDED', message: `未登记${year}年或上年家庭收入` });
-  } else if (againstLine(perCapitaIncome, input.line).below) {
+  } else if (line === undefined) {
+    findings.push({
+      rule: 'LINE_NOT_CONFIGURED',
+      message: `未配置${incomeYear}年的监测范围，无法判断收入是否超过监测范围`,
+    });
+  } else if (againstLine(perCapitaIncome, line).below) {
     findings.push({
       rule: 'INCOME_BELOW_LINE',
-      message: `家庭人均纯收入${perCapitaIncome}元低于监测范围${input.line}元`,
+      message: `${incomeYear}年家庭人均纯收入${perCapitaIncome}元低于当年监测范围${line}元`,
+    });
+  } else if (weakStability) {
+    findings.push({
+      rule: 'WEAK_STABILITY',
+      message: `稳定性较弱：${incomeYear}年家庭人均纯收入${perCapitaIncome}元高出当年监测范围${line}元不足${Math.round(rules.weakStabilityMargin * 100)}%，继续帮扶，风险稳定消除后再提议`,
     });
   }
   if (monthsBetween(p.incomeAboveLineSince, input.today) < rules.minStableIncomeMonths) {
@@ -138,7 +163,5 @@ export function checkElimination(input: {
   if (insecure.length) {
     findings.push({ rule: 'THREE_GUARANTEES_OR_WATER', message: `${insecure.join('、')}尚未保障` });
   }
-  const weakStability =
-    perCapitaIncome !== undefined && perCapitaIncome < input.line * (1 + rules.weakStabilityMargin);
   return { ...base, eligible: findings.length === 0, notMarked: false, findings, weakStability };
 }

@@ -140,7 +140,7 @@ describe('风险消除 rules', () => {
     monitoredSince: '2026-01-10',
     today: '2026-08-01',
     measures: [{ status: 'DONE' }],
-    line: 7700,
+    lineOf: (_year: number): number | undefined => 7700,
   };
 
   it('passes a household that meets every condition', () => {
@@ -157,7 +157,7 @@ describe('风险消除 rules', () => {
       checkElimination({ ...base, ...input }).findings.map((f) => f.rule);
     expect(rules({ monitoredSince: '2026-02-02' })).toEqual(['MONITORED_TOO_SHORT']);
     expect(rules({ measures: [{ status: 'IN_PROGRESS' }] })).toEqual(['NO_MEASURE_CARRIED_OUT']);
-    expect(rules({ line: 12000 })).toEqual(['INCOME_BELOW_LINE']);
+    expect(rules({ lineOf: () => 12000 })).toEqual(['INCOME_BELOW_LINE']);
     expect(rules({ facts: { members: [person(), child], incomes: [] } })).toEqual(['INCOME_NOT_RECORDED']);
     expect(rules({ proposal: { ...proposal, incomeAboveLineSince: '2026-03' } })).toEqual([
       'INCOME_NOT_STABLE_LONG_ENOUGH',
@@ -181,8 +181,27 @@ describe('风险消除 rules', () => {
     expect(result.findings[0]!.message).toMatch(/^暂不标注/);
   });
 
-  it('flags weak stability just above the line', () => {
-    expect(checkElimination({ ...base, line: 11000 }).weakStability).toBe(true);
+  it('refuses weak stability just above the line: the measures go on (稳定性较弱)', () => {
+    const weak = checkElimination({ ...base, lineOf: () => 11000 });
+    expect(weak).toMatchObject({ eligible: false, weakStability: true, perCapitaIncome: 11500, line: 11000 });
+    expect(weak.findings.map((f) => f.rule)).toEqual(['WEAK_STABILITY']);
+    expect(weak.findings[0]!.message).toMatch(/^稳定性较弱/);
+    // 10% above the line is stable
+    expect(checkElimination({ ...base, lineOf: () => 10454 })).toMatchObject({
+      eligible: true,
+      weakStability: false,
+    });
+  });
+
+  it("judges each year's income against the line of that same year, and refuses a year without one", () => {
+    // proposed in August 2027 with only 2026 income recorded: 11,500 against 2026's 7,700, not 2027's 10,800
+    const lines: Record<number, number> = { 2026: 7700, 2027: 10800 };
+    const lastYear = checkElimination({ ...base, today: '2027-08-01', lineOf: (y) => lines[y] });
+    expect(lastYear).toMatchObject({ eligible: true, incomeYear: 2026, line: 7700, weakStability: false });
+    const unset = checkElimination({ ...base, lineOf: () => undefined });
+    expect(unset.eligible).toBe(false);
+    expect(unset.findings.map((f) => f.rule)).toEqual(['LINE_NOT_CONFIGURED']);
+    expect(unset.findings[0]!.message).toContain('未配置2026年的监测范围');
   });
 
   it('counts whole months', () => {

@@ -6,8 +6,9 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseError } from '#cases/errors';
 import { receiveCommitment, submitApplication } from '#cases/identification/applications';
 import { decide, openApprovalLink } from '#cases/identification/approvals';
-import { awaitCommitment, requestApproval } from '#cases/identification/steps';
+import { activate, awaitCommitment, requestApproval } from '#cases/identification/steps';
 import type { VerifiedWebhook } from '#cases/requests';
+import { MissingMonitoringLineError } from '#domain/monitoring-line';
 import type { ApplicationRequest } from '#schemas/webhooks';
 import { sampleIdNumber } from '../../infra/local/seed.ts';
 import { fakeContext } from '../support/fake-context.ts';
@@ -175,5 +176,37 @@ describe('an approval, called directly', () => {
     ctx.clock.advance(400 * 24 * 3600 * 1000);
     await expect(openApprovalLink(ctx, approvalId, token)).rejects.toMatchObject({ code: 'LINK_EXPIRED' });
     expect(ctx.store.approvals.get(approvalId)!.status).toBe('PENDING');
+  });
+});
+
+describe('activation, called directly', () => {
+  async function enteredCase() {
+    const ctx = fakeContext();
+    const body = request({ declaredAnnualIncome: 26000 }); // 6,500 per person
+    const opened = await submitApplication(ctx, webhook(), body, JSON.stringify(body));
+    const app = ctx.store.applications.get(opened.applicationId)!;
+    app.stage = 'SYSTEM_ENTRY';
+    return { ctx, applicationId: opened.applicationId };
+  }
+
+  it('judges the object type against the line of the year the income was declared in', async () => {
+    vi.stubEnv(
+      'MONITORING_LINES',
+      JSON.stringify([{ region: '3413', year: 2026, amount: 7000, source: '测试' }]),
+    );
+    const { ctx, applicationId } = await enteredCase();
+    await activate(ctx, { applicationId });
+    const active = ctx.store.applications.get(applicationId)!;
+    expect(active.stage).toBe('ACTIVE');
+    // 6,500 is below 2026's 7,000: a marginal household, not the sudden-hardship kind a 6,000 fallback gave
+    expect(active.kind !== 'ELIMINATION' && active.outcome?.monitoringObjectType).toBe('MARGINAL');
+  });
+
+  it('refuses to activate in a year without a configured line, rather than assume 6,000 元', async () => {
+    vi.stubEnv('MONITORING_LINES', '[]');
+    const { ctx, applicationId } = await enteredCase();
+    await expect(activate(ctx, { applicationId })).rejects.toBeInstanceOf(MissingMonitoringLineError);
+    expect(ctx.store.applications.get(applicationId)!.stage).toBe('SYSTEM_ENTRY');
+    expect(ctx.store.households.size).toBe(0);
   });
 });

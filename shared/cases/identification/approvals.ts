@@ -120,7 +120,7 @@ export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
           way: elimination.proposal.way,
           weakStability: elimination.check.weakStability,
           perCapitaIncome: elimination.check.perCapitaIncome ?? null,
-          line: elimination.check.line,
+          line: elimination.check.line ?? null,
           proposedBy: elimination.proposedBy,
         }
       : null,

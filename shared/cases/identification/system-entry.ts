@@ -7,11 +7,10 @@
 import ExcelJS from 'exceljs';
 import { businessDate } from '#domain/calendar';
 import { type Case, isElimination, isIdentification } from '#domain/case';
-import { monitoringObjectTypeFor } from '#domain/risk-types';
 import { SYSTEM_ENTRY_COLUMNS, type SystemEntryRow, systemEntryRow, toCsv } from '#domain/system-entry';
 import { revealFields } from '#runtime/field-crypto';
 import type { CaseContext } from '../context.ts';
-import { monitoringLine } from '../monitoring/outcomes.ts';
+import { objectTypeOf } from '../monitoring/outcomes.ts';
 import { safeSheet, XLSX_TYPE } from '../safe-sheets.ts';
 import { updateWithRetry } from './updates.ts';
 
@@ -21,7 +20,6 @@ export async function rowFor(ctx: CaseContext, app: Case): Promise<SystemEntryRo
   const township = [...app.history]
     .reverse()
     .find((h) => h.stage === 'TOWNSHIP_REVIEW' && h.decision === 'approve');
-  const year = Number(businessDate(ctx.clock.now()).slice(0, 4));
   return systemEntryRow({
     kind: app.kind ?? 'IDENTIFICATION',
     caseId: app.applicationId,
@@ -31,15 +29,7 @@ export async function rowFor(ctx: CaseContext, app: Case): Promise<SystemEntryRo
     head,
     householdSize: app.householdSize,
     householdType: app.householdType,
-    objectType:
-      app.kind === 'ELIMINATION'
-        ? undefined
-        : monitoringObjectTypeFor({
-            householdType: app.householdType,
-            perCapitaIncome: app.perCapitaIncome,
-            line: monitoringLine(app.village, year) ?? 6000,
-            riskTypes: app.riskTypes,
-          }),
+    objectType: app.kind === 'ELIMINATION' ? undefined : objectTypeOf(app),
     riskTypes: app.riskTypes,
     perCapitaIncome: app.perCapitaIncome,
     townshipDecidedOn: township ? businessDate(new Date(township.at)) : undefined,

@@ -235,6 +235,7 @@ export async function markEliminated(ctx: CaseContext, input: { applicationId: s
         ...(contact
           ? [
               compose(
+                // weak stability is refused now; only a case checked before that rule can still arrive weak
                 done.elimination.check.weakStability ? 'RISK_ELIMINATED_WEAK' : 'RISK_ELIMINATED_CONTACT',
                 contact,
                 done.village,

@@ -9,7 +9,7 @@ import { businessDate } from '#domain/calendar';
 import type { Case, ContactPerson, IdentificationCase } from '#domain/case';
 import { checkElimination, DEFAULT_ELIMINATION_RULES, type EliminationProposal } from '#domain/elimination';
 import type { AssistancePlan, Household } from '#domain/household';
-import { lineFor } from '#domain/monitoring-line';
+import { lineFor, monitoringLineFor } from '#domain/monitoring-line';
 import { type MonitoringObjectType, monitoringObjectTypeFor, type RiskType } from '#domain/risk-types';
 import { config } from '#runtime/config';
 import { householdIdOf } from '#store/identity';
@@ -50,6 +50,22 @@ export function firstMeasures(
 export const monitoringLine = (village: string, year: number) =>
   lineFor(village, year, config.monitoringLines);
 
+/**
+ * 监测对象类别 of a case: its declared income against the line of the year it was declared in. A year
+ * without a configured line is an error (`MissingMonitoringLineError`), never a fallback figure.
+ */
+export function objectTypeOf(
+  app: Pick<Case, 'village' | 'householdType' | 'perCapitaIncome' | 'riskTypes' | 'createdAt'>,
+): MonitoringObjectType {
+  const year = Number(businessDate(app.createdAt).slice(0, 4));
+  return monitoringObjectTypeFor({
+    householdType: app.householdType,
+    perCapitaIncome: app.perCapitaIncome,
+    line: monitoringLineFor(app.village, year, config.monitoringLines).amount,
+    riskTypes: app.riskTypes,
+  });
+}
+
 /** The registry record a case starts from when the household was never imported. */
 function householdFrom(app: Case, existing: Household | undefined): Household {
   return (
@@ -76,12 +92,7 @@ export async function activationRecords(
   const at = ctx.clock.nowIso();
   const today = businessDate(ctx.clock.now());
   const year = Number(today.slice(0, 4));
-  const objectType: MonitoringObjectType = monitoringObjectTypeFor({
-    householdType: current.householdType,
-    perCapitaIncome: current.perCapitaIncome,
-    line: monitoringLine(current.village, year) ?? 6000,
-    riskTypes: current.riskTypes,
-  });
+  const objectType = objectTypeOf(current);
   const existing = await ctx.store.getHousehold(current.village, current.applicant.idHash);
   const household = householdFrom(current, existing);
   const householdId = householdIdOf(current.village, current.applicant.idHash);
@@ -174,22 +185,13 @@ export async function judgeElimination(
     ctx.store.getPlan(householdId, year),
     ctx.store.getPlan(householdId, year - 1),
   ]);
-  const line = monitoringLine(household.village, year);
-  const check = checkElimination({
+  return checkElimination({
     proposal,
     facts: { members: household.members ?? [], incomes: household.incomes ?? [] },
     monitoredSince: household.monitoring!.since,
     today,
     measures: plans.flatMap((p) => p?.measures ?? []),
-    line: line ?? Number.POSITIVE_INFINITY,
+    lineOf: (y) => monitoringLine(household.village, y),
     rules: { ...DEFAULT_ELIMINATION_RULES, ...config.eliminationRules },
   });
-  if (line === undefined && !check.notMarked) {
-    check.eligible = false;
-    check.findings.push({
-      rule: 'INCOME_BELOW_LINE',
-      message: `未配置${year}年的监测范围，无法判断收入是否稳定超过监测范围`,
-    });
-  }
-  return { ...check, line: line ?? 0 };
 }
