@@ -17,6 +17,8 @@ export interface Documents {
   ): Promise<string>;
   /** the object's bytes, or undefined when there is no such object */
   read(key: string): Promise<Uint8Array | undefined>;
+  /** the object's bytes as they arrive (files of hundreds of MB), or undefined when there is none */
+  readStream(key: string): Promise<AsyncIterable<Uint8Array> | undefined>;
   write(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
   /** stores what the stream yields (files too large to hold), resolving once stored; `abandon` stops it */
   writeStream(key: string, body: Readable, contentType: string, abandon?: AbortSignal): Promise<void>;

@@ -26,6 +26,8 @@ export const MESSAGE_TEMPLATES = {
     '{applicant}户（{applicationId}）经绿色通道先行帮扶，但未纳入监测（{stage}），请核实处理先行帮扶。',
   CASE_REJECTED:
     '您户的{caseTitle}（{applicationId}）未通过，原因：{reason}。如有疑问可联系村委会或拨打12317。',
+  LEADS_TO_VERIFY:
+    '{month}部门筛查预警：本村有{count}条风险线索待核实，最早须于{dueOn}前完成入户核实并登记结果。',
   CASE_LAPSED: '您户的{caseTitle}（{applicationId}）因“{step}”环节超时已失效，请联系村委会重新申请。',
   MONITORING_ACTIVATED:
     '您户已纳入防止返贫监测（{objectType}），风险类型：{riskTypes}。帮扶联系人：{contact}。',

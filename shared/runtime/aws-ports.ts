@@ -42,6 +42,15 @@ export const s3Documents: Documents = {
       throw error;
     }
   },
+  async readStream(key) {
+    try {
+      const object = await s3().send(new GetObjectCommand({ Bucket: config.bucketName, Key: key }));
+      return object.Body as AsyncIterable<Uint8Array>;
+    } catch (error) {
+      if (missing(error)) return undefined;
+      throw error;
+    }
+  },
   async write(key, body, contentType) {
     await s3().send(
       new PutObjectCommand({ Bucket: config.bucketName, Key: key, Body: body, ContentType: contentType }),

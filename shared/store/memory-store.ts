@@ -310,8 +310,18 @@ export class MemoryStore implements Store {
     for (const h of households) {
       const key = this.householdKey(h.village, h.idHash);
       const stored = this.households.get(key);
-      const { village, idHash, group, householdType, flags, head, members, incomes, responsiblePerson } =
-        copy(h);
+      const {
+        village,
+        idHash,
+        group,
+        householdType,
+        flags,
+        head,
+        members,
+        memberIdHashes,
+        incomes,
+        responsiblePerson,
+      } = copy(h);
       this.households.set(key, {
         ...(stored ?? {}),
         village,
@@ -321,6 +331,7 @@ export class MemoryStore implements Store {
         flags,
         head,
         members: members ?? [],
+        memberIdHashes: memberIdHashes ?? [],
         incomes: incomes ?? [],
         responsiblePerson: responsiblePerson ?? (null as never),
         updatedAt: audit.at,

@@ -12,6 +12,7 @@ import type { Campaign, ExportJob, InspectionForm, Problem, SummaryCounter } fro
 import type { Approval, Case, EliminationCase, IdentificationCase, Objection } from '#domain/case';
 import type { Directory } from '#domain/directory';
 import type { AssistancePlan, Grid, Household, Visit } from '#domain/household';
+import type { Lead, LeadStatus, ScreeningRun } from '#domain/lead';
 import type { Notification } from '#notify/messages';
 
 /** What a webhook transaction claims along with its business write. */
@@ -223,6 +224,25 @@ export interface SettingsStore {
   getCalendarData(): Promise<CalendarData>;
   /** Sets one year's holidays and make-up workdays, with its audit entry. */
   putCalendarYear(year: string, data: CalendarData[string], audit: AuditEntry): Promise<void>;
+}
+
+/**
+ * 风险线索 and the screening runs that raise them. Not yet part of `Store`: its DynamoDB adapter comes
+ * with the screening's function; the in-memory one (`memory-leads.ts`) serves the use cases' tests.
+ */
+export interface LeadStore {
+  /**
+   * Raises a lead with its audit entry, in one transaction. A lead that exists already (the same
+   * files screened again) is left as it is, and the answer is false.
+   */
+  raiseLead(lead: Lead, audit: AuditEntry): Promise<boolean>;
+  getLead(leadId: string): Promise<Lead | undefined>;
+  listLeads(village: string, filter?: { status?: LeadStatus; month?: string }): Promise<Lead[]>;
+  /** Conditional on the version read, with its audit entry and the messages it causes. */
+  updateLead(previous: Lead, next: Lead, audit: AuditEntry, messages?: Notification[]): Promise<void>;
+  /** The run's record (replacing an earlier run's of the same month), its audit and the villages' digests. */
+  putScreeningRun(run: ScreeningRun, audit: AuditEntry, messages: Notification[]): Promise<void>;
+  getScreeningRun(district: string, month: string): Promise<ScreeningRun | undefined>;
 }
 
 export interface Store extends CaseStore, HouseholdStore, CampaignStore, SettingsStore {}

@@ -353,6 +353,8 @@ describe('monitoring households', () => {
       year: 2026,
       measure: {
         type: 'EMPLOYMENT',
+        // a member of this household (found by its ID hash: the numbers are sealed)
+        memberIdNumber: spouseA,
         content: '推荐到县工业园稳定就业',
         responsible: { name: '村委1', unit: '村委会' },
         startsOn: '2026-04-01',

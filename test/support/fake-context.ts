@@ -20,6 +20,14 @@ export class FakeDocuments implements Documents {
   async read(key: string) {
     return this.objects.get(key)?.body;
   }
+  async readStream(key: string) {
+    const object = this.objects.get(key);
+    if (!object) return undefined;
+    // in small pieces, as a network stream arrives
+    return (async function* () {
+      for (let i = 0; i < object.body.length; i += 4096) yield object.body.subarray(i, i + 4096);
+    })();
+  }
   async write(key: string, body: string | Uint8Array, contentType: string) {
     this.objects.set(key, { body: typeof body === 'string' ? Buffer.from(body) : body, contentType });
   }

@@ -3,7 +3,7 @@
  * restart, and Step Functions may retry, so a step that finds its work done returns the same answer.
  */
 import { randomBytes } from 'node:crypto';
-import { businessDate, type CalendarData, publicityPeriod } from '#domain/calendar';
+import { businessDate, publicityPeriod } from '#domain/calendar';
 import {
   type Approval,
   asIdentification,
@@ -29,6 +29,7 @@ import { config } from '#runtime/config';
 import { logger } from '#runtime/logger';
 import { count } from '#runtime/metrics';
 import { ConflictError } from '#store/store';
+import { calendarData } from '../configuration.ts';
 import type { CaseContext } from '../context.ts';
 import { activationRecords } from '../monitoring/outcomes.ts';
 import { updateWithRecords, updateWithRetry } from './updates.ts';
@@ -294,13 +295,6 @@ export function overdue(input: { escalation: number }) {
   return { escalation, lapse: escalation > maxEscalations() };
 }
 
-/** Holiday data configured in the table, over what the deployment's environment carries. */
-async function calendarData(ctx: CaseContext): Promise<CalendarData> {
-  return {
-    ...config.calendarData,
-    ...(await ctx.store.getCalendarData()),
-  };
-}
 
 /** 村内公示: opens the posting (or finds it open) and says when it ends. */
 export async function openPublicity(ctx: CaseContext, input: { applicationId: string }) {

@@ -95,13 +95,14 @@ export interface ScreeningResult {
 
 export const MAX_LISTED_BAD_ROWS = 1000;
 
+/** A lead's id: its village first (found without an index), then what it is about, so a rerun finds it. */
 export const leadIdOf = (
-  district: string,
+  village: string,
   month: string,
   subjectKey: string,
   kind: LeadDraft['kind'],
 ): string =>
-  `L${month.replace('-', '')}-${createHash('sha256').update(`${district}|${month}|${subjectKey}|${kind}`).digest('hex').slice(0, 16)}`;
+  `${village}-L${month.replace('-', '')}-${createHash('sha256').update(`${month}|${subjectKey}|${kind}`).digest('hex').slice(0, 16)}`;
 
 function summaryFor(summaries: ScreeningResult['departments'], department: Department): DepartmentSummary {
   summaries[department] ??= {
@@ -207,11 +208,8 @@ export async function screenMonth(input: {
       suppressed++;
       continue;
     }
-    leads.push({
-      ...lead,
-      leadId: leadIdOf(input.district, input.month, lead.subjectKey, lead.kind),
-      village: villages.get(lead.subjectKey)!,
-    });
+    const village = villages.get(lead.subjectKey)!;
+    leads.push({ ...lead, leadId: leadIdOf(village, input.month, lead.subjectKey, lead.kind), village });
   }
   return {
     district: input.district,

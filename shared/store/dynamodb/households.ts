@@ -123,7 +123,8 @@ export const householdTable = (
           Key: { PK: keys.village(h.village), SK: keys.household(h.idHash) },
           UpdateExpression:
             'SET #type = :type, village = :village, idHash = :idHash, #group = :group, householdType = :ht, ' +
-            'flags = :flags, head = :head, members = :members, incomes = :incomes, updatedAt = :at, ' +
+            'flags = :flags, head = :head, members = :members, memberIdHashes = :memberIdHashes, incomes = :incomes, ' +
+            'updatedAt = :at, ' +
             'responsiblePerson = :responsible, ' +
             'version = if_not_exists(version, :zero) + :one',
           ExpressionAttributeNames: { '#type': 'type', '#group': 'group' },
@@ -136,6 +137,8 @@ export const householdTable = (
             ':flags': h.flags,
             ':head': h.head,
             ':members': h.members ?? [],
+            // members are found by these (the numbers are sealed): a measure's member, a department's row
+            ':memberIdHashes': h.memberIdHashes ?? [],
             ':incomes': h.incomes ?? [],
             ':responsible': h.responsiblePerson ?? null,
             ':at': audit.at,

@@ -1,0 +1,203 @@
+/**
+ * 部门筛查预警, run for a district and month: the departments' files read from the document bucket,
+ * the registry and the open applications of the district's villages as the index, earlier NO_RISK
+ * verifications for the suppression — then every new lead raised with its deadline, and each village
+ * with new leads told once. Screening the same files again raises nothing new.
+ */
+import { businessDate } from '#domain/calendar';
+import { isIdentification } from '#domain/case';
+import type { Department } from '#domain/department-extracts';
+import type { Person } from '#domain/directory';
+import { applicationSubject, type Lead, type ScreeningRun } from '#domain/lead';
+import { covers, peopleFor } from '#domain/scope';
+import {
+  DEFAULT_SCREENING_RULES,
+  reasonKey,
+  type ScreeningRules,
+  verificationWorkingDays,
+} from '#domain/screening';
+import { isFinal } from '#domain/stages';
+import { dueOn } from '#domain/time-limits';
+import { compose, type Notification } from '#notify/messages';
+import { hashIdNumber, householdIdOf } from '#store/identity';
+import type { LeadStore } from '#store/store';
+import { calendarData } from '../configuration.ts';
+import type { CaseContext } from '../context.ts';
+import { CaseError } from '../errors.ts';
+import { type ExtractFormat, readExtractFile } from './extract-files.ts';
+import { type EarlierVerification, type Registered, type ScreeningIndex, screenMonth } from './screening.ts';
+
+/** The use-case context of the lead loop: the case context and the lead store. */
+export type LeadContext = CaseContext & { leads: LeadStore };
+
+/** One department's file of the month, as uploaded. */
+export interface ExtractFile {
+  department: Department;
+  key: string;
+  format: ExtractFormat;
+}
+
+/** The index of a district: every registered member, then every open applicant outside the registry. */
+async function indexOf(ctx: LeadContext, villages: readonly string[]): Promise<ScreeningIndex> {
+  const byHash = new Map<string, Registered>();
+  for (const village of villages) {
+    for (const household of await ctx.store.listHouseholds(village)) {
+      const entry: Registered = {
+        subjectKey: householdIdOf(village, household.idHash),
+        village,
+        subject: {
+          householdType: household.householdType,
+          monitored: household.monitoring?.status === 'MONITORED',
+        },
+      };
+      for (const hash of [household.idHash, ...(household.memberIdHashes ?? [])]) byHash.set(hash, entry);
+    }
+  }
+  for (const village of villages) {
+    for (const app of await ctx.store.listApplications(village)) {
+      if (isFinal(app.stage) || !isIdentification(app) || byHash.has(app.applicant.idHash)) continue;
+      byHash.set(app.applicant.idHash, {
+        subjectKey: applicationSubject(app.applicationId),
+        village,
+        subject: { householdType: app.householdType, monitored: false },
+      });
+    }
+  }
+  const known = new Set(villages);
+  return { find: (hash) => byHash.get(hash), hasVillage: (code) => known.has(code) };
+}
+
+async function earlierOf(ctx: LeadContext, villages: readonly string[]): Promise<EarlierVerification[]> {
+  const earlier: EarlierVerification[] = [];
+  for (const village of villages) {
+    for (const lead of await ctx.leads.listLeads(village, { status: 'VERIFIED' })) {
+      if (!lead.verification) continue;
+      earlier.push({
+        subjectKey: lead.subjectKey,
+        reasonKey: reasonKey(lead),
+        grade: lead.grade,
+        outcome: lead.verification.outcome,
+        verifiedOn: businessDate(lead.verification.at),
+      });
+    }
+  }
+  return earlier;
+}
+
+/** Screens a district's month; only district staff (区乡村振兴部门) run it. */
+export async function runScreening(
+  ctx: LeadContext,
+  caller: Person,
+  input: { district: string; month: string; files: readonly ExtractFile[]; rules?: ScreeningRules },
+): Promise<ScreeningRun> {
+  if (!covers(caller, input.district, ['DISTRICT_FILER'])) {
+    throw new CaseError('FORBIDDEN', '仅区级乡村振兴部门可运行部门筛查');
+  }
+  const directory = await ctx.store.getDirectory();
+  const villages = directory.villages.map((v) => v.code).filter((code) => code.startsWith(input.district));
+  const now = ctx.clock.now();
+  const today = businessDate(now);
+  const sources = [];
+  for (const [i, file] of input.files.entries()) {
+    const body = await ctx.documents.readStream(file.key);
+    if (!body)
+      throw new CaseError('NOT_FOUND', `未找到${file.department}的部门数据文件`, [
+        { path: `files[${i}].key`, message: '文件不存在' },
+      ]);
+    sources.push({
+      department: file.department,
+      rows: readExtractFile(file.department, body, file.format, now),
+    });
+  }
+  const rules = input.rules ?? DEFAULT_SCREENING_RULES;
+  const result = await screenMonth({
+    district: input.district,
+    month: input.month,
+    today,
+    files: sources,
+    index: await indexOf(ctx, villages),
+    hash: (idNumber) => hashIdNumber(idNumber, ctx.secrets.idHmacKey),
+    earlier: await earlierOf(ctx, villages),
+    rules,
+  });
+
+  const extra = await calendarData(ctx);
+  const at = ctx.clock.nowIso();
+  const raised = new Map<string, Lead[]>();
+  let alreadyRaised = 0;
+  for (const screened of result.leads) {
+    const due = dueOn(today, verificationWorkingDays(screened, rules), extra);
+    const lead: Lead = {
+      leadId: screened.leadId,
+      source: 'DEPARTMENT_SCREENING',
+      kind: screened.kind,
+      district: input.district,
+      village: screened.village,
+      subjectKey: screened.subjectKey,
+      grade: screened.grade,
+      reasons: screened.reasons,
+      month: input.month,
+      arrivedOn: today,
+      dueOn: due.dueOn,
+      dueProvisional: due.provisional,
+      status: 'OPEN',
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const created = await ctx.leads.raiseLead(lead, {
+      action: 'LEAD_RAISED',
+      by: caller.personId,
+      at,
+      detail: { source: lead.source, grade: lead.grade, kind: lead.kind, month: input.month },
+    });
+    if (!created) {
+      alreadyRaised++;
+      continue;
+    }
+    raised.set(lead.village, [...(raised.get(lead.village) ?? []), lead]);
+  }
+
+  // one digest per village with new leads, to its 村两委: the earliest deadline first
+  const messages: Notification[] = [];
+  for (const [village, leads] of raised) {
+    const earliest = leads.map((l) => l.dueOn).sort()[0]!;
+    for (const person of peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', village)) {
+      messages.push(
+        compose('LEADS_TO_VERIFY', person, village, {
+          month: input.month,
+          count: leads.length,
+          dueOn: earliest,
+        }),
+      );
+    }
+  }
+  const run: ScreeningRun = {
+    district: input.district,
+    month: input.month,
+    ranAt: at,
+    ranBy: caller.personId,
+    departments: result.departments,
+    leads: result.leads.length,
+    alreadyRaised,
+    suppressed: result.suppressed,
+    registryChanges: result.registryChanges.length,
+    areaProposals: result.areaProposals.length,
+  };
+  await ctx.leads.putScreeningRun(
+    run,
+    {
+      action: 'SCREENING_RUN',
+      by: caller.personId,
+      at,
+      detail: {
+        month: input.month,
+        leads: run.leads,
+        new: run.leads - alreadyRaised,
+        suppressed: run.suppressed,
+      },
+    },
+    messages,
+  );
+  return run;
+}

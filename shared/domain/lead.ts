@@ -1,0 +1,60 @@
+/**
+ * 风险线索 (DOMAIN.md, Risk leads): a lead about a household (or an open application's applicant
+ * outside the registry) that its village verifies within a deadline. Leads from every source end in
+ * the same loop; this is the record the store keeps and the people see.
+ */
+import type { Grade, Hit, LeadSource, VerificationOutcome } from './screening.ts';
+
+export type LeadStatus = 'OPEN' | 'VERIFIED';
+
+export interface Lead {
+  /** begins with the village's code, so a lead is found without an index */
+  leadId: string;
+  source: LeadSource;
+  kind: 'RISK' | 'EXCLUSION';
+  district: string;
+  village: string;
+  /** the household's id, or `A#<applicationId>` for an applicant outside the registry */
+  subjectKey: string;
+  grade: Grade;
+  /** what the department data said, hit by hit (a screening lead) */
+  reasons: Hit[];
+  /** the screening month (`YYYY-MM`) of a department lead */
+  month?: string;
+  /** business dates: arrival and the day it must be verified by (working days by grade) */
+  arrivedOn: string;
+  dueOn: string;
+  /** the due day runs into a year without holiday data */
+  dueProvisional: boolean;
+  status: LeadStatus;
+  verification?: {
+    outcome: VerificationOutcome;
+    /** why there is no risk (kept for the 3-month suppression), or what was wrong in the data */
+    reason?: string;
+    by: string;
+    byPersonId: string;
+    at: string;
+  };
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The subject key of an applicant outside the registry. */
+export const applicationSubject = (applicationId: string): string => `A#${applicationId}`;
+
+/** A run of 部门筛查 for a district and month: what it read, found and raised. */
+export interface ScreeningRun {
+  district: string;
+  month: string;
+  ranAt: string;
+  ranBy: string;
+  /** per department: rows, bad rows (the first ones listed), outside the registry, hits */
+  departments: Record<string, unknown>;
+  leads: number;
+  /** leads the same files raised before (a repeated run) */
+  alreadyRaised: number;
+  suppressed: number;
+  registryChanges: number;
+  areaProposals: number;
+}

@@ -1,0 +1,65 @@
+/**
+ * `LeadStore` in memory, for direct tests of the lead use cases: the same conditions as the table
+ * (a lead raised once, a change on the version read), each write with its audit entry and messages.
+ */
+import type { AuditEntry } from '#domain/audit';
+import type { Lead, LeadStatus, ScreeningRun } from '#domain/lead';
+import type { Notification } from '#notify/messages';
+import { ConflictError, type LeadStore } from './store.ts';
+
+const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
+
+export class MemoryLeads implements LeadStore {
+  readonly leads = new Map<string, Lead>();
+  readonly runs = new Map<string, ScreeningRun>();
+  readonly audit: (AuditEntry & { subject: string })[] = [];
+  readonly outbox: Notification[] = [];
+
+  async raiseLead(lead: Lead, audit: AuditEntry): Promise<boolean> {
+    if (this.leads.has(lead.leadId)) return false;
+    this.leads.set(lead.leadId, copy(lead));
+    this.audit.push({ ...audit, subject: lead.leadId });
+    return true;
+  }
+
+  async getLead(leadId: string): Promise<Lead | undefined> {
+    return copy(this.leads.get(leadId));
+  }
+
+  async listLeads(village: string, filter: { status?: LeadStatus; month?: string } = {}): Promise<Lead[]> {
+    return [...this.leads.values()]
+      .filter(
+        (l) =>
+          l.village === village &&
+          (!filter.status || l.status === filter.status) &&
+          (!filter.month || l.month === filter.month),
+      )
+      .sort((a, b) => a.leadId.localeCompare(b.leadId))
+      .map(copy);
+  }
+
+  async updateLead(
+    previous: Lead,
+    next: Lead,
+    audit: AuditEntry,
+    messages: Notification[] = [],
+  ): Promise<void> {
+    const stored = this.leads.get(previous.leadId);
+    if (!stored || stored.version !== previous.version || next.version !== previous.version + 1) {
+      throw new ConflictError('VERSION');
+    }
+    this.leads.set(next.leadId, copy(next));
+    this.audit.push({ ...audit, subject: next.leadId });
+    this.outbox.push(...copy(messages));
+  }
+
+  async putScreeningRun(run: ScreeningRun, audit: AuditEntry, messages: Notification[]): Promise<void> {
+    this.runs.set(`${run.district}#${run.month}`, copy(run));
+    this.audit.push({ ...audit, subject: `${run.district}#${run.month}` });
+    this.outbox.push(...copy(messages));
+  }
+
+  async getScreeningRun(district: string, month: string): Promise<ScreeningRun | undefined> {
+    return copy(this.runs.get(`${district}#${month}`));
+  }
+}
