@@ -295,7 +295,6 @@ export function overdue(input: { escalation: number }) {
   return { escalation, lapse: escalation > maxEscalations() };
 }
 
-
 /** 村内公示: opens the posting (or finds it open) and says when it ends. */
 export async function openPublicity(ctx: CaseContext, input: { applicationId: string }) {
   const extra = await calendarData(ctx);
