@@ -342,6 +342,23 @@ export const FUNCTIONS = {
     secrets: ['keys'],
     policy: true,
   },
+  'leads-api': {
+    description: '风险线索: department files, the monthly screening (部门筛查预警), village leads',
+    routes: [
+      staff('POST', '/districts/{code}/extracts'),
+      staff('POST', '/districts/{code}/screenings'),
+      staff('GET', '/districts/{code}/screenings/{month}'),
+      staff('GET', '/villages/{code}/leads'),
+    ],
+    table: 'readWrite',
+    // the upload URL is signed with this role: it may only put department files, and read them back
+    bucket: { put: ['extracts/'], read: ['extracts/'] },
+    secrets: ['keys'],
+    // a month's files are read and matched within the API's 29 s until the screening workflow takes over
+    memorySize: 1024,
+    timeoutSeconds: 29,
+    policy: true,
+  },
   'message-sender': {
     description: 'the outbox’s sender: delivers each message through the deployment’s channels',
     messageStream: true,

@@ -97,7 +97,12 @@ export const UNREGISTERED: Subject = { householdType: 'ORDINARY', monitored: fal
 
 export type Hit =
   | { kind: 'RISK'; department: ExtractRow['department']; rule: ScreeningRule; grade: Grade; value: string }
-  | { kind: 'EXCLUSION'; department: ExtractRow['department']; rule: HardExclusion; value: string };
+  | {
+      kind: 'EXCLUSION';
+      department: ExtractRow['department'];
+      rule: Extract<HardExclusion, 'privateCar' | 'companyExecutive'>;
+      value: string;
+    };
 
 /** 死亡 / 户籍迁出: not a risk, a change the village makes to the registry. */
 export interface RegistryChange {

@@ -13,6 +13,9 @@ import {
   inspectionRequest,
   problemAction,
 } from './campaign.ts';
+import { extractUploadRequest, screeningRequest } from './leads.ts';
+import { leadPaths } from './openapi-leads.ts';
+import { errors, jsonBody, path, staffOp } from './openapi-parts.ts';
 import {
   contactRequest,
   eliminationRequest,
@@ -70,21 +73,6 @@ const webhookHeaders = [
   },
 ];
 
-const errors = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [
-      String(c),
-      {
-        description: 'error',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-      },
-    ]),
-  );
-
-const jsonBody = (ref: string) => ({
-  required: true,
-  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
-});
 const jsonResponse = (description: string, ref: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
@@ -202,6 +190,7 @@ export function openApiDocument() {
       },
       ...monitoringPaths(),
       ...campaignPaths(),
+      ...leadPaths(),
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -228,24 +217,12 @@ export function openApiDocument() {
         AreaProblemRequest: schema(areaProblemRequest),
         ProblemAction: schema(problemAction),
         ExportRequest: schema(exportRequest),
+        ExtractUploadRequest: schema(extractUploadRequest),
+        ScreeningRequest: schema(screeningRequest),
       },
     },
   };
 }
-
-const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-const staffOp = (
-  summary: string,
-  parameters: unknown[],
-  responses: Record<string, unknown>,
-  body?: string,
-) => ({
-  summary,
-  security: [{ bearer: [] }],
-  parameters,
-  ...(body ? { requestBody: jsonBody(body) } : {}),
-  responses,
-});
 
 /** Monitoring households after activation (README, "Monitoring households"). */
 function monitoringPaths() {

@@ -1,6 +1,6 @@
 /**
  * The `Store` port on the single table: one adapter per aggregate (`dynamodb/cases.ts`,
- * `households.ts`, `campaigns.ts`, `settings.ts`) around the table module (`dynamodb/table.ts`: keys,
+ * `households.ts`, `campaigns.ts`, `leads.ts`, `settings.ts`) around the table module (`dynamodb/table.ts`: keys,
  * transactions, paging, outbox, receipts), put together here.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -10,6 +10,7 @@ import { ddb } from '#runtime/dynamodb-client';
 import { campaignTable } from './dynamodb/campaigns.ts';
 import { caseTable } from './dynamodb/cases.ts';
 import { householdTable } from './dynamodb/households.ts';
+import { leadTable } from './dynamodb/leads.ts';
 import { settingsTable } from './dynamodb/settings.ts';
 import { DynamoTable } from './dynamodb/table.ts';
 import type { Store } from './store.ts';
@@ -28,6 +29,6 @@ export interface DynamoStore extends Store {
 export class DynamoStore {
   constructor(client: DynamoDBDocumentClient = ddb(), table: string = config.tableName) {
     const t = new DynamoTable(client, table);
-    Object.assign(this, caseTable(t), householdTable(t), campaignTable(t), settingsTable(t));
+    Object.assign(this, caseTable(t), householdTable(t), campaignTable(t), leadTable(t), settingsTable(t));
   }
 }

@@ -12,8 +12,11 @@ const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(
 export class MemoryLeads implements LeadStore {
   readonly leads = new Map<string, Lead>();
   readonly runs = new Map<string, ScreeningRun>();
-  readonly audit: (AuditEntry & { subject: string })[] = [];
-  readonly outbox: Notification[] = [];
+
+  constructor(
+    readonly audit: (AuditEntry & { subject: string })[] = [],
+    readonly outbox: Notification[] = [],
+  ) {}
 
   async raiseLead(lead: Lead, audit: AuditEntry): Promise<boolean> {
     if (this.leads.has(lead.leadId)) return false;

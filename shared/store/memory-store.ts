@@ -15,11 +15,13 @@ import { counterDelta } from '#domain/rectification';
 import { isFinal } from '#domain/stages';
 import type { Notification } from '#notify/messages';
 import { householdIdOf } from './identity.ts';
+import { MemoryLeads } from './memory-leads.ts';
 import {
   type ApplicationChange,
   ConflictError,
   type HouseholdChange,
   InvalidCursor,
+  type LeadStore,
   type Store,
   type StoredRequest,
   type WebhookReceipt,
@@ -62,6 +64,14 @@ export class MemoryStore implements Store {
     people: [],
   };
   calendar: CalendarData = {};
+  /** 风险线索 and screening runs: their own adapter, writing to the same audit and outbox */
+  readonly leadStore = new MemoryLeads(this.audit, this.outbox);
+  raiseLead: LeadStore['raiseLead'] = (...a) => this.leadStore.raiseLead(...a);
+  getLead: LeadStore['getLead'] = (...a) => this.leadStore.getLead(...a);
+  listLeads: LeadStore['listLeads'] = (...a) => this.leadStore.listLeads(...a);
+  updateLead: LeadStore['updateLead'] = (...a) => this.leadStore.updateLead(...a);
+  putScreeningRun: LeadStore['putScreeningRun'] = (...a) => this.leadStore.putScreeningRun(...a);
+  getScreeningRun: LeadStore['getScreeningRun'] = (...a) => this.leadStore.getScreeningRun(...a);
 
   // ---- a transaction: conditions first, then the writes --------------------------------------
 

@@ -226,10 +226,7 @@ export interface SettingsStore {
   putCalendarYear(year: string, data: CalendarData[string], audit: AuditEntry): Promise<void>;
 }
 
-/**
- * 风险线索 and the screening runs that raise them. Not yet part of `Store`: its DynamoDB adapter comes
- * with the screening's function; the in-memory one (`memory-leads.ts`) serves the use cases' tests.
- */
+/** 风险线索 and the screening runs that raise them. */
 export interface LeadStore {
   /**
    * Raises a lead with its audit entry, in one transaction. A lead that exists already (the same
@@ -245,4 +242,4 @@ export interface LeadStore {
   getScreeningRun(district: string, month: string): Promise<ScreeningRun | undefined>;
 }
 
-export interface Store extends CaseStore, HouseholdStore, CampaignStore, SettingsStore {}
+export interface Store extends CaseStore, HouseholdStore, CampaignStore, LeadStore, SettingsStore {}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { routes as campaignRoutes } from '../../functions/campaign-api/routes.ts';
 import { routes as householdRoutes } from '../../functions/households-api/routes.ts';
+import { routes as leadRoutes } from '../../functions/leads-api/routes.ts';
 import { routes as staffRoutes } from '../../functions/staff-api/routes.ts';
 import { type FunctionName, specOf } from '../../infra/manifest.ts';
 import { router } from '../../shared/http/router.ts';
@@ -8,6 +9,7 @@ import { router } from '../../shared/http/router.ts';
 const tables = {
   'campaign-api': campaignRoutes,
   'households-api': householdRoutes,
+  'leads-api': leadRoutes,
   'staff-api': staffRoutes,
 };
 

@@ -5,10 +5,9 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { CaseError } from '#cases/errors';
-import { type ExtractFile, runScreening } from '#cases/leads/screening-run';
+import { runScreening } from '#cases/leads/screening-run';
 import { checkCharacter } from '#domain/id-number';
 import { hashIdNumber, householdIdOf } from '#store/identity';
-import { MemoryLeads } from '#store/memory-leads';
 import { fakeContext } from '../support/fake-context.ts';
 
 const VILLAGE = '341302105201';
@@ -17,8 +16,8 @@ const HEAD = id18('34130219800101123');
 const CHILD = id18('34130220140305124');
 
 async function district() {
-  const base = fakeContext();
-  const ctx = { ...base, leads: new MemoryLeads() };
+  const ctx = fakeContext();
+  const base = ctx;
   const hash = (n: string) => hashIdNumber(n, ctx.secrets.idHmacKey);
   await ctx.store.importHouseholds(
     [
@@ -36,22 +35,18 @@ async function district() {
     { action: 'REGISTRY_IMPORTED', by: 'p-df-302', at: base.clock.nowIso(), detail: { importId: 'imp-1' } },
   );
   await ctx.documents.write(
-    'extracts/341302/2026-02/MEDICAL.csv',
+    'extracts/341302/2026-02/MEDICAL',
     `证件号码,姓名,年度累计个人自付金额,当月门诊自付金额\n${HEAD},甲,6000,0\n${HEAD.slice(0, 17)},坏,1,0\n`,
     'text/csv',
   );
   await ctx.documents.write(
-    'extracts/341302/2026-02/EDUCATION.csv',
+    'extracts/341302/2026-02/EDUCATION',
     iconv.encode(`证件号码,姓名,学籍状态\n${CHILD},甲子,辍学\n`, 'gbk'),
     'text/csv',
   );
   return ctx;
 }
 
-const FILES: ExtractFile[] = [
-  { department: 'MEDICAL', key: 'extracts/341302/2026-02/MEDICAL.csv', format: 'csv' },
-  { department: 'EDUCATION', key: 'extracts/341302/2026-02/EDUCATION.csv', format: 'csv' },
-];
 const directoryOf = async (ctx: Awaited<ReturnType<typeof district>>, personId: string) =>
   (await ctx.store.getDirectory()).people.find((p) => p.personId === personId)!;
 
@@ -61,14 +56,13 @@ describe('a screening run, called directly', () => {
     const run = await runScreening(ctx, await directoryOf(ctx, 'p-df-302'), {
       district: '341302',
       month: '2026-02',
-      files: FILES,
     });
     expect(run).toMatchObject({ leads: 1, alreadyRaised: 0, suppressed: 0 });
     expect(run.departments).toMatchObject({
       MEDICAL: { rows: 2, badRows: 1, hits: 1 },
       EDUCATION: { hits: 1 },
     });
-    const [lead] = [...ctx.leads.leads.values()];
+    const [lead] = [...ctx.store.leadStore.leads.values()];
     expect(lead).toMatchObject({
       source: 'DEPARTMENT_SCREENING',
       village: VILLAGE,
@@ -81,40 +75,41 @@ describe('a screening run, called directly', () => {
       dueProvisional: false,
     });
     expect(lead!.reasons.map((r) => r.rule)).toEqual(['MEDICAL_ANNUAL', 'OUT_OF_SCHOOL']);
-    expect(ctx.leads.outbox.map((m) => [m.to.personId, m.text])).toEqual([
+    expect(ctx.store.leadStore.outbox.map((m) => [m.to.personId, m.text])).toEqual([
       [
         'p-vc-201',
         '2026-02部门筛查预警：本村有1条风险线索待核实，最早须于2026-03-05前完成入户核实并登记结果。',
       ],
     ]);
-    expect(ctx.leads.audit.map((a) => a.action)).toEqual(['LEAD_RAISED', 'SCREENING_RUN']);
+    expect(ctx.store.audit.map((a) => a.action)).toEqual([
+      'REGISTRY_IMPORTED',
+      'LEAD_RAISED',
+      'SCREENING_RUN',
+    ]);
 
     // the same files again: nothing new raised, nobody told again
     const again = await runScreening(ctx, await directoryOf(ctx, 'p-df-302'), {
       district: '341302',
       month: '2026-02',
-      files: FILES,
     });
     expect(again).toMatchObject({ leads: 1, alreadyRaised: 1 });
-    expect(ctx.leads.leads.size).toBe(1);
-    expect(ctx.leads.outbox).toHaveLength(1);
+    expect(ctx.store.leadStore.leads.size).toBe(1);
+    expect(ctx.store.leadStore.outbox).toHaveLength(1);
   });
 
-  it('is the district’s to run, and names a file that is not there', async () => {
+  it('is the district’s to run, and needs the month’s files', async () => {
     const ctx = await district();
     const cadre = await runScreening(ctx, await directoryOf(ctx, 'p-vc-201'), {
       district: '341302',
       month: '2026-02',
-      files: FILES,
     }).catch((e) => e);
     expect(cadre).toBeInstanceOf(CaseError);
     expect(cadre.code).toBe('FORBIDDEN');
     const missing = await runScreening(ctx, await directoryOf(ctx, 'p-df-302'), {
       district: '341302',
-      month: '2026-02',
-      files: [{ department: 'HOUSING', key: 'extracts/341302/2026-02/HOUSING.xlsx', format: 'xlsx' }],
+      month: '2026-01',
     }).catch((e) => e);
-    expect(missing).toMatchObject({ code: 'NOT_FOUND', fields: [{ path: 'files[0].key' }] });
-    expect(ctx.leads.leads.size + ctx.leads.runs.size + ctx.leads.audit.length).toBe(0);
+    expect(missing).toMatchObject({ code: 'NOT_FOUND', fields: [{ path: 'month' }] });
+    expect(ctx.store.leadStore.leads.size + ctx.store.leadStore.runs.size + ctx.store.outbox.length).toBe(0);
   });
 });

@@ -143,6 +143,24 @@ async function* xlsxRows(
   if (!header) throw validationFailed([{ path: 'file', message: '工作簿中没有数据' }]);
 }
 
+/**
+ * A file's format from its first bytes — an XLSX is a zip (`PK\x03\x04`), anything else is read as
+ * CSV — and the stream again from its start.
+ */
+export async function sniffFormat(
+  source: AsyncIterable<Uint8Array>,
+): Promise<{ format: ExtractFormat; source: AsyncIterable<Uint8Array> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.done ? new Uint8Array() : first.value;
+  const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  async function* again() {
+    if (!first.done) yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { format: zip ? 'xlsx' : 'csv', source: again() };
+}
+
 /** The rows of one department's file; `info` is filled as the file is read (the CSV's encoding). */
 export function readExtractFile(
   department: Department,

@@ -6,7 +6,7 @@
  */
 import { businessDate } from '#domain/calendar';
 import { isIdentification } from '#domain/case';
-import type { Department } from '#domain/department-extracts';
+import { DEPARTMENT_CODES, type Department } from '#domain/department-extracts';
 import type { Person } from '#domain/directory';
 import { applicationSubject, type Lead, type ScreeningRun } from '#domain/lead';
 import { covers, peopleFor } from '#domain/scope';
@@ -20,25 +20,18 @@ import { isFinal } from '#domain/stages';
 import { dueOn } from '#domain/time-limits';
 import { compose, type Notification } from '#notify/messages';
 import { hashIdNumber, householdIdOf } from '#store/identity';
-import type { LeadStore } from '#store/store';
 import { calendarData } from '../configuration.ts';
 import type { CaseContext } from '../context.ts';
 import { CaseError } from '../errors.ts';
-import { type ExtractFormat, readExtractFile } from './extract-files.ts';
+import { readExtractFile, sniffFormat } from './extract-files.ts';
 import { type EarlierVerification, type Registered, type ScreeningIndex, screenMonth } from './screening.ts';
 
-/** The use-case context of the lead loop: the case context and the lead store. */
-export type LeadContext = CaseContext & { leads: LeadStore };
-
-/** One department's file of the month, as uploaded. */
-export interface ExtractFile {
-  department: Department;
-  key: string;
-  format: ExtractFormat;
-}
+/** Where a department's file of a district and month is uploaded to: one per department, the latest kept. */
+export const extractKey = (district: string, month: string, department: Department): string =>
+  `extracts/${district}/${month}/${department}`;
 
 /** The index of a district: every registered member, then every open applicant outside the registry. */
-async function indexOf(ctx: LeadContext, villages: readonly string[]): Promise<ScreeningIndex> {
+async function indexOf(ctx: CaseContext, villages: readonly string[]): Promise<ScreeningIndex> {
   const byHash = new Map<string, Registered>();
   for (const village of villages) {
     for (const household of await ctx.store.listHouseholds(village)) {
@@ -67,10 +60,10 @@ async function indexOf(ctx: LeadContext, villages: readonly string[]): Promise<S
   return { find: (hash) => byHash.get(hash), hasVillage: (code) => known.has(code) };
 }
 
-async function earlierOf(ctx: LeadContext, villages: readonly string[]): Promise<EarlierVerification[]> {
+async function earlierOf(ctx: CaseContext, villages: readonly string[]): Promise<EarlierVerification[]> {
   const earlier: EarlierVerification[] = [];
   for (const village of villages) {
-    for (const lead of await ctx.leads.listLeads(village, { status: 'VERIFIED' })) {
+    for (const lead of await ctx.store.listLeads(village, { status: 'VERIFIED' })) {
       if (!lead.verification) continue;
       earlier.push({
         subjectKey: lead.subjectKey,
@@ -86,9 +79,9 @@ async function earlierOf(ctx: LeadContext, villages: readonly string[]): Promise
 
 /** Screens a district's month; only district staff (区乡村振兴部门) run it. */
 export async function runScreening(
-  ctx: LeadContext,
+  ctx: CaseContext,
   caller: Person,
-  input: { district: string; month: string; files: readonly ExtractFile[]; rules?: ScreeningRules },
+  input: { district: string; month: string; rules?: ScreeningRules },
 ): Promise<ScreeningRun> {
   if (!covers(caller, input.district, ['DISTRICT_FILER'])) {
     throw new CaseError('FORBIDDEN', '仅区级乡村振兴部门可运行部门筛查');
@@ -97,17 +90,18 @@ export async function runScreening(
   const villages = directory.villages.map((v) => v.code).filter((code) => code.startsWith(input.district));
   const now = ctx.clock.now();
   const today = businessDate(now);
+  // every department's file uploaded for the month, CSV or XLSX as its first bytes say
   const sources = [];
-  for (const [i, file] of input.files.entries()) {
-    const body = await ctx.documents.readStream(file.key);
-    if (!body)
-      throw new CaseError('NOT_FOUND', `未找到${file.department}的部门数据文件`, [
-        { path: `files[${i}].key`, message: '文件不存在' },
-      ]);
-    sources.push({
-      department: file.department,
-      rows: readExtractFile(file.department, body, file.format, now),
-    });
+  for (const department of DEPARTMENT_CODES) {
+    const body = await ctx.documents.readStream(extractKey(input.district, input.month, department));
+    if (!body) continue;
+    const { format, source } = await sniffFormat(body);
+    sources.push({ department, rows: readExtractFile(department, source, format, now) });
+  }
+  if (!sources.length) {
+    throw new CaseError('NOT_FOUND', `${input.month}尚未上传任何部门数据`, [
+      { path: 'month', message: '该月没有已上传的部门数据文件' },
+    ]);
   }
   const rules = input.rules ?? DEFAULT_SCREENING_RULES;
   const result = await screenMonth({
@@ -145,7 +139,7 @@ export async function runScreening(
       createdAt: at,
       updatedAt: at,
     };
-    const created = await ctx.leads.raiseLead(lead, {
+    const created = await ctx.store.raiseLead(lead, {
       action: 'LEAD_RAISED',
       by: caller.personId,
       at,
@@ -184,7 +178,7 @@ export async function runScreening(
     registryChanges: result.registryChanges.length,
     areaProposals: result.areaProposals.length,
   };
-  await ctx.leads.putScreeningRun(
+  await ctx.store.putScreeningRun(
     run,
     {
       action: 'SCREENING_RUN',

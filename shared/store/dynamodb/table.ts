@@ -1,9 +1,10 @@
 /**
  * The single table (DESIGN.md, Data): `PK = V#<village>` holds a village's applications (`A#`), audit
  * (`AU#`), objections (`OB#`), registry households (`H#`), their plans (`P#`), visits (`VI#`) and the
- * village's grids (`G#`). A campaign (`CP#<id>`) holds its forms (`F#`), problems (`P#`), exports (`EX#`)
+ * village's grids (`G#`) and its risk leads (`L#`). A campaign (`CP#<id>`) holds its forms (`F#`), problems (`P#`), exports (`EX#`)
  * and audit; its 汇总表 counters are `SUM#<id>`; a township lists its campaigns (`T#`). Other items have
  * their own partition:
+ * `SCR#<district>` holds the district's screening runs (`M#<month>`).
  * `ID#<hmac>` locks an applicant against a second open case, `AP#` approvals, `RQ#` requests, `NC#`
  * nonces, `DIR` the directory, `MESSAGE#` the outbox of messages to send (`../dynamodb-messages.ts`).
  * Personal data in every item is sealed on the way in (`#runtime/dynamodb-sealing`); the value keys
@@ -53,6 +54,9 @@ export const keys = {
   approval: (id: string) => `AP#${id}`,
   request: (channel: string, requestId: string) => `RQ#${channel}#${requestId}`,
   nonce: (channel: string, nonce: string) => `NC#${channel}#${nonce}`,
+  lead: (leadId: string) => `L#${leadId}`,
+  screenings: (district: string) => `SCR#${district}`,
+  screeningMonth: (month: string) => `M#${month}`,
 };
 
 /** A problem or export id starts with its campaign's id, so it is found without an index. */

@@ -1,0 +1,40 @@
+import { listVillageLeads, readScreeningRun, requestExtractUpload } from '#cases/leads/leads';
+import { runScreening } from '#cases/leads/screening-run';
+import { parseBody, validate } from '#http/body';
+import { json } from '#http/responses';
+import type { Routes, StaffRequest } from '#http/router';
+import { villageCode } from '#schemas/common';
+import {
+  districtCode,
+  extractUploadRequest,
+  leadQuery,
+  screeningMonth,
+  screeningRequest,
+} from '#schemas/leads';
+
+const district = ({ params }: StaffRequest) => validate(districtCode, params.code);
+
+export const routes: Routes<StaffRequest> = {
+  'POST /districts/{code}/extracts': async (event, r) =>
+    json(
+      201,
+      await requestExtractUpload(r.ctx, r.caller, district(r), parseBody(event, extractUploadRequest)),
+    ),
+  'POST /districts/{code}/screenings': async (event, r) => {
+    const code = district(r);
+    const { month } = parseBody(event, screeningRequest);
+    return json(200, await runScreening(r.ctx, r.caller, { district: code, month }));
+  },
+  'GET /districts/{code}/screenings/{month}': async (_, r) =>
+    json(200, await readScreeningRun(r.ctx, r.caller, district(r), validate(screeningMonth, r.params.month))),
+  'GET /villages/{code}/leads': async (event, r) =>
+    json(
+      200,
+      await listVillageLeads(
+        r.ctx,
+        r.caller,
+        validate(villageCode, r.params.code),
+        validate(leadQuery, event.queryStringParameters ?? {}),
+      ),
+    ),
+};

@@ -1,0 +1,53 @@
+/** 风险线索 and 部门筛查预警 (docs/contract-leads.md), as OpenAPI paths. */
+import { errors, path, staffOp } from './openapi-parts.ts';
+
+/** 风险线索 and 部门筛查预警 (docs/contract-leads.md). */
+export function leadPaths() {
+  const code = [path('code')];
+  return {
+    '/districts/{code}/extracts': {
+      post: staffOp(
+        '部门数据上传地址：某月某部门的文件（CSV 或 XLSX），同月同部门以最后一次上传为准',
+        code,
+        {
+          '201': { description: '{district, month, department, departmentName, upload}' },
+          ...errors(400, 401, 403),
+        },
+        'ExtractUploadRequest',
+      ),
+    },
+    '/districts/{code}/screenings': {
+      post: staffOp(
+        '运行部门筛查：比对当月已上传的部门数据，生成风险线索（同样的文件再运行不产生新线索）',
+        code,
+        {
+          '200': { description: 'the run: {district, month, departments, leads, alreadyRaised, …}' },
+          ...errors(400, 401, 403, 404),
+        },
+        'ScreeningRequest',
+      ),
+    },
+    '/districts/{code}/screenings/{month}': {
+      get: staffOp('某月部门筛查结果', [path('code'), path('month')], {
+        '200': { description: 'the run' },
+        ...errors(400, 401, 403, 404),
+      }),
+    },
+    '/villages/{code}/leads': {
+      get: staffOp(
+        '本村风险线索（按核实期限排序）',
+        [
+          path('code'),
+          {
+            name: 'status',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', enum: ['OPEN', 'VERIFIED'] },
+          },
+          { name: 'month', in: 'query', required: false, schema: { type: 'string' } },
+        ],
+        { '200': { description: '{"items": [lead]}' }, ...errors(400, 401, 403) },
+      ),
+    },
+  };
+}

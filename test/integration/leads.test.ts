@@ -1,0 +1,128 @@
+/**
+ * 部门筛查预警 on the real local stack over HTTP: department files uploaded by presigned URL (a UTF-8
+ * CSV and an XLSX), the district's run, the village's leads with their deadlines, the village told
+ * once, the same files again raising nothing, and the refusals.
+ */
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { outbox, staffRequest, until, upload, useLocalStack } from '../support/local-stack.ts';
+import { childA, GOOD_ROWS, HEADER, headA, VILLAGE } from '../support/monitoring-fixtures.ts';
+
+describe('department screening', () => {
+  const stack = useLocalStack({ FANGFAN_LOCAL_NOW: '2026-03-02T02:00:00Z' });
+  const staff = (method: string, path: string, body?: unknown, personId = 'p-df-302', type?: string) =>
+    staffRequest(stack, method, path, body, personId, type);
+
+  async function uploadExtract(department: string, bytes: Buffer) {
+    const asked = await staff('POST', '/districts/341302/extracts', { month: '2026-02', department });
+    expect(asked.status).toBe(201);
+    expect(asked.body).toMatchObject({ department, month: '2026-02', upload: { method: 'PUT' } });
+    await upload(asked.body.upload.uploadUrl, bytes);
+  }
+
+  it('screens a month of uploaded files into leads the village verifies in time', async () => {
+    const imported = await staff(
+      'POST',
+      '/households/import',
+      [HEADER, ...GOOD_ROWS].join('\n'),
+      'p-df-302',
+      'text/csv',
+    );
+    expect(imported.status).toBe(200);
+
+    await uploadExtract(
+      'MEDICAL',
+      Buffer.from(
+        `\uFEFF证件号码,姓名,年度累计个人自付金额,当月门诊自付金额\r\n${headA},李四,25000,0\r\n123,坏行,1,0\r\n`,
+      ),
+    );
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('学籍');
+    sheet.addRow(['证件号码', '姓名', '学籍状态']);
+    sheet.addRow([childA, '李小', '辍学']);
+    await uploadExtract('EDUCATION', Buffer.from(await book.xlsx.writeBuffer()));
+
+    const run = await staff('POST', '/districts/341302/screenings', { month: '2026-02' });
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({ district: '341302', month: '2026-02', leads: 1, alreadyRaised: 0 });
+    expect(run.body.departments.MEDICAL).toMatchObject({
+      rows: 2,
+      badRows: 1,
+      hits: 1,
+      badRowList: [{ row: 3, errors: [{ column: '证件号码' }] }],
+    });
+    expect(run.body.departments.EDUCATION).toMatchObject({ rows: 1, hits: 1 });
+
+    const leads = await staff('GET', `/villages/${VILLAGE}/leads`);
+    expect(leads.status).toBe(200);
+    expect(leads.body.items).toHaveLength(1);
+    expect(leads.body.items[0]).toMatchObject({
+      source: 'DEPARTMENT_SCREENING',
+      kind: 'RISK',
+      grade: 1,
+      status: 'OPEN',
+      arrivedOn: '2026-03-02',
+      // grade 1 (辍学) over grade 2 (医保): 3 working days
+      dueOn: '2026-03-05',
+      deadline: { colour: 'GREEN' },
+      month: '2026-02',
+    });
+    expect(leads.body.items[0].subject.householdId).toMatch(new RegExp(`^${VILLAGE}-`));
+    expect(leads.body.items[0].reasons.map((r: any) => `${r.department}.${r.rule}.${r.grade}`)).toEqual([
+      'MEDICAL.MEDICAL_ANNUAL.2',
+      'EDUCATION.OUT_OF_SCHOOL.1',
+    ]);
+    const told = await until('the village told', async () => {
+      const messages = (await outbox(stack, 'p-vc-201')).filter((m: any) =>
+        m.text.startsWith('2026-02部门筛查预警'),
+      );
+      return messages.length ? messages : undefined;
+    });
+    expect(told[0].text).toContain('1条风险线索');
+
+    // the same files again: nothing new, nobody told again
+    const again = await staff('POST', '/districts/341302/screenings', { month: '2026-02' });
+    expect(again.body).toMatchObject({ leads: 1, alreadyRaised: 1 });
+    expect((await staff('GET', `/villages/${VILLAGE}/leads`)).body.items).toHaveLength(1);
+    expect((await staff('GET', '/districts/341302/screenings/2026-02')).body).toMatchObject({
+      alreadyRaised: 1,
+    });
+    const messages = (await outbox(stack, 'p-vc-201')).filter((m: any) =>
+      m.text.startsWith('2026-02部门筛查预警'),
+    );
+    expect(messages).toHaveLength(1);
+  });
+
+  it('refuses bad input on its field, other people’s units, and a month without files', async () => {
+    const badMonth = await staff('POST', '/districts/341302/screenings', { month: '2026-13' });
+    expect(badMonth.status).toBe(400);
+    expect(badMonth.body.error.fields[0].path).toBe('month');
+    const badDepartment = await staff('POST', '/districts/341302/extracts', {
+      month: '2026-02',
+      department: 'POLICE',
+    });
+    expect(badDepartment.status).toBe(400);
+    expect(badDepartment.body.error.fields[0].path).toBe('department');
+
+    expect(
+      (await staff('POST', '/districts/341302/screenings', { month: '2026-02' }, 'p-vc-201')).status,
+    ).toBe(403);
+    expect(
+      (
+        await staff(
+          'POST',
+          '/districts/341302/extracts',
+          { month: '2026-02', department: 'MEDICAL' },
+          'p-tr-105',
+        )
+      ).status,
+    ).toBe(403);
+    expect((await staff('GET', `/villages/${VILLAGE}/leads`, undefined, 'p-vc-202')).status).toBe(403);
+    expect((await staff('GET', `/villages/${VILLAGE}/leads?status=DONE`)).status).toBe(400);
+
+    const empty = await staff('POST', '/districts/341302/screenings', { month: '2025-12' });
+    expect(empty.status).toBe(404);
+    expect(empty.body.error.fields[0].path).toBe('month');
+    expect((await staff('GET', '/districts/341302/screenings/2025-12')).status).toBe(404);
+  });
+});
