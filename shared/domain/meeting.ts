@@ -1,7 +1,18 @@
 /**
- * 村两委核实评议: the meeting's vote. An approval needs more votes for than against and abstaining
- * together; a decision that contradicts its own recorded vote is refused (DOMAIN.md, the chain, 3).
+ * 村两委核实评议: who attended and the vote. The record names attendees of every required group; an
+ * approval needs more votes for than against and abstaining together; a decision that contradicts its
+ * own recorded vote is refused (DOMAIN.md, the chain, 3).
  */
+/** The four groups of a 村级评议 meeting; a district may require fewer (`CHAIN_CONFIG`'s `meetingGroups`). */
+export const MEETING_GROUPS = ['村两委', '驻村工作队', '村监委会', '村民代表'] as const;
+export type MeetingGroup = (typeof MEETING_GROUPS)[number];
+
+/** The required groups nobody attended for. */
+export const missingGroups = (
+  attendees: readonly { role: MeetingGroup }[],
+  required: readonly MeetingGroup[] = MEETING_GROUPS,
+): MeetingGroup[] => required.filter((group) => !attendees.some((a) => a.role === group));
+
 export interface Vote {
   for: number;
   against: number;

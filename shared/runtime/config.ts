@@ -10,12 +10,15 @@
 
 import type { CalendarData } from '#domain/calendar';
 import type { EliminationRules } from '#domain/elimination';
+import type { MeetingGroup } from '#domain/meeting';
 import { DEFAULT_MONITORING_LINES, type MonitoringLine } from '#domain/monitoring-line';
 import type { VisitRules } from '#domain/visits';
 
 export interface ChainConfig {
   /** 村民小组评议 is its own level in this district (Anhui dropped it from 2024) */
   groupReview: boolean;
+  /** the groups a 村级评议 meeting record must name attendees of (default all four) */
+  meetingGroups?: MeetingGroup[];
 }
 
 export class MissingSetting extends Error {

@@ -2,10 +2,10 @@
 
 import type { z } from 'zod';
 import { array, literal, number, object, string, enum as zEnum } from 'zod';
-import { voteContradiction } from '#domain/meeting';
+import { MEETING_GROUPS, voteContradiction } from '#domain/meeting';
 import { personName } from './common.ts';
 
-export const MEETING_ROLES = ['村两委', '驻村工作队', '村监委会', '村民代表'] as const;
+export const MEETING_ROLES = MEETING_GROUPS;
 
 const count = number({ error: '票数应为整数' })
   .int('票数应为整数')

@@ -114,6 +114,21 @@ describe('decisions that end or turn the case', () => {
     });
     expect(outvoted.status).toBe(400);
     expect(outvoted.body.error.fields[0].path).toBe('meeting.vote.for');
+    // a meeting record without the 驻村工作队 and the 村监委会 is refused on its attendees
+    const partial = await decide(link, {
+      decision: 'approve',
+      meeting: {
+        ...MEETING,
+        attendees: MEETING.attendees.filter((a) => a.role === '村两委' || a.role === '村民代表'),
+      },
+    });
+    expect(partial.status).toBe(400);
+    expect(partial.body.error.fields).toEqual([
+      {
+        path: 'meeting.attendees',
+        message: '参会人员须包括村两委、驻村工作队、村监委会、村民代表，缺少驻村工作队、村监委会',
+      },
+    ]);
     const carried = await decide(link, { decision: 'reject', comment: '不符合', meeting: MEETING });
     expect(carried.status).toBe(400);
     expect(carried.body.error.fields[0].message).toContain('表决已通过');

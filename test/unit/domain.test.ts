@@ -4,7 +4,7 @@ import { assessInclusion, checkExclusions } from '#domain/eligibility';
 import { checkIdNumber } from '#domain/id-number';
 import { netIncomeFen, perCapitaNetIncome } from '#domain/income';
 import { maskIdNumber, maskPhone, maskText } from '#domain/masking';
-import { voteCarries, voteContradiction } from '#domain/meeting';
+import { missingGroups, voteCarries, voteContradiction } from '#domain/meeting';
 import { MissingMonitoringLineError, monitoringLineFor } from '#domain/monitoring-line';
 import { normalizeMobile } from '#domain/phone';
 import { monitoringObjectTypeFor } from '#domain/risk-types';
@@ -165,5 +165,16 @@ describe('村两委评议 vote', () => {
     expect(voteContradiction('reject', { for: 7, against: 0, abstain: 1 })).toMatch(/表决已通过/);
     expect(voteContradiction('return', { for: 0, against: 7, abstain: 0 })).toBeUndefined();
     expect(voteContradiction('approve', { for: 7, against: 0, abstain: 1 })).toBeUndefined();
+  });
+
+  it('names the groups a meeting record has nobody of (村两委, 驻村工作队, 村监委会, 村民代表)', () => {
+    const attendees = [
+      { role: '村两委' as const },
+      { role: '村民代表' as const },
+      { role: '村民代表' as const },
+    ];
+    expect(missingGroups(attendees)).toEqual(['驻村工作队', '村监委会']);
+    // a district that requires fewer groups
+    expect(missingGroups(attendees, ['村两委', '村民代表'])).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import { type Approval, type Case, caseKind, isElimination, isIdentification } from '#domain/case';
 import type { Person } from '#domain/directory';
 import { maskName, maskPhone, maskText } from '#domain/masking';
+import { MEETING_GROUPS, missingGroups } from '#domain/meeting';
 import {
   APPROVAL_LEVELS,
   type ApprovalStage,
@@ -155,6 +156,18 @@ export async function decide(
     throw new CaseError('VALIDATION_FAILED', '村级评议须记录参会人员和表决结果', [
       { path: 'meeting', message: '请填写参会人员（村两委、驻村工作队、村监委会、村民代表）和表决票数' },
     ]);
+  }
+  if (APPROVAL_LEVELS[stage].recordsMeeting && body.meeting) {
+    const required = config.chainFor(application.village).meetingGroups ?? MEETING_GROUPS;
+    const missing = missingGroups(body.meeting.attendees, required);
+    if (missing.length) {
+      throw new CaseError('VALIDATION_FAILED', '村级评议的参会人员不全', [
+        {
+          path: 'meeting.attendees',
+          message: `参会人员须包括${required.join('、')}，缺少${missing.join('、')}`,
+        },
+      ]);
+    }
   }
   const at = ctx.clock.nowIso();
   const after = stageAfterDecision(stage, body.decision, {
