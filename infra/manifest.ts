@@ -349,10 +349,13 @@ export const FUNCTIONS = {
       staff('POST', '/districts/{code}/screenings'),
       staff('GET', '/districts/{code}/screenings/{month}'),
       staff('GET', '/villages/{code}/leads'),
+      staff('POST', '/leads/{id}/verification'),
     ],
     table: 'readWrite',
-    // the upload URL is signed with this role: it may only put department files, and read them back
-    bucket: { put: ['extracts/'], read: ['extracts/'] },
+    // upload URLs are signed with this role: department files (read back by the run), and the
+    // commitment of an identification a verified lead opens
+    bucket: { put: ['extracts/', ...OPENS_IDENTIFICATIONS.bucket.put], read: ['extracts/'] },
+    workflows: OPENS_IDENTIFICATIONS.workflows,
     secrets: ['keys'],
     // a month's files are read and matched within the API's 29 s until the screening workflow takes over
     memorySize: 1024,

@@ -1,5 +1,7 @@
-import { listVillageLeads, readScreeningRun, requestExtractUpload } from '#cases/leads/leads';
+import { leadView, listVillageLeads, readScreeningRun, requestExtractUpload } from '#cases/leads/leads';
 import { runScreening } from '#cases/leads/screening-run';
+import { verifyLead } from '#cases/leads/verification';
+import { businessDate } from '#domain/calendar';
 import { parseBody, validate } from '#http/body';
 import { json } from '#http/responses';
 import type { Routes, StaffRequest } from '#http/router';
@@ -7,7 +9,9 @@ import { villageCode } from '#schemas/common';
 import {
   districtCode,
   extractUploadRequest,
+  leadId,
   leadQuery,
+  leadVerification,
   screeningMonth,
   screeningRequest,
 } from '#schemas/leads';
@@ -27,6 +31,11 @@ export const routes: Routes<StaffRequest> = {
   },
   'GET /districts/{code}/screenings/{month}': async (_, r) =>
     json(200, await readScreeningRun(r.ctx, r.caller, district(r), validate(screeningMonth, r.params.month))),
+  'POST /leads/{id}/verification': async (event, r) => {
+    const id = validate(leadId, r.params.id);
+    const verified = await verifyLead(r.ctx, r.caller, id, parseBody(event, leadVerification));
+    return json(200, leadView(verified, businessDate(r.ctx.clock.now()), {}));
+  },
   'GET /villages/{code}/leads': async (event, r) =>
     json(
       200,

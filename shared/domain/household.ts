@@ -158,6 +158,8 @@ export interface MonitoringState {
   /** 帮扶责任人 of a lifted household, kept */
   responsiblePerson?: { name: string; phone?: string; unit?: string };
   eliminated?: { way: EliminationWay; month: string; caseId: string; weakStability: boolean };
+  /** an exclusion (消费型轿车, 企业高管) a lead's verification confirmed: for the township to review, never removed by itself */
+  exclusionReview?: { leadId: string; rule: string; at: string };
   /** 暂不标注: the last elimination proposal refused because nobody can work */
   notMarked?: { at: string; reason: string };
   lastVisitOn?: string;

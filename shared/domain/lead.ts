@@ -29,8 +29,10 @@ export interface Lead {
   status: LeadStatus;
   verification?: {
     outcome: VerificationOutcome;
-    /** why there is no risk (kept for the 3-month suppression), or what was wrong in the data */
+    /** what was found; why there is no risk (kept for the 3-month suppression); what was wrong in the data */
     reason?: string;
+    /** the identification an `AT_RISK` opened (or the open application the lead was about) */
+    caseId?: string;
     by: string;
     byPersonId: string;
     at: string;

@@ -33,6 +33,14 @@ export function leadPaths() {
         ...errors(400, 401, 403, 404),
       }),
     },
+    '/leads/{id}/verification': {
+      post: staffOp(
+        '登记风险线索核实结果（本村村干部，一条线索核实一次）',
+        [path('id')],
+        { '200': { description: 'the lead, verified' }, ...errors(400, 401, 403, 404, 409) },
+        'LeadVerification',
+      ),
+    },
     '/villages/{code}/leads': {
       get: staffOp(
         '本村风险线索（按核实期限排序）',

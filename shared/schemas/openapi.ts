@@ -13,7 +13,7 @@ import {
   inspectionRequest,
   problemAction,
 } from './campaign.ts';
-import { extractUploadRequest, screeningRequest } from './leads.ts';
+import { extractUploadRequest, leadVerification, screeningRequest } from './leads.ts';
 import { leadPaths } from './openapi-leads.ts';
 import { errors, jsonBody, path, staffOp } from './openapi-parts.ts';
 import {
@@ -219,6 +219,7 @@ export function openApiDocument() {
         ExportRequest: schema(exportRequest),
         ExtractUploadRequest: schema(extractUploadRequest),
         ScreeningRequest: schema(screeningRequest),
+        LeadVerification: schema(leadVerification),
       },
     },
   };

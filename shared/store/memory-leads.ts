@@ -41,16 +41,19 @@ export class MemoryLeads implements LeadStore {
       .map(copy);
   }
 
+  /** The version condition of `updateLead`, for a store that checks it with other conditions. */
+  matches(previous: Lead, next: Lead): boolean {
+    const stored = this.leads.get(previous.leadId);
+    return !!stored && stored.version === previous.version && next.version === previous.version + 1;
+  }
+
   async updateLead(
     previous: Lead,
     next: Lead,
     audit: AuditEntry,
     messages: Notification[] = [],
   ): Promise<void> {
-    const stored = this.leads.get(previous.leadId);
-    if (!stored || stored.version !== previous.version || next.version !== previous.version + 1) {
-      throw new ConflictError('VERSION');
-    }
+    if (!this.matches(previous, next)) throw new ConflictError('VERSION');
     this.leads.set(next.leadId, copy(next));
     this.audit.push({ ...audit, subject: next.leadId });
     this.outbox.push(...copy(messages));

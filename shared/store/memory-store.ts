@@ -69,7 +69,23 @@ export class MemoryStore implements Store {
   raiseLead: LeadStore['raiseLead'] = (...a) => this.leadStore.raiseLead(...a);
   getLead: LeadStore['getLead'] = (...a) => this.leadStore.getLead(...a);
   listLeads: LeadStore['listLeads'] = (...a) => this.leadStore.listLeads(...a);
-  updateLead: LeadStore['updateLead'] = (...a) => this.leadStore.updateLead(...a);
+  updateLead: LeadStore['updateLead'] = async (previous, next, audit, messages, household) => {
+    this.check([
+      [this.leadStore.matches(previous, next), 'VERSION'],
+      ...(household
+        ? [[this.householdMatches(household.previous, household.next), 'VERSION'] as [boolean, Reason]]
+        : []),
+    ]);
+    await this.leadStore.updateLead(previous, next, audit, messages);
+    if (household) {
+      this.writeHousehold(household.previous, household.next);
+      this.record(
+        householdIdOf(household.next.village, household.next.idHash),
+        household.audit,
+        household.messages,
+      );
+    }
+  };
   putScreeningRun: LeadStore['putScreeningRun'] = (...a) => this.leadStore.putScreeningRun(...a);
   getScreeningRun: LeadStore['getScreeningRun'] = (...a) => this.leadStore.getScreeningRun(...a);
 

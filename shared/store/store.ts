@@ -235,8 +235,17 @@ export interface LeadStore {
   raiseLead(lead: Lead, audit: AuditEntry): Promise<boolean>;
   getLead(leadId: string): Promise<Lead | undefined>;
   listLeads(village: string, filter?: { status?: LeadStatus; month?: string }): Promise<Lead[]>;
-  /** Conditional on the version read, with its audit entry and the messages it causes. */
-  updateLead(previous: Lead, next: Lead, audit: AuditEntry, messages?: Notification[]): Promise<void>;
+  /**
+   * Conditional on the version read, with its audit entry and the messages it causes; a verification's
+   * change to the household (its risks, its flags) in the same transaction.
+   */
+  updateLead(
+    previous: Lead,
+    next: Lead,
+    audit: AuditEntry,
+    messages?: Notification[],
+    household?: HouseholdChange,
+  ): Promise<void>;
   /** The run's record (replacing an earlier run's of the same month), its audit and the villages' digests. */
   putScreeningRun(run: ScreeningRun, audit: AuditEntry, messages: Notification[]): Promise<void>;
   getScreeningRun(district: string, month: string): Promise<ScreeningRun | undefined>;

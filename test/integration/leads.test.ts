@@ -91,6 +91,32 @@ describe('department screening', () => {
       m.text.startsWith('2026-02部门筛查预警'),
     );
     expect(messages).toHaveLength(1);
+
+    // the village verifies it: at risk, so an identification opens through the chain, the lead linked
+    const leadId = leads.body.items[0].leadId;
+    const verification = {
+      outcome: 'AT_RISK',
+      findings: '孩子辍学在家务农，户主住院',
+      riskTypes: ['ILLNESS', 'EDUCATION'],
+      declaredAnnualIncome: 16000,
+      householdSize: 3,
+    };
+    const foreign = await staff('POST', `/leads/${leadId}/verification`, verification, 'p-vc-202');
+    expect(foreign.status).toBe(403);
+    const verified = await staff('POST', `/leads/${leadId}/verification`, verification, 'p-vc-201');
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({
+      status: 'VERIFIED',
+      deadline: null,
+      verification: { outcome: 'AT_RISK' },
+    });
+    const caseId = verified.body.verification.caseId;
+    const opened = await staff('GET', `/applications/${caseId}`);
+    expect(opened.body).toMatchObject({ stage: 'AWAITING_COMMITMENT', riskTypes: ['ILLNESS', 'EDUCATION'] });
+    expect(opened.body.history[0].by).toBe('风险线索核实');
+    const twice = await staff('POST', `/leads/${leadId}/verification`, verification, 'p-vc-201');
+    expect(twice.status).toBe(409);
+    expect((await staff('GET', `/villages/${VILLAGE}/leads?status=VERIFIED`)).body.items).toHaveLength(1);
   });
 
   it('refuses bad input on its field, other people’s units, and a month without files', async () => {

@@ -6,6 +6,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { CaseError } from '#cases/errors';
 import { runScreening } from '#cases/leads/screening-run';
+import { verifyLead } from '#cases/leads/verification';
 import { checkCharacter } from '#domain/id-number';
 import { hashIdNumber, householdIdOf } from '#store/identity';
 import { fakeContext } from '../support/fake-context.ts';
@@ -111,5 +112,93 @@ describe('a screening run, called directly', () => {
     }).catch((e) => e);
     expect(missing).toMatchObject({ code: 'NOT_FOUND', fields: [{ path: 'month' }] });
     expect(ctx.store.leadStore.leads.size + ctx.store.leadStore.runs.size + ctx.store.outbox.length).toBe(0);
+  });
+});
+
+describe('verifying a lead, called directly', () => {
+  async function openLead() {
+    const ctx = await district();
+    await runScreening(ctx, await directoryOf(ctx, 'p-df-302'), { district: '341302', month: '2026-02' });
+    const [lead] = [...ctx.store.leadStore.leads.values()];
+    return { ctx, lead: lead!, cadre: await directoryOf(ctx, 'p-vc-201') };
+  }
+  const atRisk = {
+    outcome: 'AT_RISK' as const,
+    findings: '孩子因病辍学在家，医疗费用负担重',
+    riskTypes: ['ILLNESS' as const, 'EDUCATION' as const],
+    declaredAnnualIncome: 18000,
+    householdSize: 3,
+  };
+
+  it('AT_RISK opens an identification through the chain with the lead linked; the same lead twice is refused', async () => {
+    const { ctx, lead, cadre } = await openLead();
+    const verified = await verifyLead(ctx, cadre, lead.leadId, atRisk);
+    expect(verified).toMatchObject({
+      status: 'VERIFIED',
+      verification: { outcome: 'AT_RISK', byPersonId: 'p-vc-201' },
+    });
+    const caseId = verified.verification!.caseId!;
+    const opened = ctx.store.applications.get(caseId)!;
+    expect(opened).toMatchObject({
+      channel: 'risk-lead',
+      callId: `lead:${lead.leadId}`,
+      stage: 'AWAITING_COMMITMENT',
+      riskTypes: ['ILLNESS', 'EDUCATION'],
+      applicant: { idHash: hashIdNumber(HEAD, ctx.secrets.idHmacKey) },
+    });
+    expect(ctx.workflows.started.map((s) => s.caseId)).toEqual([caseId]);
+    expect(ctx.store.leadStore.leads.get(lead.leadId)!.version).toBe(2);
+
+    const twice = await verifyLead(ctx, cadre, lead.leadId, atRisk).catch((e) => e);
+    expect(twice).toMatchObject({ code: 'CONFLICT' });
+    expect(ctx.store.applications.size).toBe(1);
+  });
+
+  it('AT_RISK of a monitored household adds its risks and asks its contact person for a plan review', async () => {
+    const { ctx, lead, cadre } = await openLead();
+    const key = [...ctx.store.households.keys()][0]!;
+    const household = ctx.store.households.get(key)!;
+    household.monitoring = {
+      status: 'MONITORED',
+      applicationId: '341302105201-EARLIER0000001',
+      objectType: 'MARGINAL',
+      riskTypes: ['DISASTER'],
+      since: '2025-06-01',
+      contactPerson: { personId: 'p-gl-201', name: '组长一', phone: '13800000201' },
+      cases: [],
+    };
+    await verifyLead(ctx, cadre, lead.leadId, atRisk);
+    expect(ctx.store.applications.size).toBe(0);
+    expect(ctx.store.households.get(key)!.monitoring!.riskTypes).toEqual([
+      'DISASTER',
+      'ILLNESS',
+      'EDUCATION',
+    ]);
+    const told = ctx.store.outbox.filter((m) => m.to.personId === 'p-gl-201');
+    expect(told.map((m) => m.text)).toEqual([
+      '甲户经风险线索核实存在新风险（因病、因学），请调整帮扶计划并跟踪走访。',
+    ]);
+    expect(ctx.store.audit.filter((a) => a.action === 'LEAD_VERIFIED')).toHaveLength(2); // the lead's and the household's
+  });
+
+  it('keeps NO_RISK with its reason, refuses an outcome of the other kind, and is the village’s to verify', async () => {
+    const { ctx, lead, cadre } = await openLead();
+    const other = await verifyLead(ctx, await directoryOf(ctx, 'p-vc-202'), lead.leadId, {
+      outcome: 'NO_RISK',
+      reason: '已核实无风险',
+    }).catch((e) => e);
+    expect(other).toMatchObject({ code: 'FORBIDDEN' });
+    const mismatch = await verifyLead(ctx, cadre, lead.leadId, {
+      outcome: 'EXCLUSION_CONFIRMED',
+      findings: '有轿车',
+    }).catch((e) => e);
+    expect(mismatch).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: 'outcome' }] });
+    expect(ctx.store.leadStore.leads.get(lead.leadId)!.status).toBe('OPEN');
+    const kept = await verifyLead(ctx, cadre, lead.leadId, {
+      outcome: 'NO_RISK',
+      reason: '医疗费用已由大病保险报销',
+    });
+    expect(kept.verification).toMatchObject({ outcome: 'NO_RISK', reason: '医疗费用已由大病保险报销' });
+    expect(kept.verification!.caseId).toBeUndefined();
   });
 });

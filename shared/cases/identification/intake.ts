@@ -26,6 +26,7 @@ const CHANNEL_LABELS: Record<string, string> = {
   'mini-program': '小程序',
   'cadre-visit': '干部走访',
   'cadre-inspection': '干部走访排查',
+  'risk-lead': '风险线索核实',
 };
 
 const UPLOAD_URL_SECONDS = 24 * 3600;

@@ -35,7 +35,7 @@ export function householdPut(t: DynamoTable, previous: Household | undefined, ne
   };
 }
 
-function householdAudit(
+export function householdAudit(
   t: DynamoTable,
   household: Pick<Household, 'village' | 'idHash'>,
   audit: AuditEntry,

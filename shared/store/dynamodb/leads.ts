@@ -5,8 +5,9 @@
 import type { AuditEntry } from '#domain/audit';
 import type { Lead, LeadStatus, ScreeningRun } from '#domain/lead';
 import type { Notification } from '#notify/messages';
-import type { LeadStore } from '../store.ts';
+import type { HouseholdChange, LeadStore } from '../store.ts';
 import { ConflictError } from '../store.ts';
+import { householdAudit, householdPut } from './households.ts';
 import { type DynamoTable, keys, type TransactItem } from './table.ts';
 
 /** The village is the first part of every lead id, so a lead is found without an index. */
@@ -56,7 +57,13 @@ export const leadTable = (t: DynamoTable): LeadStore => ({
     );
   },
 
-  async updateLead(previous: Lead, next: Lead, audit: AuditEntry, messages?: Notification[]): Promise<void> {
+  async updateLead(
+    previous: Lead,
+    next: Lead,
+    audit: AuditEntry,
+    messages?: Notification[],
+    household?: HouseholdChange,
+  ): Promise<void> {
     await t.transact(
       [
         {
@@ -68,9 +75,15 @@ export const leadTable = (t: DynamoTable): LeadStore => ({
           },
         },
         auditPut(t, keys.village(next.village), next.leadId, audit),
-        ...t.messageItems(messages, audit.at),
+        ...(household
+          ? [
+              householdPut(t, household.previous, household.next),
+              householdAudit(t, household.next, household.audit),
+            ]
+          : []),
+        ...t.messageItems([...(messages ?? []), ...(household?.messages ?? [])], audit.at),
       ],
-      ['VERSION'],
+      ['VERSION', undefined, ...(household ? (['VERSION'] as const) : [])],
     );
   },
 
