@@ -24,7 +24,10 @@ export const leadQuery = object({
   month: screeningMonth.optional(),
 }).strict();
 
-export const leadId = string({ error: '线索编号必填' }).regex(/^\d{12}-L\d{6}-[0-9a-f]{16}$/, '线索编号格式不正确');
+export const leadId = string({ error: '线索编号必填' }).regex(
+  /^\d{12}-L\d{6}-[0-9a-f]{16}$/,
+  '线索编号格式不正确',
+);
 
 const text = (what: string) =>
   string({ error: `${what}必填` })

@@ -5,7 +5,7 @@
 import type { AuditEntry } from '#domain/audit';
 import type { Lead, LeadStatus, ScreeningRun } from '#domain/lead';
 import type { Notification } from '#notify/messages';
-import { ConflictError, type LeadStore } from './store.ts';
+import { ConflictError, type HouseholdChange, type LeadStore } from './store.ts';
 
 const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
 
@@ -16,6 +16,11 @@ export class MemoryLeads implements LeadStore {
   constructor(
     readonly audit: (AuditEntry & { subject: string })[] = [],
     readonly outbox: Notification[] = [],
+    /** the households a verification changes with its lead: the store that holds them checks and writes */
+    private readonly households?: {
+      matches(change: HouseholdChange): boolean;
+      apply(change: HouseholdChange): void;
+    },
   ) {}
 
   async raiseLead(lead: Lead, audit: AuditEntry): Promise<boolean> {
@@ -52,11 +57,15 @@ export class MemoryLeads implements LeadStore {
     next: Lead,
     audit: AuditEntry,
     messages: Notification[] = [],
+    household?: HouseholdChange,
   ): Promise<void> {
+    // every condition first, then the writes: one transaction
     if (!this.matches(previous, next)) throw new ConflictError('VERSION');
+    if (household && !this.households?.matches(household)) throw new ConflictError('VERSION');
     this.leads.set(next.leadId, copy(next));
     this.audit.push({ ...audit, subject: next.leadId });
     this.outbox.push(...copy(messages));
+    if (household) this.households!.apply(household);
   }
 
   async putScreeningRun(run: ScreeningRun, audit: AuditEntry, messages: Notification[]): Promise<void> {

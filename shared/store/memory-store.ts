@@ -64,28 +64,18 @@ export class MemoryStore implements Store {
     people: [],
   };
   calendar: CalendarData = {};
-  /** 风险线索 and screening runs: their own adapter, writing to the same audit and outbox */
-  readonly leadStore = new MemoryLeads(this.audit, this.outbox);
+  /** 风险线索 and screening runs: their own adapter, on this store's households, audit and outbox */
+  readonly leadStore = new MemoryLeads(this.audit, this.outbox, {
+    matches: (c) => this.householdMatches(c.previous, c.next),
+    apply: (c) => {
+      this.writeHousehold(c.previous, c.next);
+      this.record(householdIdOf(c.next.village, c.next.idHash), c.audit, c.messages);
+    },
+  });
   raiseLead: LeadStore['raiseLead'] = (...a) => this.leadStore.raiseLead(...a);
   getLead: LeadStore['getLead'] = (...a) => this.leadStore.getLead(...a);
   listLeads: LeadStore['listLeads'] = (...a) => this.leadStore.listLeads(...a);
-  updateLead: LeadStore['updateLead'] = async (previous, next, audit, messages, household) => {
-    this.check([
-      [this.leadStore.matches(previous, next), 'VERSION'],
-      ...(household
-        ? [[this.householdMatches(household.previous, household.next), 'VERSION'] as [boolean, Reason]]
-        : []),
-    ]);
-    await this.leadStore.updateLead(previous, next, audit, messages);
-    if (household) {
-      this.writeHousehold(household.previous, household.next);
-      this.record(
-        householdIdOf(household.next.village, household.next.idHash),
-        household.audit,
-        household.messages,
-      );
-    }
-  };
+  updateLead: LeadStore['updateLead'] = (...a) => this.leadStore.updateLead(...a);
   putScreeningRun: LeadStore['putScreeningRun'] = (...a) => this.leadStore.putScreeningRun(...a);
   getScreeningRun: LeadStore['getScreeningRun'] = (...a) => this.leadStore.getScreeningRun(...a);
 
