@@ -362,6 +362,13 @@ export const FUNCTIONS = {
     timeoutSeconds: 29,
     policy: true,
   },
+  'lead-watch': {
+    description: '核实时限: reminds a village of its overdue leads, then escalates them to the township',
+    dailySchedule: 'DailyLeadWatch',
+    table: 'readWrite',
+    secrets: ['keys'],
+    policy: true,
+  },
   'message-sender': {
     description: 'the outbox’s sender: delivers each message through the deployment’s channels',
     messageStream: true,

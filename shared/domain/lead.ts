@@ -37,6 +37,9 @@ export interface Lead {
     byPersonId: string;
     at: string;
   };
+  /** business dates the overdue lead was reminded to its village and escalated to the township */
+  remindedOn?: string;
+  escalatedOn?: string;
   version: number;
   createdAt: string;
   updatedAt: string;

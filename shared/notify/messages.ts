@@ -28,6 +28,8 @@ export const MESSAGE_TEMPLATES = {
     '您户的{caseTitle}（{applicationId}）未通过，原因：{reason}。如有疑问可联系村委会或拨打12317。',
   LEAD_PLAN_REVIEW: '{head}户经风险线索核实存在新风险（{risks}），请调整帮扶计划并跟踪走访。',
   EXCLUSION_TO_REVIEW: '{head}户（{village}）经风险线索核实存在“{rule}”情形，请复核。',
+  LEAD_OVERDUE: '风险线索核实已超期：{subject}（{reasons}）应于{dueOn}前核实，请尽快入户核实并登记结果。',
+  LEAD_ESCALATION: '{village}的风险线索逾期未核实：{subject}（{reasons}，期限{dueOn}），请督促尽快核实。',
   LEADS_TO_VERIFY:
     '{month}部门筛查预警：本村有{count}条风险线索待核实，最早须于{dueOn}前完成入户核实并登记结果。',
   CASE_LAPSED: '您户的{caseTitle}（{applicationId}）因“{step}”环节超时已失效，请联系村委会重新申请。',

@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { outbox, staffRequest, until, upload, useLocalStack } from '../support/local-stack.ts';
+import { advanceClock, outbox, staffRequest, until, upload, useLocalStack } from '../support/local-stack.ts';
 import { childA, GOOD_ROWS, HEADER, headA, VILLAGE } from '../support/monitoring-fixtures.ts';
 
 describe('department screening', () => {
@@ -13,10 +13,10 @@ describe('department screening', () => {
   const staff = (method: string, path: string, body?: unknown, personId = 'p-df-302', type?: string) =>
     staffRequest(stack, method, path, body, personId, type);
 
-  async function uploadExtract(department: string, bytes: Buffer) {
-    const asked = await staff('POST', '/districts/341302/extracts', { month: '2026-02', department });
+  async function uploadExtract(department: string, bytes: Buffer, month = '2026-02') {
+    const asked = await staff('POST', '/districts/341302/extracts', { month, department });
     expect(asked.status).toBe(201);
-    expect(asked.body).toMatchObject({ department, month: '2026-02', upload: { method: 'PUT' } });
+    expect(asked.body).toMatchObject({ department, month, upload: { method: 'PUT' } });
     await upload(asked.body.upload.uploadUrl, bytes);
   }
 
@@ -150,5 +150,37 @@ describe('department screening', () => {
     expect(empty.status).toBe(404);
     expect(empty.body.error.fields[0].path).toBe('month');
     expect((await staff('GET', '/districts/341302/screenings/2025-12')).status).toBe(404);
+  });
+
+  it('reminds the village of an overdue lead on the daily watch, then escalates it to the township', async () => {
+    await uploadExtract(
+      'MEDICAL',
+      Buffer.from(`证件号码,姓名,年度累计个人自付金额,当月门诊自付金额\r\n${headA},李四,25000,0\r\n`),
+      '2026-01',
+    );
+    const run = await staff('POST', '/districts/341302/screenings', { month: '2026-01' });
+    expect(run.body).toMatchObject({ leads: 1, alreadyRaised: 0 });
+    const [lead] = (await staff('GET', `/villages/${VILLAGE}/leads?status=OPEN`)).body.items;
+    expect(lead).toMatchObject({ grade: 2, dueOn: '2026-03-09', month: '2026-01' });
+
+    const about = (personId: string, text: RegExp) =>
+      until(`a message to ${personId}`, async () => {
+        const found = (await outbox(stack, personId)).filter((m: any) => text.test(m.text));
+        return found.length ? found : undefined;
+      });
+    await advanceClock(stack, 'P8D'); // Tuesday 03-10: past due
+    const reminded = await about('p-vc-201', /^风险线索核实已超期/);
+    expect(reminded[0].text).toContain('李四户');
+    expect((await staff('GET', `/villages/${VILLAGE}/leads?status=OPEN`)).body.items[0].deadline.colour).toBe(
+      'ORANGE',
+    );
+    await advanceClock(stack, 'P7D'); // Tuesday 03-17: six working days past
+    await about('p-tr-105', /风险线索逾期未核实/);
+    expect((await staff('GET', `/villages/${VILLAGE}/leads?status=OPEN`)).body.items[0].deadline.colour).toBe(
+      'RED',
+    );
+    expect(
+      (await outbox(stack, 'p-vc-201')).filter((m: any) => /^风险线索核实已超期/.test(m.text)),
+    ).toHaveLength(1);
   });
 });

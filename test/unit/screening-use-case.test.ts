@@ -5,6 +5,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { CaseError } from '#cases/errors';
+import { watchLeads } from '#cases/leads/lead-watch';
 import { runScreening } from '#cases/leads/screening-run';
 import { verifyLead } from '#cases/leads/verification';
 import { checkCharacter } from '#domain/id-number';
@@ -200,5 +201,38 @@ describe('verifying a lead, called directly', () => {
     });
     expect(kept.verification).toMatchObject({ outcome: 'NO_RISK', reason: '医疗费用已由大病保险报销' });
     expect(kept.verification!.caseId).toBeUndefined();
+  });
+});
+
+describe('the daily watch over leads, called directly', () => {
+  const DAY = 24 * 3600 * 1000;
+
+  it('reminds the village once a lead is overdue, then escalates to the township once it is red', async () => {
+    const ctx = await district();
+    await runScreening(ctx, await directoryOf(ctx, 'p-df-302'), { district: '341302', month: '2026-02' });
+    const [lead] = [...ctx.store.leadStore.leads.values()];
+    expect(lead!.dueOn).toBe('2026-03-05');
+    const sent = () => ctx.store.outbox.filter((m) => /超期|逾期/.test(m.text)).map((m) => m.to.personId);
+
+    // Thursday 03-05, the due day: nothing yet
+    ctx.clock.advance(3 * DAY);
+    expect(await watchLeads(ctx)).toEqual({ reminded: 0, escalated: 0 });
+    // Friday 03-06: past it, the village is reminded, once
+    ctx.clock.advance(DAY);
+    expect(await watchLeads(ctx)).toEqual({ reminded: 1, escalated: 0 });
+    expect(await watchLeads(ctx)).toEqual({ reminded: 0, escalated: 0 });
+    expect(sent()).toEqual(['p-vc-201']);
+    // Thursday 03-12: five working days past, escalated to the township, once
+    ctx.clock.advance(6 * DAY);
+    expect(await watchLeads(ctx)).toEqual({ reminded: 0, escalated: 1 });
+    ctx.clock.advance(DAY);
+    expect(await watchLeads(ctx)).toEqual({ reminded: 0, escalated: 0 });
+    expect(sent()).toEqual(['p-vc-201', 'p-tr-105']);
+    expect(ctx.store.outbox.at(-1)!.text).toContain('甲户');
+    expect(ctx.store.audit.filter((a) => a.action.startsWith('LEAD_')).map((a) => a.action)).toEqual([
+      'LEAD_RAISED',
+      'LEAD_REMINDED',
+      'LEAD_ESCALATED',
+    ]);
   });
 });

@@ -82,6 +82,8 @@ export function leadView(lead: Lead, today: string, extra: Parameters<typeof dea
     dueProvisional: lead.dueProvisional,
     status: lead.status,
     deadline: colour ? { colour, label: DEADLINE_COLOURS[colour] } : null,
+    remindedOn: lead.remindedOn ?? null,
+    escalatedOn: lead.escalatedOn ?? null,
     verification: lead.verification ?? null,
   };
 }
