@@ -348,6 +348,7 @@ export const FUNCTIONS = {
       staff('POST', '/districts/{code}/extracts'),
       staff('POST', '/districts/{code}/screenings'),
       staff('GET', '/districts/{code}/screenings/{month}'),
+      staff('GET', '/districts/{code}/screenings/{month}/feedback'),
       staff('GET', '/villages/{code}/leads'),
       staff('POST', '/leads/{id}/verification'),
     ],

@@ -1,9 +1,11 @@
+import { feedbackWorkbook } from '#cases/leads/feedback';
 import { leadView, listVillageLeads, readScreeningRun, requestExtractUpload } from '#cases/leads/leads';
 import { runScreening } from '#cases/leads/screening-run';
 import { verifyLead } from '#cases/leads/verification';
+import { XLSX_TYPE } from '#cases/safe-sheets';
 import { businessDate } from '#domain/calendar';
 import { parseBody, validate } from '#http/body';
-import { json } from '#http/responses';
+import { file, json } from '#http/responses';
 import type { Routes, StaffRequest } from '#http/router';
 import { villageCode } from '#schemas/common';
 import {
@@ -31,6 +33,11 @@ export const routes: Routes<StaffRequest> = {
   },
   'GET /districts/{code}/screenings/{month}': async (_, r) =>
     json(200, await readScreeningRun(r.ctx, r.caller, district(r), validate(screeningMonth, r.params.month))),
+  'GET /districts/{code}/screenings/{month}/feedback': async (_, r) => {
+    const month = validate(screeningMonth, r.params.month);
+    const { bytes, filename } = await feedbackWorkbook(r.ctx, r.caller, district(r), month);
+    return file(bytes, XLSX_TYPE, filename);
+  },
   'POST /leads/{id}/verification': async (event, r) => {
     const id = validate(leadId, r.params.id);
     const verified = await verifyLead(r.ctx, r.caller, id, parseBody(event, leadVerification));

@@ -33,6 +33,15 @@ export function leadPaths() {
         ...errors(400, 401, 403, 404),
       }),
     },
+    '/districts/{code}/screenings/{month}/feedback': {
+      get: staffOp('预警信息核实反馈表（XLSX）：当月线索及各村核实结果', [path('code'), path('month')], {
+        '200': {
+          description: 'file',
+          content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {} },
+        },
+        ...errors(400, 401, 403),
+      }),
+    },
     '/leads/{id}/verification': {
       post: staffOp(
         '登记风险线索核实结果（本村村干部，一条线索核实一次）',

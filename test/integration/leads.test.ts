@@ -117,6 +117,31 @@ describe('department screening', () => {
     const twice = await staff('POST', `/leads/${leadId}/verification`, verification, 'p-vc-201');
     expect(twice.status).toBe(409);
     expect((await staff('GET', `/villages/${VILLAGE}/leads?status=VERIFIED`)).body.items).toHaveLength(1);
+
+    // the district's 预警信息核实反馈表, for the departments
+    const feedback = await staff('GET', '/districts/341302/screenings/2026-02/feedback');
+    expect(feedback.status).toBe(200);
+    expect(feedback.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    const sheetBook = new ExcelJS.Workbook();
+    await sheetBook.xlsx.load(feedback.bytes as unknown as ArrayBuffer);
+    const rows = sheetBook.worksheets[0]!.getSheetValues().filter(Boolean) as unknown[][];
+    expect(rows[0]!.slice(1, 4)).toEqual(['序号', '村', '户主（申请人）']);
+    expect(rows[1]).toEqual(
+      expect.arrayContaining([
+        '李四',
+        '部门筛查预警',
+        '一级（红色）',
+        '存在风险',
+        '孩子辍学在家务农，户主住院',
+        '否',
+      ]),
+    );
+    expect(String(rows[1]![6])).toContain('医保：年度累计个人自付医疗费用较高（25,000 元）');
+    expect(
+      (await staff('GET', '/districts/341302/screenings/2026-02/feedback', undefined, 'p-vc-201')).status,
+    ).toBe(403);
   });
 
   it('refuses bad input on its field, other people’s units, and a month without files', async () => {
