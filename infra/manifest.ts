@@ -343,7 +343,8 @@ export const FUNCTIONS = {
     policy: true,
   },
   'leads-api': {
-    description: '风险线索: department files, the monthly screening (部门筛查预警), village leads',
+    description:
+      '风险线索: department files, the monthly screening (部门筛查预警), area events, village leads',
     routes: [
       staff('POST', '/districts/{code}/extracts'),
       staff('POST', '/districts/{code}/screenings'),
@@ -351,6 +352,9 @@ export const FUNCTIONS = {
       staff('GET', '/districts/{code}/screenings/{month}/feedback'),
       staff('GET', '/villages/{code}/leads'),
       staff('POST', '/leads/{id}/verification'),
+      staff('POST', '/districts/{code}/area-events'),
+      staff('GET', '/districts/{code}/area-events/{id}'),
+      staff('POST', '/districts/{code}/area-events/{id}/close'),
     ],
     table: 'readWrite',
     // upload URLs are signed with this role: department files (read back by the run), and the

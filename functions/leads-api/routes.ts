@@ -1,3 +1,4 @@
+import { closeAreaEvent, declareAreaEvent, readAreaEvent } from '#cases/leads/area-events';
 import { feedbackWorkbook } from '#cases/leads/feedback';
 import { leadView, listVillageLeads, readScreeningRun, requestExtractUpload } from '#cases/leads/leads';
 import { runScreening } from '#cases/leads/screening-run';
@@ -9,6 +10,9 @@ import { file, json } from '#http/responses';
 import type { Routes, StaffRequest } from '#http/router';
 import { villageCode } from '#schemas/common';
 import {
+  areaEventClose,
+  areaEventId,
+  areaEventRequest,
   districtCode,
   extractUploadRequest,
   leadId,
@@ -37,6 +41,16 @@ export const routes: Routes<StaffRequest> = {
     const month = validate(screeningMonth, r.params.month);
     const { bytes, filename } = await feedbackWorkbook(r.ctx, r.caller, district(r), month);
     return file(bytes, XLSX_TYPE, filename);
+  },
+  'POST /districts/{code}/area-events': async (event, r) =>
+    json(201, await declareAreaEvent(r.ctx, r.caller, district(r), parseBody(event, areaEventRequest))),
+  'GET /districts/{code}/area-events/{id}': async (_, r) =>
+    json(200, await readAreaEvent(r.ctx, r.caller, district(r), validate(areaEventId, r.params.id))),
+  'POST /districts/{code}/area-events/{id}/close': async (event, r) => {
+    const code = district(r);
+    const id = validate(areaEventId, r.params.id);
+    const { summary } = parseBody(event, areaEventClose);
+    return json(200, await closeAreaEvent(r.ctx, r.caller, code, id, summary));
   },
   'POST /leads/{id}/verification': async (event, r) => {
     const id = validate(leadId, r.params.id);

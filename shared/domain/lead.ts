@@ -3,7 +3,24 @@
  * outside the registry) that its village verifies within a deadline. Leads from every source end in
  * the same loop; this is the record the store keeps and the people see.
  */
-import type { Grade, Hit, LeadSource, VerificationOutcome } from './screening.ts';
+import { AREA_EVENT_KINDS, type AreaEventKind } from './area-event.ts';
+import { DEPARTMENTS } from './department-extracts.ts';
+import {
+  type Grade,
+  type Hit,
+  type LeadSource,
+  SCREENING_RULE_LABELS,
+  type VerificationOutcome,
+} from './screening.ts';
+
+/** Why a lead was raised: a department's hit, or the area event it belongs to. */
+export type LeadReason = Hit | { kind: 'AREA_EVENT'; eventId: string; event: AreaEventKind; value: string };
+
+/** A reason as people read it: `医保：年度累计个人自付医疗费用较高（25,000 元）`. */
+export const reasonText = (r: LeadReason): string =>
+  r.kind === 'AREA_EVENT'
+    ? `${AREA_EVENT_KINDS[r.event]}：${r.value}`
+    : `${DEPARTMENTS[r.department]}：${SCREENING_RULE_LABELS[r.rule]}（${r.value}）`;
 
 export type LeadStatus = 'OPEN' | 'VERIFIED';
 
@@ -17,8 +34,8 @@ export interface Lead {
   /** the household's id, or `A#<applicationId>` for an applicant outside the registry */
   subjectKey: string;
   grade: Grade;
-  /** what the department data said, hit by hit (a screening lead) */
-  reasons: Hit[];
+  /** what the department data said, hit by hit, or the area event */
+  reasons: LeadReason[];
   /** the screening month (`YYYY-MM`) of a department lead */
   month?: string;
   /** business dates: arrival and the day it must be verified by (working days by grade) */

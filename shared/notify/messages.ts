@@ -30,6 +30,7 @@ export const MESSAGE_TEMPLATES = {
   EXCLUSION_TO_REVIEW: '{head}户（{village}）经风险线索核实存在“{rule}”情形，请复核。',
   LEAD_OVERDUE: '风险线索核实已超期：{subject}（{reasons}）应于{dueOn}前核实，请尽快入户核实并登记结果。',
   LEAD_ESCALATION: '{village}的风险线索逾期未核实：{subject}（{reasons}，期限{dueOn}），请督促尽快核实。',
+  AREA_EVENT_LEADS: '{event}（{occurredOn}）：本村{count}户须入户核实风险，最早须于{dueOn}前完成并登记结果。',
   LEADS_TO_VERIFY:
     '{month}部门筛查预警：本村有{count}条风险线索待核实，最早须于{dueOn}前完成入户核实并登记结果。',
   CASE_LAPSED: '您户的{caseTitle}（{applicationId}）因“{step}”环节超时已失效，请联系村委会重新申请。',

@@ -2,9 +2,10 @@
  * Requests of the lead loop (docs/contract-leads.md): a department file's upload URL, a screening run
  * and the listing of a village's leads.
  */
-import { discriminatedUnion, literal, object, string, enum as zEnum } from 'zod';
+import { array, discriminatedUnion, literal, object, string, enum as zEnum } from 'zod';
+import { AREA_EVENT_KIND_CODES } from '#domain/area-event';
 import { DEPARTMENT_CODES } from '#domain/department-extracts';
-import { riskTypes } from './common.ts';
+import { riskTypes, villageCode } from './common.ts';
 import { applicationRequest } from './webhooks.ts';
 
 export const districtCode = string({ error: '区县代码必填' }).regex(/^\d{6}$/, '区县代码应为6位');
@@ -25,7 +26,7 @@ export const leadQuery = object({
 }).strict();
 
 export const leadId = string({ error: '线索编号必填' }).regex(
-  /^\d{12}-L\d{6}-[0-9a-f]{16}$/,
+  /^\d{12}-(L\d{6}-[0-9a-f]{16}|E[0-9a-f]{22})$/,
   '线索编号格式不正确',
 );
 
@@ -52,3 +53,21 @@ export const leadVerification = discriminatedUnion(
   ],
   { error: '核实结果应为 AT_RISK、NO_RISK、EXCLUSION_CONFIRMED 或 DATA_ERROR' },
 );
+
+/** 区域性风险事件: one per kind and date in a district. */
+export const areaEventRequest = object({
+  kind: zEnum(AREA_EVENT_KIND_CODES, { error: `事件类型应为${AREA_EVENT_KIND_CODES.join('、')}之一` }),
+  villages: array(villageCode, { error: '涉及的村必填' })
+    .min(1, '至少一个村')
+    .max(500, '涉及的村过多')
+    .refine((list) => new Set(list).size === list.length, '村代码不能重复'),
+  occurredOn: string({ error: '发生日期必填' }).regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为YYYY-MM-DD'),
+  description: text('事件描述'),
+}).strict();
+
+export const areaEventId = string({ error: '事件编号必填' }).regex(
+  /^\d{6}-[A-Z_]{4,20}-\d{4}-\d{2}-\d{2}$/,
+  '事件编号格式不正确',
+);
+
+export const areaEventClose = object({ summary: text('总结') }).strict();

@@ -42,6 +42,28 @@ export function leadPaths() {
         ...errors(400, 401, 403),
       }),
     },
+    '/districts/{code}/area-events': {
+      post: staffOp(
+        '认定区域性风险事件：所列各村每户一条核实线索（同一类型同一日期为同一事件，再次认定只补缺）',
+        code,
+        { '201': { description: 'the event' }, ...errors(400, 401, 403, 409) },
+        'AreaEventRequest',
+      ),
+    },
+    '/districts/{code}/area-events/{id}': {
+      get: staffOp('区域性风险事件及各村核实进度', [path('code'), path('id')], {
+        '200': { description: 'the event with progress per village' },
+        ...errors(400, 401, 403, 404),
+      }),
+    },
+    '/districts/{code}/area-events/{id}/close': {
+      post: staffOp(
+        '结束区域性风险事件（全部核实后），附总结',
+        [path('code'), path('id')],
+        { '200': { description: 'the event, closed' }, ...errors(400, 401, 403, 404, 409) },
+        'AreaEventClose',
+      ),
+    },
     '/leads/{id}/verification': {
       post: staffOp(
         '登记风险线索核实结果（本村村干部，一条线索核实一次）',

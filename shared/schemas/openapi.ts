@@ -13,7 +13,13 @@ import {
   inspectionRequest,
   problemAction,
 } from './campaign.ts';
-import { extractUploadRequest, leadVerification, screeningRequest } from './leads.ts';
+import {
+  areaEventClose,
+  areaEventRequest,
+  extractUploadRequest,
+  leadVerification,
+  screeningRequest,
+} from './leads.ts';
 import { leadPaths } from './openapi-leads.ts';
 import { errors, jsonBody, path, staffOp } from './openapi-parts.ts';
 import {
@@ -220,6 +226,8 @@ export function openApiDocument() {
         ExtractUploadRequest: schema(extractUploadRequest),
         ScreeningRequest: schema(screeningRequest),
         LeadVerification: schema(leadVerification),
+        AreaEventRequest: schema(areaEventRequest),
+        AreaEventClose: schema(areaEventClose),
       },
     },
   };

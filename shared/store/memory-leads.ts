@@ -2,6 +2,8 @@
  * `LeadStore` in memory, for direct tests of the lead use cases: the same conditions as the table
  * (a lead raised once, a change on the version read), each write with its audit entry and messages.
  */
+
+import type { AreaEvent } from '#domain/area-event';
 import type { AuditEntry } from '#domain/audit';
 import type { Lead, LeadStatus, ScreeningRun } from '#domain/lead';
 import type { Notification } from '#notify/messages';
@@ -12,6 +14,7 @@ const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(
 export class MemoryLeads implements LeadStore {
   readonly leads = new Map<string, Lead>();
   readonly runs = new Map<string, ScreeningRun>();
+  readonly events = new Map<string, AreaEvent>();
 
   constructor(
     readonly audit: (AuditEntry & { subject: string })[] = [],
@@ -72,6 +75,24 @@ export class MemoryLeads implements LeadStore {
     this.runs.set(`${run.district}#${run.month}`, copy(run));
     this.audit.push({ ...audit, subject: `${run.district}#${run.month}` });
     this.outbox.push(...copy(messages));
+  }
+
+  async putAreaEvent(
+    previous: AreaEvent | undefined,
+    next: AreaEvent,
+    audit: AuditEntry,
+    messages: Notification[] = [],
+  ): Promise<void> {
+    const stored = this.events.get(next.eventId);
+    if (previous ? stored?.version !== previous.version : stored) throw new ConflictError('VERSION');
+    this.events.set(next.eventId, copy(next));
+    this.audit.push({ ...audit, subject: next.eventId });
+    this.outbox.push(...copy(messages));
+  }
+
+  async getAreaEvent(district: string, eventId: string): Promise<AreaEvent | undefined> {
+    const event = this.events.get(eventId);
+    return event?.district === district ? copy(event) : undefined;
   }
 
   async getScreeningRun(district: string, month: string): Promise<ScreeningRun | undefined> {

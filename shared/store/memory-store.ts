@@ -78,6 +78,8 @@ export class MemoryStore implements Store {
   updateLead: LeadStore['updateLead'] = (...a) => this.leadStore.updateLead(...a);
   putScreeningRun: LeadStore['putScreeningRun'] = (...a) => this.leadStore.putScreeningRun(...a);
   getScreeningRun: LeadStore['getScreeningRun'] = (...a) => this.leadStore.getScreeningRun(...a);
+  putAreaEvent: LeadStore['putAreaEvent'] = (...a) => this.leadStore.putAreaEvent(...a);
+  getAreaEvent: LeadStore['getAreaEvent'] = (...a) => this.leadStore.getAreaEvent(...a);
 
   // ---- a transaction: conditions first, then the writes --------------------------------------
 

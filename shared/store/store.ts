@@ -6,6 +6,7 @@
  * Every state change here is one conditional transaction with its audit entry.
  */
 
+import type { AreaEvent } from '#domain/area-event';
 import type { AuditEntry } from '#domain/audit';
 import type { CalendarData } from '#domain/calendar';
 import type { Campaign, ExportJob, InspectionForm, Problem, SummaryCounter } from '#domain/campaign';
@@ -249,6 +250,14 @@ export interface LeadStore {
   /** The run's record (replacing an earlier run's of the same month), its audit and the villages' digests. */
   putScreeningRun(run: ScreeningRun, audit: AuditEntry, messages: Notification[]): Promise<void>;
   getScreeningRun(district: string, month: string): Promise<ScreeningRun | undefined>;
+  /** A new area event (absent) or a change conditional on its version, with its audit and messages. */
+  putAreaEvent(
+    previous: AreaEvent | undefined,
+    next: AreaEvent,
+    audit: AuditEntry,
+    messages?: Notification[],
+  ): Promise<void>;
+  getAreaEvent(district: string, eventId: string): Promise<AreaEvent | undefined>;
 }
 
 export interface Store extends CaseStore, HouseholdStore, CampaignStore, LeadStore, SettingsStore {}

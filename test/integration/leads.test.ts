@@ -208,4 +208,51 @@ describe('department screening', () => {
       (await outbox(stack, 'p-vc-201')).filter((m: any) => /^风险线索核实已超期/.test(m.text)),
     ).toHaveLength(1);
   });
+
+  it('declares an area event: a lead for every household of the village, progress, and no close before all are verified', async () => {
+    const households = (await staff('GET', `/villages/${VILLAGE}/households`)).body.items.length;
+    const flood = {
+      kind: 'FLOOD',
+      villages: [VILLAGE],
+      occurredOn: '2026-03-01',
+      description: '连续暴雨，部分房屋进水',
+    };
+    expect((await staff('POST', '/districts/341302/area-events', flood, 'p-vc-201')).status).toBe(403);
+    const bad = await staff('POST', '/districts/341302/area-events', { ...flood, kind: 'STORM' }, 'p-tr-105');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].path).toBe('kind');
+
+    const declared = await staff('POST', '/districts/341302/area-events', flood, 'p-tr-105');
+    expect(declared.status).toBe(201);
+    expect(declared.body).toMatchObject({
+      eventId: '341302-FLOOD-2026-03-01',
+      leads: households,
+      status: 'OPEN',
+    });
+    const again = await staff('POST', '/districts/341302/area-events', flood, 'p-tr-105');
+    expect(again.body.leads).toBe(households);
+    const eventLeads = (await staff('GET', `/villages/${VILLAGE}/leads?status=OPEN`)).body.items.filter(
+      (l: any) => l.source === 'AREA_EVENT',
+    );
+    expect(eventLeads).toHaveLength(households);
+    expect(eventLeads[0].reasons[0]).toMatchObject({ kind: 'AREA_EVENT', event: 'FLOOD', label: '洪涝灾害' });
+
+    const progress = await staff(
+      'GET',
+      '/districts/341302/area-events/341302-FLOOD-2026-03-01',
+      undefined,
+      'p-vc-201',
+    );
+    expect(progress.status).toBe(200);
+    expect(progress.body.progress).toEqual([
+      expect.objectContaining({ village: VILLAGE, households, verified: 0 }),
+    ]);
+    const early = await staff(
+      'POST',
+      '/districts/341302/area-events/341302-FLOOD-2026-03-01/close',
+      { summary: '核实完毕' },
+      'p-tr-105',
+    );
+    expect(early.status).toBe(409);
+  });
 });

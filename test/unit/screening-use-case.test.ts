@@ -5,6 +5,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { CaseError } from '#cases/errors';
+import { closeAreaEvent, declareAreaEvent, readAreaEvent } from '#cases/leads/area-events';
 import { watchLeads } from '#cases/leads/lead-watch';
 import { runScreening } from '#cases/leads/screening-run';
 import { verifyLead } from '#cases/leads/verification';
@@ -76,7 +77,10 @@ describe('a screening run, called directly', () => {
       dueOn: '2026-03-05',
       dueProvisional: false,
     });
-    expect(lead!.reasons.map((r) => r.rule)).toEqual(['MEDICAL_ANNUAL', 'OUT_OF_SCHOOL']);
+    expect(lead!.reasons.map((r) => ('rule' in r ? r.rule : r.kind))).toEqual([
+      'MEDICAL_ANNUAL',
+      'OUT_OF_SCHOOL',
+    ]);
     expect(ctx.store.leadStore.outbox.map((m) => [m.to.personId, m.text])).toEqual([
       [
         'p-vc-201',
@@ -234,5 +238,67 @@ describe('the daily watch over leads, called directly', () => {
       'LEAD_REMINDED',
       'LEAD_ESCALATED',
     ]);
+  });
+});
+
+describe('an area event, called directly', () => {
+  const flood = {
+    kind: 'FLOOD' as const,
+    villages: [VILLAGE],
+    occurredOn: '2026-02-27',
+    description: '山洪冲毁部分农田和房屋',
+  };
+
+  it('raises a lead per registered household, shows progress per village, and closes once all are verified', async () => {
+    const ctx = await district();
+    const township = await directoryOf(ctx, 'p-tr-105');
+    const event = await declareAreaEvent(ctx, township, '341302', flood);
+    expect(event).toMatchObject({
+      eventId: '341302-FLOOD-2026-02-27',
+      leads: 1,
+      status: 'OPEN',
+      villages: [VILLAGE],
+    });
+    const [lead] = [...ctx.store.leadStore.leads.values()];
+    // a 脱贫户: grade 2, 5 working days
+    expect(lead).toMatchObject({ source: 'AREA_EVENT', grade: 2, dueOn: '2026-03-09' });
+    expect(ctx.store.outbox.map((m) => m.text)).toEqual([
+      '洪涝灾害（2026-02-27）：本村1户须入户核实风险，最早须于2026-03-09前完成并登记结果。',
+    ]);
+    // declared again (after an interruption, say): nothing raised twice
+    expect(await declareAreaEvent(ctx, township, '341302', flood)).toMatchObject({ leads: 1, version: 2 });
+    expect(ctx.store.leadStore.leads.size).toBe(1);
+
+    const read = await readAreaEvent(ctx, township, '341302', event.eventId);
+    expect(read.progress).toEqual([
+      { village: VILLAGE, households: 1, verified: 0, atRisk: 0, identified: 0, overdue: 0 },
+    ]);
+    await expect(
+      closeAreaEvent(ctx, township, '341302', event.eventId, '受灾农户均已核实'),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+      extra: { open: 1 },
+    });
+    await verifyLead(ctx, await directoryOf(ctx, 'p-vc-201'), lead!.leadId, {
+      outcome: 'NO_RISK',
+      reason: '房屋未受损，收入正常',
+    });
+    const closed = await closeAreaEvent(ctx, township, '341302', event.eventId, '受灾农户均已核实');
+    expect(closed).toMatchObject({ status: 'CLOSED', summary: '受灾农户均已核实', closedBy: 'p-tr-105' });
+    expect(closed.progress[0]).toMatchObject({ households: 1, verified: 1 });
+  });
+
+  it('is declared by the township or the district for villages of the district only', async () => {
+    const ctx = await district();
+    const cadre = await declareAreaEvent(ctx, await directoryOf(ctx, 'p-vc-201'), '341302', flood).catch(
+      (e) => e,
+    );
+    expect(cadre).toMatchObject({ code: 'FORBIDDEN' });
+    const elsewhere = await declareAreaEvent(ctx, await directoryOf(ctx, 'p-df-302'), '341302', {
+      ...flood,
+      villages: ['341399105201'],
+    }).catch((e) => e);
+    expect(elsewhere).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ path: 'villages[0]' }] });
+    expect(ctx.store.leadStore.leads.size + ctx.store.leadStore.events.size).toBe(0);
   });
 });

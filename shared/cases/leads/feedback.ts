@@ -5,10 +5,10 @@
  */
 import ExcelJS from 'exceljs';
 import { businessDate } from '#domain/calendar';
-import { DEPARTMENTS } from '#domain/department-extracts';
 import type { Person } from '#domain/directory';
+import { reasonText } from '#domain/lead';
 import { covers } from '#domain/scope';
-import { GRADE_LABELS, LEAD_SOURCES, SCREENING_RULE_LABELS, VERIFICATION_OUTCOMES } from '#domain/screening';
+import { GRADE_LABELS, LEAD_SOURCES, VERIFICATION_OUTCOMES } from '#domain/screening';
 import { parseHouseholdId } from '#store/identity';
 import type { CaseContext } from '../context.ts';
 import { CaseError } from '../errors.ts';
@@ -56,9 +56,7 @@ export async function feedbackWorkbook(
         head: household?.head?.name ?? '在办申请人',
         source: LEAD_SOURCES[lead.source],
         grade: lead.kind === 'EXCLUSION' ? '排除情形' : GRADE_LABELS[lead.grade],
-        reasons: lead.reasons
-          .map((r) => `${DEPARTMENTS[r.department]}：${SCREENING_RULE_LABELS[r.rule]}（${r.value}）`)
-          .join('；'),
+        reasons: lead.reasons.map(reasonText).join('；'),
         arrivedOn: lead.arrivedOn,
         dueOn: lead.dueOn,
         outcome: lead.verification ? VERIFICATION_OUTCOMES[lead.verification.outcome] : '待核实',

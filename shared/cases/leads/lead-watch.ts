@@ -4,10 +4,8 @@
  * scheduler at each new business day locally). Each lead's reminder is written with its message.
  */
 import { businessDate } from '#domain/calendar';
-import { DEPARTMENTS } from '#domain/department-extracts';
-import type { Lead } from '#domain/lead';
+import { type Lead, reasonText } from '#domain/lead';
 import { peopleFor } from '#domain/scope';
-import { SCREENING_RULE_LABELS } from '#domain/screening';
 import { deadlineColour } from '#domain/time-limits';
 import { compose } from '#notify/messages';
 import { parseHouseholdId } from '#store/identity';
@@ -15,8 +13,7 @@ import { ConflictError } from '#store/store';
 import { calendarData } from '../configuration.ts';
 import type { CaseContext } from '../context.ts';
 
-const reasonsOf = (lead: Lead) =>
-  lead.reasons.map((r) => `${DEPARTMENTS[r.department]}：${SCREENING_RULE_LABELS[r.rule]}`).join('；');
+const reasonsOf = (lead: Lead) => lead.reasons.map(reasonText).join('；');
 
 export async function watchLeads(ctx: CaseContext): Promise<{ reminded: number; escalated: number }> {
   const directory = await ctx.store.getDirectory();

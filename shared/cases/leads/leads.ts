@@ -3,6 +3,8 @@
  * file, a district's screening run, and a village's leads with their deadlines and colours. The
  * district runs the screening; a village reads only its own leads, the township and district theirs.
  */
+
+import { AREA_EVENT_KINDS } from '#domain/area-event';
 import { businessDate } from '#domain/calendar';
 import { DEPARTMENTS, type Department } from '#domain/department-extracts';
 import type { Person } from '#domain/directory';
@@ -68,14 +70,25 @@ export function leadView(lead: Lead, today: string, extra: Parameters<typeof dea
       : { householdId: lead.subjectKey },
     grade: lead.grade,
     gradeLabel: GRADE_LABELS[lead.grade],
-    reasons: lead.reasons.map((r) => ({
-      department: r.department,
-      departmentName: DEPARTMENTS[r.department],
-      rule: r.rule,
-      label: SCREENING_RULE_LABELS[r.rule],
-      value: r.value,
-      ...(r.kind === 'RISK' ? { grade: r.grade } : {}),
-    })),
+    reasons: lead.reasons.map((r) =>
+      r.kind === 'AREA_EVENT'
+        ? {
+            kind: r.kind,
+            eventId: r.eventId,
+            event: r.event,
+            label: AREA_EVENT_KINDS[r.event],
+            value: r.value,
+          }
+        : {
+            kind: r.kind,
+            department: r.department,
+            departmentName: DEPARTMENTS[r.department],
+            rule: r.rule,
+            label: SCREENING_RULE_LABELS[r.rule],
+            value: r.value,
+            ...(r.kind === 'RISK' ? { grade: r.grade } : {}),
+          },
+    ),
     month: lead.month ?? null,
     arrivedOn: lead.arrivedOn,
     dueOn: lead.dueOn,

@@ -1,7 +1,9 @@
 /**
  * 风险线索 on the table: a lead lives in its village's partition (`L#<leadId>`, its audit `AU#`);
- * a district's screening runs have their own (`SCR#<district>`, one `M#<month>` each, with their audit).
+ * a district's screening runs and area events have their own (`SCR#<district>`: `M#<month>`, `EV#<eventId>`,
+ * with their audit).
  */
+import type { AreaEvent } from '#domain/area-event';
 import type { AuditEntry } from '#domain/audit';
 import type { Lead, LeadStatus, ScreeningRun } from '#domain/lead';
 import type { Notification } from '#notify/messages';
@@ -102,6 +104,35 @@ export const leadTable = (t: DynamoTable): LeadStore => ({
       ],
       [],
     );
+  },
+
+  async putAreaEvent(
+    previous: AreaEvent | undefined,
+    next: AreaEvent,
+    audit: AuditEntry,
+    messages?: Notification[],
+  ): Promise<void> {
+    const PK = keys.screenings(next.district);
+    await t.transact(
+      [
+        {
+          Put: {
+            TableName: t.name,
+            Item: { PK, SK: keys.areaEvent(next.eventId), type: 'AREA_EVENT', ...next },
+            ...(previous
+              ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previous.version } }
+              : { ConditionExpression: 'attribute_not_exists(PK)' }),
+          },
+        },
+        auditPut(t, PK, next.eventId, audit),
+        ...t.messageItems(messages, audit.at),
+      ],
+      ['VERSION'],
+    );
+  },
+
+  async getAreaEvent(district: string, eventId: string): Promise<AreaEvent | undefined> {
+    return t.get<AreaEvent>(keys.screenings(district), keys.areaEvent(eventId));
   },
 
   async getScreeningRun(district: string, month: string): Promise<ScreeningRun | undefined> {

@@ -4,7 +4,7 @@
  * village's grids (`G#`) and its risk leads (`L#`). A campaign (`CP#<id>`) holds its forms (`F#`), problems (`P#`), exports (`EX#`)
  * and audit; its 汇总表 counters are `SUM#<id>`; a township lists its campaigns (`T#`). Other items have
  * their own partition:
- * `SCR#<district>` holds the district's screening runs (`M#<month>`).
+ * `SCR#<district>` holds the district's screening runs (`M#<month>`) and area events (`EV#`).
  * `ID#<hmac>` locks an applicant against a second open case, `AP#` approvals, `RQ#` requests, `NC#`
  * nonces, `DIR` the directory, `MESSAGE#` the outbox of messages to send (`../dynamodb-messages.ts`).
  * Personal data in every item is sealed on the way in (`#runtime/dynamodb-sealing`); the value keys
@@ -57,6 +57,7 @@ export const keys = {
   lead: (leadId: string) => `L#${leadId}`,
   screenings: (district: string) => `SCR#${district}`,
   screeningMonth: (month: string) => `M#${month}`,
+  areaEvent: (eventId: string) => `EV#${eventId}`,
 };
 
 /** A problem or export id starts with its campaign's id, so it is found without an index. */
