@@ -77,6 +77,23 @@ export interface ScreeningRun {
   /** leads the same files raised before (a repeated run) */
   alreadyRaised: number;
   suppressed: number;
-  registryChanges: number;
-  areaProposals: number;
+  /** 死亡 / 户籍迁出 in the month: changes for the villages to make to the registry (the first 1,000) */
+  registryChanges: {
+    /** the household's id, or the open application's for an applicant outside the registry */
+    householdId?: string;
+    applicationId?: string;
+    village: string;
+    change: 'DEATH' | 'MOVED_OUT';
+    occurredOn: string;
+    department: string;
+    row: number;
+  }[];
+  /** 应急 rows, one per disaster kind and date: area events for the district to confirm */
+  areaProposals: {
+    kind: 'FLOOD' | 'DROUGHT' | 'GEOLOGICAL' | 'OTHER';
+    label: string;
+    occurredOn: string;
+    villages: string[];
+    households: number;
+  }[];
 }

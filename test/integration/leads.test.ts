@@ -183,8 +183,34 @@ describe('department screening', () => {
       Buffer.from(`证件号码,姓名,年度累计个人自付金额,当月门诊自付金额\r\n${headA},李四,25000,0\r\n`),
       '2026-01',
     );
+    // 公安: a death in the month is a registry change for the village; 应急: an area event to confirm
+    await uploadExtract(
+      'PUBLIC_SECURITY',
+      Buffer.from(`证件号码,姓名,事项,车辆类型,发生日期\r\n${childA},李小,死亡,,2026-01-20\r\n`),
+      '2026-01',
+    );
+    await uploadExtract(
+      'EMERGENCY',
+      Buffer.from(
+        `村代码,灾害类型,发生日期,受灾户数\r\n${VILLAGE},洪涝,2026-01-15,12\r\n341302105202,洪涝,2026-01-15,3\r\n`,
+      ),
+      '2026-01',
+    );
     const run = await staff('POST', '/districts/341302/screenings', { month: '2026-01' });
     expect(run.body).toMatchObject({ leads: 1, alreadyRaised: 0 });
+    expect(run.body.registryChanges).toEqual([
+      expect.objectContaining({ village: VILLAGE, change: 'DEATH', occurredOn: '2026-01-20', row: 2 }),
+    ]);
+    expect(run.body.registryChanges[0].householdId).toMatch(new RegExp(`^${VILLAGE}-`));
+    expect(run.body.areaProposals).toEqual([
+      {
+        kind: 'FLOOD',
+        label: '洪涝',
+        occurredOn: '2026-01-15',
+        villages: [VILLAGE, '341302105202'],
+        households: 15,
+      },
+    ]);
     const [lead] = (await staff('GET', `/villages/${VILLAGE}/leads?status=OPEN`)).body.items;
     expect(lead).toMatchObject({ grade: 2, dueOn: '2026-03-09', month: '2026-01' });
 

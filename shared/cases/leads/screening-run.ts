@@ -24,7 +24,13 @@ import { calendarData } from '../configuration.ts';
 import type { CaseContext } from '../context.ts';
 import { CaseError } from '../errors.ts';
 import { readExtractFile, sniffFormat } from './extract-files.ts';
-import { type EarlierVerification, type Registered, type ScreeningIndex, screenMonth } from './screening.ts';
+import {
+  type EarlierVerification,
+  MAX_LISTED_BAD_ROWS,
+  type Registered,
+  type ScreeningIndex,
+  screenMonth,
+} from './screening.ts';
 
 /** Where a department's file of a district and month is uploaded to: one per department, the latest kept. */
 export const extractKey = (district: string, month: string, department: Department): string =>
@@ -175,8 +181,18 @@ export async function runScreening(
     leads: result.leads.length,
     alreadyRaised,
     suppressed: result.suppressed,
-    registryChanges: result.registryChanges.length,
-    areaProposals: result.areaProposals.length,
+    registryChanges: result.registryChanges
+      .slice(0, MAX_LISTED_BAD_ROWS)
+      .map(({ subjectKey, ...c }) =>
+        subjectKey.startsWith('A#')
+          ? { applicationId: subjectKey.slice(2), ...c }
+          : { householdId: subjectKey, ...c },
+      ),
+    areaProposals: result.areaProposals.map(({ disaster, disasterLabel, ...p }) => ({
+      kind: disaster,
+      label: disasterLabel,
+      ...p,
+    })),
   };
   await ctx.store.putScreeningRun(
     run,
