@@ -1,8 +1,9 @@
 /**
  * The township console: one zh-CN page that reads the staff API with the signed-in person's token, so
  * the page itself holds no data and the API's scoping applies. Views: campaign progress by phase, the
- * ledger with filters and the overdue list, the 汇总表 with its chart, the application pipeline, and the
- * undelivered messages (sent again from here).
+ * ledger with filters and the overdue list, the 汇总表 with its chart, the application pipeline, each
+ * village's open risk leads with their grades and deadlines, and the undelivered messages (sent again
+ * from here).
  */
 
 const STYLE = `*{box-sizing:border-box}body{font-family:system-ui,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:0;background:#f5f6f7;color:#1f2329;font-size:14px}
@@ -17,7 +18,7 @@ th{background:#f7f8fa;font-weight:600}td.n,th.n{text-align:right}.phases{display
 button{background:#c8102e;color:#fff;border:0;cursor:pointer}.tag{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;background:#f2f3f5}
 .tag.OPEN{background:#fff7e6;color:#ad6800}.tag.IN_PROGRESS{background:#e8f3ff;color:#1d4ed8}.tag.RECTIFIED{background:#f0f5ff;color:#3b5bdb}.tag.CLOSED{background:#e8f8ee;color:#2ea121}
 .overdue{color:#c8102e;font-weight:600}.muted{color:#8f959e}.cards{display:flex;gap:12px;flex-wrap:wrap}.card{flex:1;min-width:150px;background:#f7f8fa;border-radius:6px;padding:10px}
-.card b{display:block;font-size:22px}@media print{header nav,.filters{display:none}}`;
+.card b{display:block;font-size:22px}.tag.GREEN{background:#e8f8ee;color:#2ea121}.tag.YELLOW{background:#fffbe6;color:#ad8b00}.tag.ORANGE{background:#fff2e8;color:#d4380d}.tag.RED{background:#c8102e;color:#fff}.tag.g1{background:#c8102e;color:#fff}.tag.g2{background:#fa8c16;color:#fff}.tag.g3{background:#fadb14;color:#1f2329}@media print{header nav,.filters{display:none}}`;
 
 const SCRIPT = `
 const SIGN_IN = ${'${SIGN_IN}'};
@@ -40,7 +41,7 @@ function table(head, rows, numeric = []) {
   t.append(b); return t;
 }
 function nav(active) {
-  const links = [['#/campaign', '排查进度'], ['#/ledger', '整改台账'], ['#/summary', '汇总表'], ['#/pipeline', '识别进度'], ['#/messages', '未送达消息'], ['#/report', '自查报告']];
+  const links = [['#/campaign', '排查进度'], ['#/ledger', '整改台账'], ['#/summary', '汇总表'], ['#/pipeline', '识别进度'], ['#/leads', '风险线索'], ['#/messages', '未送达消息'], ['#/report', '自查报告']];
   $('nav').replaceChildren(...links.map(([h, t]) => el('a', { href: h, class: h === active ? 'on' : '' }, t)));
   $('#who').textContent = me ? me.name : '';
 }
@@ -163,6 +164,25 @@ async function pipeline() {
   const rows = p.villages.map((v) => [v.name, ...shown.map((s) => v.stages[s] || 0), shown.reduce((n, s) => n + (v.stages[s] || 0), 0)]);
   $('main').replaceChildren(el('section', {}, el('h2', {}, '识别纳入进度（按环节、按村）'), table(['村', ...shown.map((s) => STAGE[s]), '合计'], rows, shown.map((_, i) => i + 1).concat(shown.length + 1))));
 }
+async function leads() {
+  nav('#/leads'); me = me || await api('/me');
+  const p = await api('/townships/' + me.township + '/pipeline');
+  const sections = [];
+  for (const v of p.villages) {
+    const { items } = await api('/villages/' + v.village + '/leads?status=OPEN');
+    const rows = items.map((l) => [
+      el('span', { class: 'tag g' + l.grade }, l.kind === 'EXCLUSION' ? '排除情形' : l.gradeLabel),
+      l.sourceLabel,
+      l.reasons.map((r) => (r.departmentName ? r.departmentName + '：' : '') + r.label + '（' + r.value + '）').join('；'),
+      l.arrivedOn,
+      l.dueOn + (l.dueProvisional ? '（暂定）' : ''),
+      el('span', { class: 'tag ' + l.deadline.colour, 'data-deadline': l.deadline.colour }, l.deadline.label),
+    ]);
+    sections.push(el('section', { 'data-village': v.village }, el('h2', {}, v.name + '（待核实' + items.length + '条）'),
+      rows.length ? table(['等级', '来源', '预警事由', '下发日期', '核实期限', '时限'], rows) : el('p', { class: 'muted' }, '没有待核实的风险线索。')));
+  }
+  $('main').replaceChildren(...sections);
+}
 const MESSAGE_STATUS = {RETRY:'重试中',DEAD:'发送失败'};
 async function messages() {
   nav('#/messages'); me = me || await api('/me');
@@ -191,6 +211,7 @@ async function route() {
     if (h.startsWith('#/ledger')) return await ledger();
     if (h.startsWith('#/summary')) return await summary();
     if (h.startsWith('#/pipeline')) return await pipeline();
+    if (h.startsWith('#/leads')) return await leads();
     if (h.startsWith('#/messages')) return await messages();
     if (h.startsWith('#/report')) return await report();
     return await progress();

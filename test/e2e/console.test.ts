@@ -1,7 +1,7 @@
 /**
  * The township console in Debian's Chromium: sign in, campaign progress by phase, the ledger with its
- * filters and overdue list, the 汇总表 with its chart, the application pipeline, the report, and the
- * undelivered messages.
+ * filters and overdue list, the 汇总表 with its chart, the application pipeline, the report, the
+ * villages' risk leads, and the undelivered messages.
  * Screenshots land in test-results/.
  */
 import { mkdirSync } from 'node:fs';
@@ -228,6 +228,29 @@ describe('township console', () => {
     expect(text).toContain('136****0123');
     expect(text).not.toContain('13600000123');
     expect(text).not.toContain('/approvals/');
+  });
+
+  it('lists each village’s open risk leads with their grade and deadline', async () => {
+    const declared = await staffRequest(
+      stack,
+      'POST',
+      '/districts/341302/area-events',
+      {
+        kind: 'FLOOD',
+        villages: ['341302105201'],
+        occurredOn: '2026-06-16',
+        description: '暴雨致部分农田受淹',
+      },
+      'p-tr-105',
+    );
+    expect(declared.status).toBe(201);
+    expect(declared.body.leads).toBeGreaterThan(0);
+    const text = await show('#/leads', 'leads');
+    expect(text).toContain(`（待核实${declared.body.leads}条）`);
+    expect(text).toContain('洪涝灾害（暴雨致部分农田受淹）');
+    const badges = page.locator('[data-village="341302105201"] [data-deadline]');
+    expect(await badges.count()).toBe(declared.body.leads);
+    expect(await badges.first().getAttribute('data-deadline')).toBe('GREEN');
   });
 
   it('sends a village cadre back to their own village', async () => {
