@@ -5,6 +5,7 @@
  * column is refused whole (`missingColumns`).
  */
 import { normaliseIdNumber } from './id-number.ts';
+import { ID_AS_NUMBER, lostAsNumber } from './spreadsheet.ts';
 
 export const DEPARTMENTS = {
   MEDICAL: '医保',
@@ -223,9 +224,9 @@ export function readExtractRow(
   const idCell = cells.证件号码;
   let idNumber: string | undefined;
   let birthDate: string | undefined;
-  if (typeof idCell === 'number' && !Number.isSafeInteger(idCell)) {
-    // an 18-digit number stored as a number has lost its last digits: only the file's author can mend it
-    fail('证件号码', '证件号码被存成了数字，末几位已丢失；请将该列设为文本后重新导出');
+  if (lostAsNumber(idCell)) {
+    // only the file's author can mend it
+    fail('证件号码', ID_AS_NUMBER);
   } else {
     const check = normaliseIdNumber(text(idCell), today);
     if (check.valid) {

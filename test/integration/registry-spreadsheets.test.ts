@@ -8,7 +8,12 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const HEADER = IMPORT_COLUMNS.slice(0, 18);
 const head = sampleIdNumber('34130219660606061');
 
-async function registry(cells: { name: unknown; phone?: unknown; wages?: unknown }): Promise<Buffer> {
+async function registry(cells: {
+  name: unknown;
+  phone?: unknown;
+  wages?: unknown;
+  head?: unknown;
+}): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('户籍');
   sheet.addRow(HEADER);
@@ -16,7 +21,7 @@ async function registry(cells: { name: unknown; phone?: unknown; wages?: unknown
     '341302105201',
     '第一村民小组',
     '一般农户',
-    head,
+    cells.head ?? head,
     cells.phone ?? '13800006001',
     cells.name,
     head,
@@ -65,6 +70,46 @@ describe('registry spreadsheets', () => {
       'rows[2].联系电话',
       'rows[2].工资性收入',
     ]);
+    expect(await countItems(stack)).toEqual(before);
+  });
+
+  it('tells the clerk to format the column as text when Excel kept an ID number as a number', async () => {
+    const before = await countItems(stack);
+    // in the workbook a number cell (Excel keeps 15 digits); in a CSV Excel saved, `3.41302E+17`
+    const xlsx = await staff(new Uint8Array(await registry({ name: '褚十二', head: Number(head) })));
+    expect(xlsx.status).toBe(400);
+    expect(xlsx.body.error.fields).toEqual([
+      { path: 'rows[2].户主证件号码', message: expect.stringContaining('设为“文本”格式') },
+    ]);
+    const csv = [
+      HEADER.join(','),
+      [
+        '341302105201',
+        '第一村民小组',
+        '一般农户',
+        '3.41302E+17',
+        '13800006001',
+        '褚十二',
+        head,
+        '户主',
+        '健康',
+        '普通劳动力',
+        '非在校生',
+        '稳定务工',
+        '是',
+        '是',
+        '否',
+        '否',
+        '2026',
+        '20000',
+      ].join(','),
+    ].join('\r\n');
+    const fromCsv = await staff(csv, 'text/csv');
+    expect(fromCsv.status).toBe(400);
+    expect(fromCsv.body.error.fields[0]).toEqual({
+      path: 'rows[2].户主证件号码',
+      message: expect.stringContaining('末几位已丢失'),
+    });
     expect(await countItems(stack)).toEqual(before);
   });
 

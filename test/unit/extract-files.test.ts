@@ -101,7 +101,7 @@ describe('department XLSX files', () => {
     expect(
       rows[0]!.reading.ok && rows[0]!.reading.row.department === 'MEDICAL' && rows[0]!.reading.row.name,
     ).toBe('张三');
-    expect(rows[2]!.reading.ok ? '' : rows[2]!.reading.errors[0]!.message).toContain('设为文本');
+    expect(rows[2]!.reading.ok ? '' : rows[2]!.reading.errors[0]!.message).toContain('设为“文本”格式');
   });
 
   it('refuses a damaged workbook with a 400 on file', async () => {

@@ -66,7 +66,7 @@ describe('ID numbers as departments write them', () => {
       姓名: '李四',
       房屋安全鉴定等级: 'C',
     });
-    expect(asNumber.ok ? '' : asNumber.errors[0]!.message).toContain('设为文本');
+    expect(asNumber.ok ? '' : asNumber.errors[0]!.message).toContain('设为“文本”格式');
     // a 15-digit number fits a number cell exactly: read as its digits
     expect(
       readExtractRow('HOUSING', { 证件号码: 110105491231002, 姓名: '李四', 房屋安全鉴定等级: 'C' }),

@@ -11,6 +11,7 @@ import type { Household } from '#domain/household';
 import { checkHousehold, EMPLOYMENT, HEALTH, LABOUR, RELATIONS, SCHOOLING } from '#domain/household';
 import { HOUSEHOLD_TYPES } from '#domain/risk-types';
 import { covers } from '#domain/scope';
+import { ID_AS_NUMBER, lostAsNumber } from '#domain/spreadsheet';
 import type { Role } from '#domain/stages';
 import { member as memberSchema, yearIncome } from '#schemas/registry';
 import { hashIdNumber } from '#store/identity';
@@ -120,9 +121,11 @@ async function readTable(
       const values = row.values as unknown[];
       const width = Math.max(IMPORT_COLUMNS.length, values.length - 1);
       rows[n - 1] = Array.from({ length: width }, (_, i) => {
-        const cell = readCell(values[i + 1]);
+        const value = values[i + 1];
+        const cell = readCell(value);
         if (cell.formula) formulas.add(`${n - 1}:${i}`);
-        return cell.text;
+        // an ID number Excel kept as a number reads as `3.41302198001011e+17`, as a CSV would hold it
+        return lostAsNumber(value) ? (value as number).toExponential() : cell.text;
       });
     });
     return { table: Array.from(rows, (r) => r ?? []), formulas };
@@ -192,9 +195,18 @@ export async function importRegistry(
 
   type Draft = { rows: Row[]; household: Household };
   const drafts = new Map<string, Draft>();
-  for (const row of rows)
-    for (const column of row.computed) if (NO_FORMULA.has(column)) fail(row, column, FORMULA_REFUSED);
+  // a row whose ID number a spreadsheet rounded says only that: nothing else in it can be checked
+  const lost = new Set<Row>();
   for (const row of rows) {
+    for (const column of row.computed) if (NO_FORMULA.has(column)) fail(row, column, FORMULA_REFUSED);
+    for (const column of ['户主证件号码', '成员证件号码'] as const)
+      if (lostAsNumber(row.cells[column])) {
+        fail(row, column, ID_AS_NUMBER);
+        lost.add(row);
+      }
+  }
+  for (const row of rows) {
+    if (lost.has(row)) continue;
     const c = row.cells;
     const village = villages.get(c.村代码);
     if (!village) {
