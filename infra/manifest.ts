@@ -351,6 +351,7 @@ export const FUNCTIONS = {
       staff('GET', '/districts/{code}/screenings/{month}'),
       staff('GET', '/districts/{code}/screenings/{month}/feedback'),
       staff('GET', '/villages/{code}/leads'),
+      staff('POST', '/villages/{code}/leads'),
       staff('POST', '/leads/{id}/verification'),
       staff('POST', '/districts/{code}/area-events'),
       staff('GET', '/districts/{code}/area-events/{id}'),

@@ -1,6 +1,7 @@
 import { closeAreaEvent, declareAreaEvent, readAreaEvent } from '#cases/leads/area-events';
 import { feedbackWorkbook } from '#cases/leads/feedback';
 import { leadView, listVillageLeads, readScreeningRun, requestExtractUpload } from '#cases/leads/leads';
+import { reportLead } from '#cases/leads/reports';
 import { runScreening } from '#cases/leads/screening-run';
 import { verifyLead } from '#cases/leads/verification';
 import { XLSX_TYPE } from '#cases/safe-sheets';
@@ -18,6 +19,7 @@ import {
   leadId,
   leadQuery,
   leadVerification,
+  reportedLeadRequest,
   screeningMonth,
   screeningRequest,
 } from '#schemas/leads';
@@ -56,6 +58,11 @@ export const routes: Routes<StaffRequest> = {
     const id = validate(leadId, r.params.id);
     const verified = await verifyLead(r.ctx, r.caller, id, parseBody(event, leadVerification));
     return json(200, leadView(verified, businessDate(r.ctx.clock.now()), {}));
+  },
+  'POST /villages/{code}/leads': async (event, r) => {
+    const code = validate(villageCode, r.params.code);
+    const lead = await reportLead(r.ctx, r.caller, code, parseBody(event, reportedLeadRequest));
+    return json(201, leadView(lead, lead.arrivedOn, {}));
   },
   'GET /villages/{code}/leads': async (event, r) =>
     json(

@@ -13,14 +13,19 @@ import {
   type VerificationOutcome,
 } from './screening.ts';
 
-/** Why a lead was raised: a department's hit, or the area event it belongs to. */
-export type LeadReason = Hit | { kind: 'AREA_EVENT'; eventId: string; event: AreaEventKind; value: string };
+/** Why a lead was raised: a department's hit, the area event it belongs to, or what someone reported. */
+export type LeadReason =
+  | Hit
+  | { kind: 'AREA_EVENT'; eventId: string; event: AreaEventKind; value: string }
+  | { kind: 'REPORT'; value: string };
 
 /** A reason as people read it: `医保：年度累计个人自付医疗费用较高（25,000 元）`. */
 export const reasonText = (r: LeadReason): string =>
-  r.kind === 'AREA_EVENT'
-    ? `${AREA_EVENT_KINDS[r.event]}：${r.value}`
-    : `${DEPARTMENTS[r.department]}：${SCREENING_RULE_LABELS[r.rule]}（${r.value}）`;
+  r.kind === 'REPORT'
+    ? r.value
+    : r.kind === 'AREA_EVENT'
+      ? `${AREA_EVENT_KINDS[r.event]}：${r.value}`
+      : `${DEPARTMENTS[r.department]}：${SCREENING_RULE_LABELS[r.rule]}（${r.value}）`;
 
 export type LeadStatus = 'OPEN' | 'VERIFIED';
 

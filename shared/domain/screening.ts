@@ -242,9 +242,21 @@ export function mergeHits(hits: readonly { subjectKey: string; hit: Hit }[]): Le
 /** What a lead is about, for the suppression: its kind and the rules it names. */
 export const reasonKey = (lead: {
   kind: LeadDraft['kind'];
-  reasons: readonly (Hit | { kind: 'AREA_EVENT'; eventId: string })[];
+  reasons: readonly (Hit | { kind: 'AREA_EVENT'; eventId: string } | { kind: 'REPORT'; value: string })[];
 }): string =>
-  `${lead.kind}:${[...new Set(lead.reasons.map((r) => (r.kind === 'AREA_EVENT' ? `AREA_EVENT.${r.eventId}` : `${r.department}.${r.rule}`)))].sort().join(',')}`;
+  `${lead.kind}:${[
+    ...new Set(
+      lead.reasons.map((r) =>
+        r.kind === 'AREA_EVENT'
+          ? `AREA_EVENT.${r.eventId}`
+          : r.kind === 'REPORT'
+            ? 'REPORT'
+            : `${r.department}.${r.rule}`,
+      ),
+    ),
+  ]
+    .sort()
+    .join(',')}`;
 
 const addMonths = (date: string, months: number): string => {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

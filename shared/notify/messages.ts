@@ -31,6 +31,7 @@ export const MESSAGE_TEMPLATES = {
   LEAD_OVERDUE: '风险线索核实已超期：{subject}（{reasons}）应于{dueOn}前核实，请尽快入户核实并登记结果。',
   LEAD_ESCALATION: '{village}的风险线索逾期未核实：{subject}（{reasons}，期限{dueOn}），请督促尽快核实。',
   AREA_EVENT_LEADS: '{event}（{occurredOn}）：本村{count}户须入户核实风险，最早须于{dueOn}前完成并登记结果。',
+  REPORTED_LEAD: '{source}反映{head}户可能存在风险：{what}。请于{dueOn}前入户核实并登记结果。',
   LEADS_TO_VERIFY:
     '{month}部门筛查预警：本村有{count}条风险线索待核实，最早须于{dueOn}前完成入户核实并登记结果。',
   CASE_LAPSED: '您户的{caseTitle}（{applicationId}）因“{step}”环节超时已失效，请联系村委会重新申请。',

@@ -2,10 +2,11 @@
  * Requests of the lead loop (docs/contract-leads.md): a department file's upload URL, a screening run
  * and the listing of a village's leads.
  */
-import { array, discriminatedUnion, literal, object, string, enum as zEnum } from 'zod';
+import { array, discriminatedUnion, literal, object, string, union, enum as zEnum } from 'zod';
 import { AREA_EVENT_KIND_CODES } from '#domain/area-event';
 import { DEPARTMENT_CODES } from '#domain/department-extracts';
 import { riskTypes, villageCode } from './common.ts';
+import { householdIdParam } from './registry.ts';
 import { applicationRequest } from './webhooks.ts';
 
 export const districtCode = string({ error: '区县代码必填' }).regex(/^\d{6}$/, '区县代码应为6位');
@@ -26,7 +27,7 @@ export const leadQuery = object({
 }).strict();
 
 export const leadId = string({ error: '线索编号必填' }).regex(
-  /^\d{12}-(L\d{6}-[0-9a-f]{16}|E[0-9a-f]{22})$/,
+  /^\d{12}-(L\d{6}-[0-9a-f]{16}|E[0-9a-f]{22}|R\d{8}[0-9a-f]{12})$/,
   '线索编号格式不正确',
 );
 
@@ -71,3 +72,13 @@ export const areaEventId = string({ error: '事件编号必填' }).regex(
 );
 
 export const areaEventClose = object({ summary: text('总结') }).strict();
+
+/** 信访, 媒体舆情, third-party reports and insurance claims, entered by the township or the district. */
+export const reportedLeadRequest = object({
+  source: zEnum(['PETITION', 'MEDIA', 'HOTLINE_REPORT', 'INSURANCE'], {
+    error: '来源应为 PETITION、MEDIA、HOTLINE_REPORT 或 INSURANCE',
+  }),
+  householdId: householdIdParam,
+  description: text('反映内容'),
+  grade: union([literal(1), literal(2), literal(3)], { error: '预警等级应为1、2或3' }).optional(),
+}).strict();

@@ -87,6 +87,12 @@ export function leadPaths() {
         ],
         { '200': { description: '{"items": [lead]}' }, ...errors(400, 401, 403) },
       ),
+      post: staffOp(
+        '登记信访、媒体舆情、第三方反映或防返贫保险理赔线索（乡镇、区级）',
+        code,
+        { '201': { description: 'the lead' }, ...errors(400, 401, 403) },
+        'ReportedLead',
+      ),
     },
   };
 }

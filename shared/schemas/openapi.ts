@@ -18,6 +18,7 @@ import {
   areaEventRequest,
   extractUploadRequest,
   leadVerification,
+  reportedLeadRequest,
   screeningRequest,
 } from './leads.ts';
 import { leadPaths } from './openapi-leads.ts';
@@ -228,6 +229,7 @@ export function openApiDocument() {
         LeadVerification: schema(leadVerification),
         AreaEventRequest: schema(areaEventRequest),
         AreaEventClose: schema(areaEventClose),
+        ReportedLead: schema(reportedLeadRequest),
       },
     },
   };

@@ -26,10 +26,11 @@ export class MemoryLeads implements LeadStore {
     },
   ) {}
 
-  async raiseLead(lead: Lead, audit: AuditEntry): Promise<boolean> {
+  async raiseLead(lead: Lead, audit: AuditEntry, messages: Notification[] = []): Promise<boolean> {
     if (this.leads.has(lead.leadId)) return false;
     this.leads.set(lead.leadId, copy(lead));
     this.audit.push({ ...audit, subject: lead.leadId });
+    this.outbox.push(...copy(messages));
     return true;
   }
 

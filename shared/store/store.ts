@@ -230,10 +230,10 @@ export interface SettingsStore {
 /** 风险线索 and the screening runs that raise them. */
 export interface LeadStore {
   /**
-   * Raises a lead with its audit entry, in one transaction. A lead that exists already (the same
-   * files screened again) is left as it is, and the answer is false.
+   * Raises a lead with its audit entry and the messages it causes, in one transaction. A lead that
+   * exists already (the same files screened again) is left as it is, and the answer is false.
    */
-  raiseLead(lead: Lead, audit: AuditEntry): Promise<boolean>;
+  raiseLead(lead: Lead, audit: AuditEntry, messages?: Notification[]): Promise<boolean>;
   getLead(leadId: string): Promise<Lead | undefined>;
   listLeads(village: string, filter?: { status?: LeadStatus; month?: string }): Promise<Lead[]>;
   /**

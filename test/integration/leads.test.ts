@@ -281,4 +281,44 @@ describe('department screening', () => {
     );
     expect(early.status).toBe(409);
   });
+
+  it('takes a lead the township enters from a report, and the village verifies it', async () => {
+    const households = (await staff('GET', `/villages/${VILLAGE}/households`)).body.items;
+    const li = households.find((h: any) => h.head?.name === '李四');
+    const report = {
+      source: 'MEDIA',
+      householdId: li.householdId,
+      description: '网络反映该户因病返贫，生活困难',
+      grade: 1,
+    };
+    expect((await staff('POST', `/villages/${VILLAGE}/leads`, report, 'p-vc-201')).status).toBe(403);
+    const elsewhere = await staff('POST', '/villages/341302105202/leads', report, 'p-tr-105');
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.fields[0].path).toBe('householdId');
+
+    const entered = await staff('POST', `/villages/${VILLAGE}/leads`, report, 'p-tr-105');
+    expect(entered.status).toBe(201);
+    expect(entered.body).toMatchObject({
+      source: 'MEDIA',
+      sourceLabel: '媒体、舆情',
+      grade: 1,
+      status: 'OPEN',
+    });
+    expect(entered.body.reasons).toEqual([
+      { kind: 'REPORT', label: '媒体、舆情', value: report.description },
+    ]);
+    await until('the village told', async () =>
+      (await outbox(stack, 'p-vc-201')).some((m: any) => m.text.startsWith('媒体、舆情反映李四户'))
+        ? true
+        : undefined,
+    );
+    const verified = await staff(
+      'POST',
+      `/leads/${entered.body.leadId}/verification`,
+      { outcome: 'NO_RISK', reason: '已核实：住院费用已报销，生活正常' },
+      'p-vc-201',
+    );
+    expect(verified.status).toBe(200);
+    expect(verified.body.verification).toMatchObject({ outcome: 'NO_RISK' });
+  });
 });

@@ -71,23 +71,25 @@ export function leadView(lead: Lead, today: string, extra: Parameters<typeof dea
     grade: lead.grade,
     gradeLabel: GRADE_LABELS[lead.grade],
     reasons: lead.reasons.map((r) =>
-      r.kind === 'AREA_EVENT'
-        ? {
-            kind: r.kind,
-            eventId: r.eventId,
-            event: r.event,
-            label: AREA_EVENT_KINDS[r.event],
-            value: r.value,
-          }
-        : {
-            kind: r.kind,
-            department: r.department,
-            departmentName: DEPARTMENTS[r.department],
-            rule: r.rule,
-            label: SCREENING_RULE_LABELS[r.rule],
-            value: r.value,
-            ...(r.kind === 'RISK' ? { grade: r.grade } : {}),
-          },
+      r.kind === 'REPORT'
+        ? { kind: r.kind, label: LEAD_SOURCES[lead.source], value: r.value }
+        : r.kind === 'AREA_EVENT'
+          ? {
+              kind: r.kind,
+              eventId: r.eventId,
+              event: r.event,
+              label: AREA_EVENT_KINDS[r.event],
+              value: r.value,
+            }
+          : {
+              kind: r.kind,
+              department: r.department,
+              departmentName: DEPARTMENTS[r.department],
+              rule: r.rule,
+              label: SCREENING_RULE_LABELS[r.rule],
+              value: r.value,
+              ...(r.kind === 'RISK' ? { grade: r.grade } : {}),
+            },
     ),
     month: lead.month ?? null,
     arrivedOn: lead.arrivedOn,

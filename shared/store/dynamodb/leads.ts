@@ -25,7 +25,7 @@ function auditPut(t: DynamoTable, PK: string, subject: string, audit: AuditEntry
 }
 
 export const leadTable = (t: DynamoTable): LeadStore => ({
-  async raiseLead(lead: Lead, audit: AuditEntry): Promise<boolean> {
+  async raiseLead(lead: Lead, audit: AuditEntry, messages?: Notification[]): Promise<boolean> {
     try {
       await t.transact(
         [
@@ -37,6 +37,7 @@ export const leadTable = (t: DynamoTable): LeadStore => ({
             },
           },
           auditPut(t, keys.village(lead.village), lead.leadId, audit),
+          ...t.messageItems(messages, audit.at),
         ],
         ['DUPLICATE'],
       );
