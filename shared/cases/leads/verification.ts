@@ -6,7 +6,7 @@
  * `NO_RISK` keeps its reason for the 3-month suppression; `DATA_ERROR` is kept for the department.
  */
 import type { z } from 'zod';
-import type { Person } from '#domain/directory';
+import type { Directory, Person } from '#domain/directory';
 import { HARD_EXCLUSIONS } from '#domain/eligibility';
 import type { Household } from '#domain/household';
 import type { Lead } from '#domain/lead';
@@ -81,8 +81,9 @@ function householdChange(
   lead: Lead,
   household: Household,
   body: LeadVerification,
-  people: readonly Person[],
+  directory: Directory,
 ): HouseholdChange | undefined {
+  const people = directory.people;
   const at = ctx.clock.nowIso();
   const monitoring = household.monitoring;
   const audit = {
@@ -112,6 +113,7 @@ function householdChange(
     const rules = [...new Set(lead.reasons.filter((r) => r.kind === 'EXCLUSION').map((r) => r.rule))];
     const flags = { ...household.flags, ...Object.fromEntries(rules.map((r) => [r, true])) };
     const village = household.village;
+    const villageName = directory.villages.find((v) => v.code === village)?.name ?? village;
     return {
       previous: household,
       next: {
@@ -131,7 +133,7 @@ function householdChange(
       messages: peopleFor(people, 'TOWNSHIP_REVIEWER', 'township', village).map((p) =>
         compose('EXCLUSION_TO_REVIEW', p, village, {
           head: household.head?.name,
-          village,
+          village: villageName,
           rule: rules.map((r) => HARD_EXCLUSIONS[r]).join('；'),
         }),
       ),
@@ -183,7 +185,7 @@ export async function verifyLead(ctx: CaseContext, caller: Person, leadId: strin
     version: lead.version + 1,
     updatedAt: at,
   };
-  const change = household && householdChange(ctx, caller, lead, household, body, directory.people);
+  const change = household && householdChange(ctx, caller, lead, household, body, directory);
   try {
     await ctx.store.updateLead(
       lead,
