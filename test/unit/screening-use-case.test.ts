@@ -186,6 +186,38 @@ describe('verifying a lead, called directly', () => {
     expect(ctx.store.audit.filter((a) => a.action === 'LEAD_VERIFIED')).toHaveLength(2); // the lead's and the household's
   });
 
+  it('EXCLUSION_CONFIRMED flags the household for the township; DATA_ERROR keeps its note for the department', async () => {
+    const ctx = await district();
+    await ctx.documents.write(
+      'extracts/341302/2026-02/PUBLIC_SECURITY',
+      `证件号码,姓名,事项,车辆类型,发生日期\n${HEAD},甲,机动车登记,小型轿车,2026-02-10\n`,
+      'text/csv',
+    );
+    await runScreening(ctx, await directoryOf(ctx, 'p-df-302'), { district: '341302', month: '2026-02' });
+    const leads = [...ctx.store.leadStore.leads.values()];
+    const exclusion = leads.find((l) => l.kind === 'EXCLUSION')!;
+    const risk = leads.find((l) => l.kind === 'RISK')!;
+    const cadre = await directoryOf(ctx, 'p-vc-201');
+    await verifyLead(ctx, cadre, exclusion.leadId, {
+      outcome: 'EXCLUSION_CONFIRMED',
+      findings: '新购小轿车一辆，家用',
+    });
+    const household = [...ctx.store.households.values()][0]!;
+    expect(household.flags).toMatchObject({ privateCar: true });
+    const told = ctx.store.outbox.filter((m) => m.to.personId === 'p-tr-105');
+    expect(told.map((m) => m.text)).toEqual([
+      expect.stringMatching(
+        /^甲户（.+村）经风险线索核实存在“本人、家庭成员或分户子女家中有消费型轿车”情形，请复核。$/,
+      ),
+    ]);
+    const wrong = await verifyLead(ctx, cadre, risk.leadId, {
+      outcome: 'DATA_ERROR',
+      note: '该生已转学外省，学籍未更新',
+    });
+    expect(wrong.verification).toMatchObject({ outcome: 'DATA_ERROR', reason: '该生已转学外省，学籍未更新' });
+    expect(ctx.store.applications.size).toBe(0);
+  });
+
   it('keeps NO_RISK with its reason, refuses an outcome of the other kind, and is the village’s to verify', async () => {
     const { ctx, lead, cadre } = await openLead();
     const other = await verifyLead(ctx, await directoryOf(ctx, 'p-vc-202'), lead.leadId, {
