@@ -138,6 +138,11 @@ export const POLICY_SETTINGS: DeploymentSetting[] = [
 
 const webhook = (method: Route['method'], path: string): Route => ({ method, path, auth: 'webhook' });
 const staff = (method: Route['method'], path: string): Route => ({ method, path, auth: 'staff' });
+/** a personal link's page: GET shows, POST acts; the signed token is the authorization */
+const personalLink = (path: string): Route[] => [
+  { method: 'GET', path, auth: 'link' },
+  { method: 'POST', path, auth: 'link' },
+];
 /** what every function that verifies signed webhooks and hashes ID numbers reads */
 const WEBHOOK_SECRETS: SecretName[] = ['keys', 'hotline', 'miniProgram'];
 /** what opening an identification takes: the chain is started and the commitment upload presigned */
@@ -184,10 +189,7 @@ export const FUNCTIONS = {
   },
   'approval-link': {
     description: 'the approver’s personal link: GET shows the case, POST decides',
-    routes: [
-      { method: 'GET', path: '/approvals/{id}', auth: 'link' },
-      { method: 'POST', path: '/approvals/{id}', auth: 'link' },
-    ],
+    routes: personalLink('/approvals/{id}'),
     table: 'readWrite',
     bucket: { read: ['system-entry/'] },
     workflows: { answers: ['monitoringApplication', 'riskElimination'] },
@@ -363,9 +365,18 @@ export const FUNCTIONS = {
     bucket: { put: ['extracts/', ...OPENS_IDENTIFICATIONS.bucket.put], read: ['extracts/'] },
     workflows: OPENS_IDENTIFICATIONS.workflows,
     secrets: ['keys'],
+    links: true,
     // a month's files are read and matched within the API's 29 s until the screening workflow takes over
     memorySize: 1024,
     timeoutSeconds: 29,
+    policy: true,
+  },
+  'lead-link': {
+    description: 'a village cadre’s personal link: GET shows the village’s open leads, POST verifies one',
+    routes: personalLink('/lead-links/{village}'),
+    table: 'readWrite',
+    ...OPENS_IDENTIFICATIONS,
+    secrets: ['keys'],
     policy: true,
   },
   'lead-watch': {
@@ -373,6 +384,7 @@ export const FUNCTIONS = {
     dailySchedule: 'DailyLeadWatch',
     table: 'readWrite',
     secrets: ['keys'],
+    links: true,
     policy: true,
   },
   'message-sender': {

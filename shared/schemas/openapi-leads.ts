@@ -64,6 +64,37 @@ export function leadPaths() {
         'AreaEventClose',
       ),
     },
+    '/lead-links/{village}': {
+      get: {
+        summary: '村干部核实链接：本村待核实的风险线索（GET 不做任何改动）',
+        parameters: [path('village'), { name: 't', in: 'query', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'zh-CN page, or JSON with Accept: application/json' },
+          ...errors(403, 410),
+        },
+      },
+      post: {
+        summary: '通过核实链接登记一条线索的核实结果',
+        parameters: [path('village'), { name: 't', in: 'query', required: true, schema: { type: 'string' } }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                allOf: [
+                  { $ref: '#/components/schemas/LeadVerification' },
+                  { type: 'object', required: ['leadId'], properties: { leadId: { type: 'string' } } },
+                ],
+              },
+            },
+          },
+        },
+        responses: {
+          '200': { description: '{leadId, status, verification}' },
+          ...errors(400, 403, 404, 409, 410),
+        },
+      },
+    },
     '/leads/{id}/verification': {
       post: staffOp(
         '登记风险线索核实结果（本村村干部，一条线索核实一次）',

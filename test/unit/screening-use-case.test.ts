@@ -3,7 +3,7 @@
  * one digest per village, nothing new from the same files again, and the refusals.
  */
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseError } from '#cases/errors';
 import { closeAreaEvent, declareAreaEvent, readAreaEvent } from '#cases/leads/area-events';
 import { watchLeads } from '#cases/leads/lead-watch';
@@ -14,6 +14,11 @@ import { hashIdNumber, householdIdOf } from '#store/identity';
 import { fakeContext } from '../support/fake-context.ts';
 
 const VILLAGE = '341302105201';
+
+// where the digests' personal links point
+beforeAll(() => {
+  vi.stubEnv('PUBLIC_BASE_URL', 'https://fangfan.test');
+});
 const id18 = (first17: string) => first17 + checkCharacter(first17);
 const HEAD = id18('34130219800101123');
 const CHILD = id18('34130220140305124');
@@ -87,6 +92,9 @@ describe('a screening run, called directly', () => {
         '2026-02部门筛查预警：本村有1条风险线索待核实，最早须于2026-03-05前完成入户核实并登记结果。',
       ],
     ]);
+    // the digest carries the cadre's personal link to the village's leads
+    const [digest] = ctx.store.outbox.filter((m) => m.kind === 'LEADS_TO_VERIFY');
+    expect(digest!.link).toMatch(/^https:\/\/fangfan\.test\/lead-links\/341302105201\?t=[\w-]+\.[\w-]+$/);
     expect(ctx.store.audit.map((a) => a.action)).toEqual([
       'REGISTRY_IMPORTED',
       'LEAD_RAISED',

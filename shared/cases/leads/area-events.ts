@@ -18,6 +18,7 @@ import { ConflictError } from '#store/store';
 import { calendarData } from '../configuration.ts';
 import type { CaseContext } from '../context.ts';
 import { CaseError, notFound, validationFailed } from '../errors.ts';
+import { leadsLinkFor } from './lead-links.ts';
 
 export interface AreaEventRequest {
   kind: AreaEventKind;
@@ -98,12 +99,18 @@ export async function declareAreaEvent(
     const earliest = newLeads.map((l) => l.dueOn).sort()[0]!;
     for (const person of peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', code)) {
       messages.push(
-        compose('AREA_EVENT_LEADS', person, code, {
-          event: AREA_EVENT_KINDS[body.kind],
-          occurredOn: body.occurredOn,
-          count: newLeads.length,
-          dueOn: earliest,
-        }),
+        compose(
+          'AREA_EVENT_LEADS',
+          person,
+          code,
+          {
+            event: AREA_EVENT_KINDS[body.kind],
+            occurredOn: body.occurredOn,
+            count: newLeads.length,
+            dueOn: earliest,
+          },
+          leadsLinkFor(ctx, person, code),
+        ),
       );
     }
   }

@@ -20,6 +20,10 @@ import { decodeStream, type TextEncoding } from '../text-files.ts';
 
 export type ExtractFormat = 'csv' | 'xlsx';
 
+/** Where a department's file of a district and month is uploaded to: one per department, the latest kept. */
+export const extractKey = (district: string, month: string, department: Department): string =>
+  `extracts/${district}/${month}/${department}`;
+
 /** Columns whose formula cells are refused: a computed ID number or amount is not the department's record. */
 const VALUE_COLUMNS = new Set(['证件号码', '年度累计个人自付金额', '当月门诊自付金额', '村代码', '受灾户数']);
 

@@ -12,6 +12,7 @@ import { parseHouseholdId } from '#store/identity';
 import { ConflictError } from '#store/store';
 import { calendarData } from '../configuration.ts';
 import type { CaseContext } from '../context.ts';
+import { leadsLinkFor } from './lead-links.ts';
 
 const reasonsOf = (lead: Lead) => lead.reasons.map(reasonText).join('；');
 
@@ -42,7 +43,7 @@ export async function watchLeads(ctx: CaseContext): Promise<{ reminded: number; 
       const messages =
         action === 'REMIND'
           ? peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', village.code).map((p) =>
-              compose('LEAD_OVERDUE', p, village.code, params),
+              compose('LEAD_OVERDUE', p, village.code, params, leadsLinkFor(ctx, p, village.code)),
             )
           : peopleFor(directory.people, 'TOWNSHIP_REVIEWER', 'township', village.code).map((p) =>
               compose('LEAD_ESCALATION', p, village.code, params),

@@ -15,7 +15,7 @@ import { DEADLINE_COLOURS, deadlineColour } from '#domain/time-limits';
 import { calendarData } from '../configuration.ts';
 import type { CaseContext } from '../context.ts';
 import { CaseError, notFound } from '../errors.ts';
-import { extractKey } from './screening-run.ts';
+import { extractKey } from './extract-files.ts';
 
 /** A department file may be hundreds of MB: the URL lasts long enough to upload one. */
 const EXTRACT_UPLOAD_SECONDS = 3600;

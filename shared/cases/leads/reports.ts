@@ -15,6 +15,7 @@ import { parseHouseholdId } from '#store/identity';
 import { calendarData } from '../configuration.ts';
 import type { CaseContext } from '../context.ts';
 import { CaseError, validationFailed } from '../errors.ts';
+import { leadsLinkFor } from './lead-links.ts';
 
 export const REPORTED_SOURCES = ['PETITION', 'MEDIA', 'HOTLINE_REPORT', 'INSURANCE'] as const;
 
@@ -60,12 +61,18 @@ export async function reportLead(ctx: CaseContext, caller: Person, village: stri
     lead,
     { action: 'LEAD_RAISED', by: caller.personId, at, detail: { source: body.source, grade } },
     peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', village).map((p) =>
-      compose('REPORTED_LEAD', p, village, {
-        source: LEAD_SOURCES[body.source],
-        head: household.head?.name,
-        what: body.description,
-        dueOn: due.dueOn,
-      }),
+      compose(
+        'REPORTED_LEAD',
+        p,
+        village,
+        {
+          source: LEAD_SOURCES[body.source],
+          head: household.head?.name,
+          what: body.description,
+          dueOn: due.dueOn,
+        },
+        leadsLinkFor(ctx, p, village),
+      ),
     ),
   );
   return lead;

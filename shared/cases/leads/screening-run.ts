@@ -6,7 +6,7 @@
  */
 import { businessDate } from '#domain/calendar';
 import { isIdentification } from '#domain/case';
-import { DEPARTMENT_CODES, type Department } from '#domain/department-extracts';
+import { DEPARTMENT_CODES } from '#domain/department-extracts';
 import type { Person } from '#domain/directory';
 import { applicationSubject, type Lead, type ScreeningRun } from '#domain/lead';
 import { covers, peopleFor } from '#domain/scope';
@@ -23,7 +23,8 @@ import { hashIdNumber, householdIdOf } from '#store/identity';
 import { calendarData } from '../configuration.ts';
 import type { CaseContext } from '../context.ts';
 import { CaseError } from '../errors.ts';
-import { readExtractFile, sniffFormat } from './extract-files.ts';
+import { extractKey, readExtractFile, sniffFormat } from './extract-files.ts';
+import { leadsLinkFor } from './lead-links.ts';
 import {
   type EarlierVerification,
   MAX_LISTED_BAD_ROWS,
@@ -31,10 +32,6 @@ import {
   type ScreeningIndex,
   screenMonth,
 } from './screening.ts';
-
-/** Where a department's file of a district and month is uploaded to: one per department, the latest kept. */
-export const extractKey = (district: string, month: string, department: Department): string =>
-  `extracts/${district}/${month}/${department}`;
 
 /** The index of a district: every registered member, then every open applicant outside the registry. */
 async function indexOf(ctx: CaseContext, villages: readonly string[]): Promise<ScreeningIndex> {
@@ -164,11 +161,13 @@ export async function runScreening(
     const earliest = leads.map((l) => l.dueOn).sort()[0]!;
     for (const person of peopleFor(directory.people, 'VILLAGE_COMMITTEE', 'village', village)) {
       messages.push(
-        compose('LEADS_TO_VERIFY', person, village, {
-          month: input.month,
-          count: leads.length,
-          dueOn: earliest,
-        }),
+        compose(
+          'LEADS_TO_VERIFY',
+          person,
+          village,
+          { month: input.month, count: leads.length, dueOn: earliest },
+          leadsLinkFor(ctx, person, village),
+        ),
       );
     }
   }
