@@ -40,6 +40,26 @@ function formToBody(text: string): unknown {
   };
 }
 
+/** CONTRACT's fields of the JSON view, then what is added: what the case is, and what the page shows. */
+const JSON_FIELDS = [
+  'approvalId',
+  'applicationId',
+  'stage',
+  'status',
+  'household',
+  'reason',
+  'riskTypes',
+  'history',
+  'kind',
+  'remarking',
+  'greenChannel',
+  'elimination',
+  'systemEntryBatch',
+  'objections',
+  'commitmentUrl',
+  'returnsTo',
+] as const;
+
 const approval = async (event: HttpEvent): Promise<HttpResult> => {
   const approvalId = event.pathParameters?.id ?? '';
   const token = event.queryStringParameters?.t;
@@ -49,29 +69,7 @@ const approval = async (event: HttpEvent): Promise<HttpResult> => {
     const access = await openApprovalLink(ctx, approvalId, token);
     if (event.requestContext.http.method === 'GET') {
       const view = await approvalView(ctx, access);
-      if (asJson) {
-        const { approvalId: id, applicationId, stage, status, household, reason, riskTypes, history } = view;
-        const { kind, remarking, greenChannel, elimination, systemEntryBatch, objections, commitmentUrl } =
-          view;
-        return json(200, {
-          approvalId: id,
-          applicationId,
-          stage,
-          status,
-          household,
-          reason,
-          riskTypes,
-          history,
-          // added to CONTRACT's fields: what the case is, and what the page shows about it
-          kind,
-          remarking,
-          greenChannel,
-          elimination,
-          systemEntryBatch,
-          objections,
-          commitmentUrl,
-        });
-      }
+      if (asJson) return json(200, Object.fromEntries(JSON_FIELDS.map((field) => [field, view[field]])));
       return html(200, approvalPage(view, token ?? ''));
     }
     const text = rawBody(event);

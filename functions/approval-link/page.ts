@@ -29,11 +29,15 @@ ol{padding-left:20px;margin:0}li{margin-bottom:6px}.tag{display:inline-block;bac
 label{display:block;margin:10px 0 4px}textarea,input[type=number]{width:100%;box-sizing:border-box;font-size:16px;padding:8px;border:1px solid #d0d3d6;border-radius:6px}
 .decisions{display:flex;gap:8px;flex-wrap:wrap}.decisions label{flex:1;border:1px solid #d0d3d6;border-radius:6px;padding:10px;text-align:center;margin:0}
 .votes{display:grid;grid-template-columns:repeat(3,1fr);gap:8px}button{width:100%;font-size:17px;padding:12px;border:0;border-radius:8px;background:#c8102e;color:#fff;margin-top:14px}
-.notice{padding:14px;border-radius:8px;background:#fff7e6}.ok{background:#e8f8ee}.warn{color:#ad6800}`;
+.notice{padding:14px;border-radius:8px;background:#fff7e6}.hint{color:#646a73;font-size:14px;margin:6px 0 0}.ok{background:#e8f8ee}.warn{color:#ad6800}`;
 
 /** Times as people in the township read them: Asia/Shanghai, to the minute. */
 const shanghaiTime = (iso: string) =>
   new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+/** The last business day of a period that ends at an instant (the end of that day in Asia/Shanghai). */
+const lastDayOf = (endsAt: string) =>
+  shanghaiTime(new Date(Date.parse(endsAt) - 60_000).toISOString()).slice(0, 10);
 
 export function layout(title: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -52,7 +56,7 @@ export function approvalPage(view: View, token: string): string {
   const history = view.history
     .map(
       (e) =>
-        `<li>${esc(STAGE_LABELS[e.stage as Stage])} · ${esc(DECISION_LABELS[e.decision] ?? e.decision)} · ${esc(e.by)} · ${esc(shanghaiTime(e.at))}${e.comment ? `<br>${esc(e.comment)}` : ''}</li>`,
+        `<li>${esc(STAGE_LABELS[e.stage as Stage])} · ${esc(DECISION_LABELS[e.decision] ?? e.decision)} · ${esc(e.by === 'system' ? '系统' : e.by)} · ${esc(shanghaiTime(e.at))}${e.comment ? `<br>${esc(e.comment)}` : ''}</li>`,
     )
     .join('');
   const warnings = (view.comparison?.warnings ?? [])
@@ -72,6 +76,7 @@ export function approvalPage(view: View, token: string): string {
 <label><input type="radio" name="decision" value="approve" required> 同意</label>
 <label><input type="radio" name="decision" value="return"> 退回</label>
 <label><input type="radio" name="decision" value="reject"> 不同意</label></div>
+<p class="hint">选择“退回”，案件回到：${esc(STAGE_LABELS[view.returnsTo])}</p>
 <label for="comment">意见（不同意时必填）</label><textarea id="comment" name="comment" rows="3"></textarea>
 ${meeting}<button type="submit">提交</button></form></section>`
       : `<section class="notice">${view.status === 'DECIDED' ? '此审批已作出决定。' : '此审批环节已结束或链接已过期。'}</section>`;
@@ -98,8 +103,8 @@ ${view.elimination.weakStability ? '<p class="warn">收入稳定性较弱：标�
 <section><h2>申请理由</h2><p>${esc(view.reason)}</p>${view.commitmentUrl ? `<p><a href="${escUrl(view.commitmentUrl)}" rel="noreferrer">查看承诺书扫描件</a></p>` : ''}</section>
 ${green}${remarking}${elimination}${batch}
 ${warnings ? `<section><h2>数据比对提示</h2><ul>${warnings}</ul></section>` : ''}
-${view.publicity ? `<section><h2>公示</h2><p>至 ${esc(view.publicity.endsAt)}，异议 ${esc(view.publicity.objections)} 件</p></section>` : ''}
-${view.objections.length ? `<section><h2>异议内容</h2><ol>${view.objections.map((o) => `<li><p>${esc(o.content)}</p><p>反映人 ${esc(o.name)} ${esc(o.phone)}，${esc(o.at)}</p></li>`).join('')}</ol></section>` : ''}
+${view.publicity ? `<section><h2>公示</h2><p>至 ${esc(lastDayOf(view.publicity.endsAt))}（含当日），异议 ${esc(view.publicity.objections)} 件</p></section>` : ''}
+${view.objections.length ? `<section><h2>异议内容</h2><ol>${view.objections.map((o) => `<li><p>${esc(o.content)}</p><p>反映人 ${esc(o.name)} ${esc(o.phone)}，${esc(shanghaiTime(o.at))}</p></li>`).join('')}</ol></section>` : ''}
 <section><h2>办理记录</h2><ol>${history}</ol></section>${form}`,
   );
 }

@@ -56,6 +56,10 @@ describe('approval page', () => {
     expect(violations).toEqual([]);
     // assess
     expect(text).toContain('村民小组评议');
+    // times in Beijing time, actors in Chinese, and what 退回 does said before choosing it
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    expect(text).not.toContain('system');
+    expect(text).toContain('选择“退回”，案件回到：待上传承诺书');
     expect(text).toMatch(/\d{6}\*{8}\d{3}[\dX]/);
     expect(text).not.toContain(submitted.body.applicantIdNumber ?? '341302198001');
     await waitForStage(stack, id, 'VILLAGE_REVIEW');

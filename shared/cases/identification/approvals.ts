@@ -11,6 +11,7 @@ import {
   APPROVAL_LEVELS,
   type ApprovalStage,
   assertAllowedTransition,
+  returnTarget,
   STAGE_LABELS,
   stageAfterDecision,
 } from '#domain/stages';
@@ -104,6 +105,11 @@ export async function approvalView(ctx: CaseContext, access: ApprovalAccess) {
     stageLabel: STAGE_LABELS[approval.stage],
     status: approvalStatus(ctx, access),
     recordsMeeting: APPROVAL_LEVELS[approval.stage].recordsMeeting,
+    /** where 退回 sends the case from this step: the approver reads it before choosing */
+    returnsTo: returnTarget(approval.stage as ApprovalStage, {
+      groupReview: application.groupReview,
+      kind: caseKind(application),
+    }),
     approver: { name: access.approver.name },
     household: householdView(application),
     reason: maskText(application.reason),
