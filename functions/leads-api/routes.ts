@@ -1,11 +1,10 @@
 import { closeAreaEvent, declareAreaEvent, readAreaEvent } from '#cases/leads/area-events';
 import { feedbackWorkbook } from '#cases/leads/feedback';
-import { leadView, listVillageLeads, readScreeningRun, requestExtractUpload } from '#cases/leads/leads';
+import { listVillageLeads, readScreeningRun, requestExtractUpload, viewOfLead } from '#cases/leads/leads';
 import { reportLead } from '#cases/leads/reports';
 import { runScreening } from '#cases/leads/screening-run';
 import { verifyLead } from '#cases/leads/verification';
 import { XLSX_TYPE } from '#cases/safe-sheets';
-import { businessDate } from '#domain/calendar';
 import { parseBody, validate } from '#http/body';
 import { file, json } from '#http/responses';
 import type { Routes, StaffRequest } from '#http/router';
@@ -57,12 +56,12 @@ export const routes: Routes<StaffRequest> = {
   'POST /leads/{id}/verification': async (event, r) => {
     const id = validate(leadId, r.params.id);
     const verified = await verifyLead(r.ctx, r.caller, id, parseBody(event, leadVerification));
-    return json(200, leadView(verified, businessDate(r.ctx.clock.now()), {}));
+    return json(200, await viewOfLead(r.ctx, verified));
   },
   'POST /villages/{code}/leads': async (event, r) => {
     const code = validate(villageCode, r.params.code);
     const lead = await reportLead(r.ctx, r.caller, code, parseBody(event, reportedLeadRequest));
-    return json(201, leadView(lead, lead.arrivedOn, {}));
+    return json(201, await viewOfLead(r.ctx, lead));
   },
   'GET /villages/{code}/leads': async (event, r) =>
     json(

@@ -42,30 +42,27 @@ export async function* decodeStream(
   const pending: Buffer[] = [];
   let size = 0;
   let decoder: ReturnType<typeof iconv.getDecoder> | undefined;
+  /** decides the encoding on what has come so far, and decodes it */
+  const start = (complete: boolean): string => {
+    const head = Buffer.concat(pending);
+    const encoding = detectEncoding(head, complete);
+    onEncoding?.(encoding);
+    decoder = iconv.getDecoder(encoding);
+    return decoder.write(head);
+  };
   for await (const chunk of source) {
-    if (!decoder) {
+    let text: string;
+    if (decoder) text = decoder.write(Buffer.from(chunk));
+    else {
       pending.push(Buffer.from(chunk));
       size += chunk.byteLength;
       if (size < SNIFF_BYTES) continue;
-      const head = Buffer.concat(pending);
-      const encoding = detectEncoding(head, false);
-      onEncoding?.(encoding);
-      decoder = iconv.getDecoder(encoding);
-      const text = decoder.write(head);
-      if (text) yield text;
-      continue;
+      text = start(false);
     }
-    const text = decoder.write(Buffer.from(chunk));
     if (text) yield text;
   }
-  if (!decoder) {
-    const head = Buffer.concat(pending);
-    const encoding = detectEncoding(head, true);
-    onEncoding?.(encoding);
-    decoder = iconv.getDecoder(encoding);
-    const text = decoder.write(head);
-    if (text) yield text;
-  }
-  const rest = decoder.end();
+  const head = decoder ? '' : start(true);
+  if (head) yield head;
+  const rest = decoder!.end();
   if (rest) yield rest;
 }

@@ -67,6 +67,27 @@ export interface Lead {
   updatedAt: string;
 }
 
+/** What a new lead is about; the rest is how every lead arrives. */
+export type NewLead = Pick<
+  Lead,
+  'leadId' | 'source' | 'kind' | 'district' | 'village' | 'subjectKey' | 'grade' | 'reasons' | 'month'
+>;
+
+/** A lead as it arrives: open, at version 1, due on the day its grade's working days give (`due`). */
+export const arrivingLead = (
+  fields: NewLead,
+  arrival: { on: string; at: string; due: { dueOn: string; provisional: boolean } },
+): Lead => ({
+  ...fields,
+  arrivedOn: arrival.on,
+  dueOn: arrival.due.dueOn,
+  dueProvisional: arrival.due.provisional,
+  status: 'OPEN',
+  version: 1,
+  createdAt: arrival.at,
+  updatedAt: arrival.at,
+});
+
 /** The subject key of an applicant outside the registry. */
 export const applicationSubject = (applicationId: string): string => `A#${applicationId}`;
 

@@ -21,26 +21,16 @@ export async function updateWithRetry(
   audit: { action: string; by?: string; detail?: Record<string, unknown> },
   tell?: Tell,
 ): Promise<Case | undefined> {
-  for (let attempt = 0; ; attempt++) {
-    const current = await ctx.store.getApplication(applicationId);
-    if (!current) throw new Error(`application ${applicationId} not found`);
-    const next = change(current);
-    if (!next) return current;
-    const at = ctx.clock.nowIso();
-    const written = { ...next, version: current.version + 1, updatedAt: at };
-    assertAllowedTransition(current.stage, written.stage, applicationId);
-    try {
-      await ctx.store.updateApplication(current, {
-        next: written,
-        audit: { action: audit.action, by: audit.by ?? 'system', at, detail: audit.detail },
-        messages: tell ? await tell(written) : undefined,
-      });
-      return written;
-    } catch (error) {
-      if (error instanceof ConflictError && error.reason === 'VERSION' && attempt < 8) continue;
-      throw error;
-    }
-  }
+  return updateWithRecords(
+    ctx,
+    applicationId,
+    async (current) => {
+      const next = change(current);
+      return next && { next };
+    },
+    audit,
+    tell,
+  );
 }
 
 /** What a change writes besides the application: the household and a plan, in the same transaction. */

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { AREA_EVENT_KINDS, type AreaEvent, type AreaEventKind, areaEventGrade } from '#domain/area-event';
 import { businessDate } from '#domain/calendar';
 import type { Person } from '#domain/directory';
-import type { Lead } from '#domain/lead';
+import { arrivingLead, type Lead } from '#domain/lead';
 import { covers, peopleFor } from '#domain/scope';
 import { verificationWorkingDays } from '#domain/screening';
 import { deadlineColour, dueOn } from '#domain/time-limits';
@@ -69,23 +69,19 @@ export async function declareAreaEvent(
         monitored: household.monitoring?.status === 'MONITORED',
       });
       const due = dueOn(today, verificationWorkingDays({ kind: 'RISK', grade }), extra);
-      const lead: Lead = {
-        leadId: leadIdOf(code, eventId, subjectKey),
-        source: 'AREA_EVENT',
-        kind: 'RISK',
-        district,
-        village: code,
-        subjectKey,
-        grade,
-        reasons: [{ kind: 'AREA_EVENT', eventId, event: body.kind, value: body.description }],
-        arrivedOn: today,
-        dueOn: due.dueOn,
-        dueProvisional: due.provisional,
-        status: 'OPEN',
-        version: 1,
-        createdAt: at,
-        updatedAt: at,
-      };
+      const lead = arrivingLead(
+        {
+          leadId: leadIdOf(code, eventId, subjectKey),
+          source: 'AREA_EVENT',
+          kind: 'RISK',
+          district,
+          village: code,
+          subjectKey,
+          grade,
+          reasons: [{ kind: 'AREA_EVENT', eventId, event: body.kind, value: body.description }],
+        },
+        { on: today, at, due },
+      );
       const created = await ctx.store.raiseLead(lead, {
         action: 'LEAD_RAISED',
         by: caller.personId,

@@ -103,6 +103,11 @@ export function leadView(lead: Lead, today: string, extra: Parameters<typeof dea
   };
 }
 
+/** One lead as staff read it, its deadline's colour on the business clock and the configured calendar. */
+export async function viewOfLead(ctx: CaseContext, lead: Lead) {
+  return leadView(lead, businessDate(ctx.clock.now()), await calendarData(ctx));
+}
+
 /** `GET /villages/{code}/leads`: the village's leads, the most urgent first. */
 export async function listVillageLeads(
   ctx: CaseContext,

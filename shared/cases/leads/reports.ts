@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { businessDate } from '#domain/calendar';
 import type { Person } from '#domain/directory';
-import type { Lead } from '#domain/lead';
+import { arrivingLead } from '#domain/lead';
 import { covers, peopleFor } from '#domain/scope';
 import { type Grade, LEAD_SOURCES, verificationWorkingDays } from '#domain/screening';
 import { dueOn } from '#domain/time-limits';
@@ -40,23 +40,19 @@ export async function reportLead(ctx: CaseContext, caller: Person, village: stri
   const at = ctx.clock.nowIso();
   const grade = body.grade ?? 2;
   const due = dueOn(today, verificationWorkingDays({ kind: 'RISK', grade }), await calendarData(ctx));
-  const lead: Lead = {
-    leadId: `${village}-R${today.replaceAll('-', '')}${randomBytes(6).toString('hex')}`,
-    source: body.source,
-    kind: 'RISK',
-    district: village.slice(0, 6),
-    village,
-    subjectKey: body.householdId,
-    grade,
-    reasons: [{ kind: 'REPORT', value: body.description }],
-    arrivedOn: today,
-    dueOn: due.dueOn,
-    dueProvisional: due.provisional,
-    status: 'OPEN',
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-  };
+  const lead = arrivingLead(
+    {
+      leadId: `${village}-R${today.replaceAll('-', '')}${randomBytes(6).toString('hex')}`,
+      source: body.source,
+      kind: 'RISK',
+      district: village.slice(0, 6),
+      village,
+      subjectKey: body.householdId,
+      grade,
+      reasons: [{ kind: 'REPORT', value: body.description }],
+    },
+    { on: today, at, due },
+  );
   await ctx.store.raiseLead(
     lead,
     { action: 'LEAD_RAISED', by: caller.personId, at, detail: { source: body.source, grade } },

@@ -8,7 +8,7 @@ import { businessDate } from '#domain/calendar';
 import { isIdentification } from '#domain/case';
 import { DEPARTMENT_CODES } from '#domain/department-extracts';
 import type { Person } from '#domain/directory';
-import { applicationSubject, type Lead, type ScreeningRun } from '#domain/lead';
+import { applicationSubject, arrivingLead, type Lead, type ScreeningRun } from '#domain/lead';
 import { covers, peopleFor } from '#domain/scope';
 import {
   DEFAULT_SCREENING_RULES,
@@ -27,7 +27,7 @@ import { extractKey, readExtractFile, sniffFormat } from './extract-files.ts';
 import { leadsLinkFor } from './lead-links.ts';
 import {
   type EarlierVerification,
-  MAX_LISTED_BAD_ROWS,
+  MAX_LISTED_ROWS,
   type Registered,
   type ScreeningIndex,
   screenMonth,
@@ -124,24 +124,20 @@ export async function runScreening(
   let alreadyRaised = 0;
   for (const screened of result.leads) {
     const due = dueOn(today, verificationWorkingDays(screened, rules), extra);
-    const lead: Lead = {
-      leadId: screened.leadId,
-      source: 'DEPARTMENT_SCREENING',
-      kind: screened.kind,
-      district: input.district,
-      village: screened.village,
-      subjectKey: screened.subjectKey,
-      grade: screened.grade,
-      reasons: screened.reasons,
-      month: input.month,
-      arrivedOn: today,
-      dueOn: due.dueOn,
-      dueProvisional: due.provisional,
-      status: 'OPEN',
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const lead = arrivingLead(
+      {
+        leadId: screened.leadId,
+        source: 'DEPARTMENT_SCREENING',
+        kind: screened.kind,
+        district: input.district,
+        village: screened.village,
+        subjectKey: screened.subjectKey,
+        grade: screened.grade,
+        reasons: screened.reasons,
+        month: input.month,
+      },
+      { on: today, at, due },
+    );
     const created = await ctx.store.raiseLead(lead, {
       action: 'LEAD_RAISED',
       by: caller.personId,
@@ -181,7 +177,7 @@ export async function runScreening(
     alreadyRaised,
     suppressed: result.suppressed,
     registryChanges: result.registryChanges
-      .slice(0, MAX_LISTED_BAD_ROWS)
+      .slice(0, MAX_LISTED_ROWS)
       .map(({ subjectKey, ...c }) =>
         subjectKey.startsWith('A#')
           ? { applicationId: subjectKey.slice(2), ...c }

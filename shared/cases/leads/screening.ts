@@ -74,7 +74,7 @@ export interface AreaEventProposal {
 
 export interface DepartmentSummary {
   rows: number;
-  /** every bad row is counted; the first `MAX_LISTED_BAD_ROWS` are listed with their cells */
+  /** every bad row is counted; the first `MAX_LISTED_ROWS` are listed with their cells */
   badRows: number;
   badRowList: { row: number; errors: CellError[] }[];
   outsideRegistry: number;
@@ -93,7 +93,7 @@ export interface ScreeningResult {
   departments: Partial<Record<Department, DepartmentSummary>>;
 }
 
-export const MAX_LISTED_BAD_ROWS = 1000;
+export const MAX_LISTED_ROWS = 1000;
 
 /** A lead's id: its village first (found without an index), then what it is about, so a rerun finds it. */
 export const leadIdOf = (
@@ -143,7 +143,7 @@ export async function screenMonth(input: {
       summary.rows++;
       if (!reading.ok) {
         summary.badRows++;
-        if (summary.badRowList.length < MAX_LISTED_BAD_ROWS)
+        if (summary.badRowList.length < MAX_LISTED_ROWS)
           summary.badRowList.push({ row, errors: reading.errors });
         continue;
       }
